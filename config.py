@@ -1,0 +1,86 @@
+"""Configuration read from the environment.
+
+Every setting has a safe embedded default so the marketplace runs out of the box
+on SQLite with the SQL search backend. Production overrides them through
+environment variables (see the table in README.md).
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain postgres URLs at psycopg 3, the driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    ENV_NAME = os.environ.get("MARKETPLACE_ENV", "development")
+
+    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'marketplace.db'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Session cookies: never readable from JS, not sent on cross-site POSTs,
+    # and only over HTTPS anywhere but a developer's machine.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", ENV_NAME != "development")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+    # Failed-login throttle: this many failures within the window locks the
+    # email (and, at a higher bar, the client address) until the window passes.
+    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_MAX_FAILURES_PER_IP = _env_int("LOGIN_MAX_FAILURES_PER_IP", 30)
+    LOGIN_FAILURE_WINDOW_SECONDS = _env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+
+    API_TOKEN_TTL_DAYS = _env_int("API_TOKEN_TTL_DAYS", 365)
+
+    # flask-smorest / OpenAPI
+    API_TITLE = "OCOP Marketplace API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    # Swagger UI's assets are served by the app itself (swagger-ui-bundle),
+    # so the docs page works without reaching a CDN.
+    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
+
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "sql")
+    ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+
+
+class TestConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    # Argon2 at production cost makes a suite of hundreds of logins slow;
+    # the algorithm is the same, only the work factor drops.
+    PASSWORD_HASH_FAST = True

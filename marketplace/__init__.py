@@ -1,0 +1,65 @@
+"""OCOP Marketplace: the application factory."""
+
+import os
+
+from flask import Flask
+
+from marketplace.errors import register_error_handlers
+from marketplace.extensions import api, db, login_manager, migrate
+
+
+def create_app(config_class=None) -> Flask:
+    from config import Config
+
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(config_class or Config)
+    app.json.ensure_ascii = False  # Vietnamese stays readable in responses
+    app.json.sort_keys = False
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]) or ".",
+                    exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), os.pardir, "migrations"))
+    login_manager.init_app(app)
+    api.init_app(app)
+    register_error_handlers(app)
+
+    _import_models()
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _import_models():
+    """Every model module, so the metadata (and Alembic) sees every table."""
+    from marketplace.accounts import auth, models  # noqa: F401  (auth registers Flask-Login loaders)
+    from marketplace.catalog import models  # noqa: F401,F811
+    from marketplace.producers import models  # noqa: F401,F811
+    from marketplace.regions import models  # noqa: F401,F811
+
+
+def _register_blueprints(app: Flask) -> None:
+    from marketplace.accounts.roles import register_role_provider
+    from marketplace.accounts.routes import blp as auth_blp
+    from marketplace.catalog import admin as catalog_admin, portal as catalog_portal, routes as catalog_routes
+    from marketplace.docs import assets_blueprint
+    from marketplace.health import blp as health_blp
+    from marketplace.producers import admin as producers_admin, portal as producers_portal
+    from marketplace.producers.services import memberships_for_roles
+    from marketplace.regions.routes import blp as regions_blp
+
+    for blueprint in (auth_blp, regions_blp, catalog_routes.blp, producers_portal.blp, catalog_portal.blp,
+                      producers_admin.blp, catalog_admin.blp, health_blp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(assets_blueprint)
+    register_role_provider("producers", memberships_for_roles)
+
+
+def _register_cli(app: Flask) -> None:
+    from marketplace.accounts.cli import users_cli
+    from marketplace.demo.cli import demo_cli
+    from marketplace.regions.cli import regions_cli
+
+    for group in (users_cli, regions_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,83 @@
+"""Registration, login and API tokens."""
+
+from flask import request
+from flask.views import MethodView
+from flask_login import current_user, login_user, logout_user
+
+from marketplace.access import AUTHENTICATED, PUBLIC
+from marketplace.accounts import schemas, services
+from marketplace.api import Blueprint
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts, sessions and API tokens")
+
+
+@blp.route("/register")
+class Register(MethodView):
+    @blp.access(PUBLIC)
+    @blp.arguments(schemas.RegisterSchema)
+    @blp.response(201, schemas.UserSchema)
+    @blp.errors(409)
+    def post(self, data):
+        """Create an account and log in with a session cookie"""
+        user = services.register(**data)
+        login_user(user)
+        return user
+
+
+@blp.route("/login")
+class Login(MethodView):
+    @blp.access(PUBLIC)
+    @blp.arguments(schemas.LoginSchema)
+    @blp.response(200, schemas.UserSchema)
+    @blp.errors(401, 429)
+    def post(self, data):
+        """Log in with email and password; sets the session cookie"""
+        user = services.authenticate(data["email"], data["password"], request.remote_addr or "unknown")
+        login_user(user, remember=data["remember"])
+        return user
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @blp.access(AUTHENTICATED)
+    @blp.response(204)
+    def post(self):
+        """End the session"""
+        logout_user()
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.access(AUTHENTICATED)
+    @blp.response(200, schemas.UserSchema)
+    def get(self):
+        """The current user and their roles"""
+        return current_user
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    @blp.access(AUTHENTICATED)
+    @blp.response(200, schemas.TokenSchema(many=True))
+    def get(self):
+        """List your API tokens (never the tokens themselves)"""
+        return services.list_tokens(current_user)
+
+    @blp.access(AUTHENTICATED)
+    @blp.arguments(schemas.TokenCreateSchema)
+    @blp.response(201, schemas.NewTokenSchema)
+    def post(self, data):
+        """Create a bearer token for an API client; it is shown only once"""
+        token, plaintext = services.create_token(current_user, data["name"])
+        token.token = plaintext
+        return token
+
+
+@blp.route("/tokens/<int:token_id>")
+class TokenItem(MethodView):
+    @blp.access(AUTHENTICATED)
+    @blp.response(204)
+    @blp.errors(404)
+    def delete(self, token_id):
+        """Revoke one of your tokens"""
+        services.revoke_token(current_user, token_id)

@@ -1,0 +1,67 @@
+"""What shoppers see: approved producers' storefronts and active products. Read-only."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from marketplace.catalog.models import Product, ProductStatus, Variant
+from marketplace.clock import today_vn
+from marketplace.errors import NotFound
+from marketplace.extensions import db
+from marketplace.pagination import paginate
+from marketplace.producers.models import Producer, ProducerStatus
+
+
+def list_storefronts(province: int | None, page: int, per_page: int):
+    stmt = sa.select(Producer).where(Producer.status == ProducerStatus.APPROVED).order_by(Producer.name, Producer.id)
+    if province:
+        stmt = stmt.where(Producer.province_code == province)
+    return paginate(stmt, page, per_page)
+
+
+def get_storefront(slug: str) -> Producer:
+    """Raises NotFound unless the producer is approved."""
+    producer = db.session.scalar(
+        sa.select(Producer).where(Producer.slug == slug, Producer.status == ProducerStatus.APPROVED)
+    )
+    if producer is None:
+        raise NotFound("No such storefront.", code="storefront_not_found")
+    return producer
+
+
+def _lowest_price():
+    return (sa.select(sa.func.min(Variant.price_vnd))
+            .where(Variant.product_id == Product.id, Variant.is_active.is_(True))
+            .correlate(Product).scalar_subquery())
+
+
+def _stars_in_force():
+    # An expired certificate counts as no stars.
+    return sa.case((Product.ocop_valid_until >= today_vn(), Product.ocop_stars), else_=0)
+
+
+_SORTS = {
+    "name": lambda: [Product.name, Product.id],
+    "newest": lambda: [Product.published_at.desc(), Product.id.desc()],
+    "price_asc": lambda: [_lowest_price().asc(), Product.id],
+    "price_desc": lambda: [_lowest_price().desc(), Product.id],
+    "stars": lambda: [_stars_in_force().desc(), Product.name, Product.id],
+}
+
+
+def storefront_products(producer: Producer, sort: str, page: int, per_page: int):
+    stmt = (sa.select(Product).options(selectinload(Product.variants))
+            .where(Product.producer_id == producer.id, Product.status == ProductStatus.ACTIVE)
+            .order_by(*_SORTS[sort]()))
+    return paginate(stmt, page, per_page)
+
+
+def get_public_product(product_id: int) -> Product:
+    """Raises NotFound unless the product is active and its producer approved."""
+    product = db.session.scalar(
+        sa.select(Product).options(selectinload(Product.variants))
+        .join(Producer).where(Product.id == product_id, Product.status == ProductStatus.ACTIVE,
+                              Producer.status == ProducerStatus.APPROVED)
+    )
+    if product is None:
+        raise NotFound("No such product.", code="product_not_found")
+    return product

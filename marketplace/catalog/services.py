@@ -1,0 +1,186 @@
+"""Catalog use cases for the producer portal and admins. One transaction each.
+
+Every portal function takes the producer id from the URL and loads rows scoped
+to it, so a member of producer A can never reach producer B's rows: they are
+simply not found.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from marketplace.catalog.certification import Certificate
+from marketplace.catalog.models import Product, ProductStatus, Variant
+from marketplace.clock import today_vn
+from marketplace.database import transactional, utcnow
+from marketplace.errors import Conflict, NotFound
+from marketplace.extensions import db
+from marketplace.pagination import paginate
+from marketplace.text import slugify
+
+
+class ProductSlugTaken(Conflict):
+    code = "slug_taken"
+
+    def __init__(self):
+        super().__init__("This producer already has a product with this slug.",
+                         errors={"json": {"slug": ["Already used by another of your products."]}})
+
+
+class GtinTaken(Conflict):
+    code = "gtin_taken"
+
+    def __init__(self):
+        super().__init__("This GTIN is already registered to another variant.",
+                         errors={"json": {"gtin": ["Already registered to another variant."]}})
+
+
+def _product_query():
+    return sa.select(Product).options(selectinload(Product.variants))
+
+
+def get_product(producer_id: int, product_id: int, *, for_update: bool = False) -> Product:
+    """A product of this producer. Raises NotFound for anyone else's."""
+    stmt = _product_query().where(Product.id == product_id, Product.producer_id == producer_id)
+    product = db.session.scalar(stmt.with_for_update() if for_update else stmt)
+    if product is None:
+        raise NotFound("No such product.", code="product_not_found")
+    return product
+
+
+def list_products(producer_id: int, status: ProductStatus | None, page: int, per_page: int):
+    stmt = _product_query().where(Product.producer_id == producer_id).order_by(Product.id.desc())
+    if status:
+        stmt = stmt.where(Product.status == status)
+    return paginate(stmt, page, per_page)
+
+
+def _ensure_slug_free(producer_id: int, slug: str, product_id: int | None = None) -> None:
+    clash = db.session.scalar(sa.select(Product.id).where(Product.producer_id == producer_id, Product.slug == slug))
+    if clash is not None and clash != product_id:
+        raise ProductSlugTaken()
+
+
+def _ensure_gtin_free(gtin: str | None, variant_id: int | None = None) -> None:
+    if gtin is None:
+        return
+    clash = db.session.scalar(sa.select(Variant.id).where(Variant.gtin == gtin))
+    if clash is not None and clash != variant_id:
+        raise GtinTaken()
+
+
+def _apply_certificate(product: Product, fields: dict | None) -> None:
+    if fields:
+        product.certify(Certificate.issue(**fields, today=today_vn()))
+
+
+@transactional
+def create_product(producer_id: int, data: dict) -> Product:
+    """Create a draft product.
+
+    Raises ProductSlugTaken, InvalidInput (certificate rules).
+    """
+    certification = data.pop("certification", None)
+    data["slug"] = data.get("slug") or slugify(data["name"])
+    _ensure_slug_free(producer_id, data["slug"])
+    product = Product(producer_id=producer_id, status=ProductStatus.DRAFT, **data)
+    _apply_certificate(product, certification)
+    db.session.add(product)
+    db.session.flush()
+    return product
+
+
+@transactional
+def update_product(producer_id: int, product_id: int, changes: dict) -> Product:
+    """Raises NotFound, ProductSlugTaken, InvalidInput (certificate rules)."""
+    product = get_product(producer_id, product_id)
+    certification = changes.pop("certification", None)
+    if "slug" in changes:
+        _ensure_slug_free(producer_id, changes["slug"], product.id)
+    if "origin_province_code" in changes and "origin_ward_code" not in changes:
+        changes["origin_ward_code"] = None
+    for name, value in changes.items():
+        setattr(product, name, value)
+    _apply_certificate(product, certification)
+    return product
+
+
+@transactional
+def publish(producer_id: int, product_id: int) -> Product:
+    """Raises NotFound, CannotPublish, InvalidProductTransition."""
+    product = get_product(producer_id, product_id)
+    product.publish(utcnow())
+    return product
+
+
+@transactional
+def unpublish(producer_id: int, product_id: int) -> Product:
+    """Raises NotFound, InvalidProductTransition."""
+    product = get_product(producer_id, product_id)
+    product.unpublish()
+    return product
+
+
+@transactional
+def archive(producer_id: int, product_id: int) -> Product:
+    """Raises NotFound, InvalidProductTransition."""
+    product = get_product(producer_id, product_id)
+    product.archive()
+    return product
+
+
+@transactional
+def add_variant(producer_id: int, product_id: int, data: dict) -> Variant:
+    """Raises NotFound, GtinTaken."""
+    product = get_product(producer_id, product_id)
+    _ensure_gtin_free(data.get("gtin"))
+    variant = Variant(product=product, **data)
+    db.session.add(variant)
+    db.session.flush()
+    return variant
+
+
+@transactional
+def update_variant(producer_id: int, product_id: int, variant_id: int, changes: dict) -> Variant:
+    """Edit a variant: label, price, barcode, stock or active flag.
+
+    The row is locked for the rest of the transaction, so a stock count set
+    here cannot interleave with a checkout reserving the same variant.
+
+    Raises NotFound, GtinTaken.
+    """
+    get_product(producer_id, product_id)
+    variant = db.session.scalar(
+        sa.select(Variant).where(Variant.id == variant_id, Variant.product_id == product_id).with_for_update()
+    )
+    if variant is None:
+        raise NotFound("No such variant.", code="variant_not_found")
+    if "gtin" in changes:
+        _ensure_gtin_free(changes["gtin"], variant.id)
+    stock = changes.pop("stock_quantity", None)
+    for name, value in changes.items():
+        setattr(variant, name, value)
+    if stock is not None:
+        variant.set_stock(stock)
+    return variant
+
+
+# --- admin -------------------------------------------------------------------
+
+def list_for_admin(verified: bool | None, status: ProductStatus | None, page: int, per_page: int):
+    stmt = _product_query().order_by(Product.id.desc())
+    if verified is not None:
+        stmt = stmt.where(Product.ocop_stars.is_not(None))
+        stmt = stmt.where(Product.ocop_verified_at.is_not(None) if verified else Product.ocop_verified_at.is_(None))
+    if status:
+        stmt = stmt.where(Product.status == status)
+    return paginate(stmt, page, per_page)
+
+
+@transactional
+def verify_certificate(product_id: int, admin_id: int) -> Product:
+    """Raises NotFound, NoCertificate."""
+    product = db.session.get(Product, product_id)
+    if product is None:
+        raise NotFound("No such product.", code="product_not_found")
+    product.verify_certificate(admin_id, utcnow())
+    return product

@@ -1,0 +1,110 @@
+"""Loads the demo catalogue from data.py. Idempotent: rows are found by their
+natural keys (email, slug, GTIN) and created only when missing."""
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from marketplace.accounts.models import User
+from marketplace.accounts.passwords import hash_password
+from marketplace.accounts.schemas import normalise_vn_phone
+from marketplace.accounts.services import find_user_by_email
+from marketplace.catalog.certification import Certificate, IssuingLevel
+from marketplace.catalog.models import NetUnit, Product, ProductGroup, ProductStatus, Variant
+from marketplace.database import transactional, utcnow
+from marketplace.demo import data
+from marketplace.extensions import db
+from marketplace.producers.models import LegalType, MemberRole, Producer, ProducerMember, ProducerStatus
+from marketplace.regions import divisions
+from marketplace.regions.services import sync_regions
+
+
+def load_demo() -> dict[str, int]:
+    sync_regions()
+    return _load_catalogue()
+
+
+@transactional
+def _load_catalogue() -> dict[str, int]:
+    created = {"accounts": 0, "producers": 0, "products": 0, "variants": 0}
+    for role, account in data.ACCOUNTS.items():
+        user = _account(account, created)
+        user.is_admin = user.is_admin or role == "admin"
+    for spec in data.PRODUCERS:
+        _producer(spec, created)
+    return created
+
+
+def _account(spec: dict, created: dict) -> User:
+    user = find_user_by_email(spec["email"])
+    if user is None:
+        user = User(email=spec["email"], full_name=spec["full_name"], password_hash=hash_password(data.DEMO_PASSWORD))
+        db.session.add(user)
+        db.session.flush()
+        created["accounts"] += 1
+    return user
+
+
+def _place(province_codename: str, ward_name: str | None) -> tuple[int, int | None]:
+    province = divisions.province_by_codename(province_codename)
+    code = int(province.code)
+    if ward_name is None:
+        return code, None
+    ward = next(w for w in divisions.wards().values() if int(w.province_code) == code and w.name == ward_name)
+    return code, int(ward.code)
+
+
+def _producer(spec: dict, created: dict) -> None:
+    producer = db.session.scalar(sa.select(Producer).where(Producer.slug == spec["slug"]))
+    if producer is None:
+        province_code, ward_code = _place(spec["province"], spec.get("ward"))
+        producer = Producer(
+            slug=spec["slug"], name=spec["name"], legal_type=LegalType(spec["legal_type"]),
+            description=spec["description"], province_code=province_code, ward_code=ward_code,
+            district_note=spec.get("district_note", ""), street_address=spec.get("street_address", ""),
+            phone=_e164(spec.get("phone")), tax_code=spec.get("tax_code"),
+            status=ProducerStatus.APPROVED, approved_at=utcnow(),
+        )
+        db.session.add(producer)
+        created["producers"] += 1
+        owner = _account(spec["owner"], created)
+        producer.members.append(ProducerMember(user_id=owner.id, role=MemberRole.OWNER))
+        for staff in spec.get("staff", []):
+            producer.members.append(ProducerMember(user_id=_account(staff, created).id, role=MemberRole.STAFF))
+        db.session.flush()
+    for product_spec in spec["products"]:
+        _product(producer, product_spec, created)
+
+
+def _product(producer: Producer, spec: dict, created: dict) -> None:
+    exists = db.session.scalar(sa.select(Product.id).where(Product.producer_id == producer.id,
+                                                           Product.slug == spec["slug"]))
+    if exists:
+        return
+    province_code, ward_code = _place(spec["origin_province"], spec.get("origin_ward"))
+    product = Product(
+        producer=producer, slug=spec["slug"], name=spec["name"], group=ProductGroup(spec["group"]),
+        description=spec["description"], origin_province_code=province_code, origin_ward_code=ward_code,
+        certifications=spec.get("certifications", []), shelf_life_days=spec.get("shelf_life_days"),
+        available_months=spec.get("available_months", []), image_urls=spec.get("image_urls", []),
+    )
+    product.certify(Certificate.issue(
+        stars=spec["stars"], decision_number=spec["decision_number"],
+        issuing_level=IssuingLevel(spec["issuing_level"]), issued_on=date.fromisoformat(spec["issued_on"]),
+    ))
+    if spec.get("certification_verified"):
+        product.verify_certificate(admin_id=None, now=utcnow())
+    for variant in spec["variants"]:
+        product.variants.append(Variant(
+            label=variant["label"], net_quantity=variant["net_quantity"], net_unit=NetUnit(variant["net_unit"]),
+            price_vnd=variant["price_vnd"], gtin=variant.get("gtin"), stock_quantity=variant["stock"], is_active=True,
+        ))
+        created["variants"] += 1
+    product.status = ProductStatus.DRAFT
+    product.publish(utcnow())
+    db.session.add(product)
+    created["products"] += 1
+
+
+def _e164(phone: str | None) -> str | None:
+    return normalise_vn_phone(phone) if phone else None

@@ -1,0 +1,125 @@
+"""The one error format, and how domain errors become HTTP responses.
+
+Every failure leaves the API as::
+
+    {"status": 422, "code": "validation_error", "message": "...", "errors": {"json": {"field": ["..."]}}}
+
+Domain code raises the named errors below (or subclasses of them); it never
+builds a response. Views never catch them: the handlers registered here do.
+"""
+
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request. Subclasses set status and code."""
+
+    status = 400
+    code = "bad_request"
+    message = "The request could not be processed."
+
+    def __init__(self, message: str | None = None, *, errors: dict | None = None,
+                 code: str | None = None, headers: dict | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.errors = errors or {}
+        self.headers = headers or {}
+        if code:
+            self.code = code
+
+
+class AuthenticationRequired(DomainError):
+    status, code, message = 401, "authentication_required", "Log in or send a valid bearer token."
+
+
+class Forbidden(DomainError):
+    status, code, message = 403, "forbidden", "You are not allowed to do this."
+
+
+class NotFound(DomainError):
+    status, code, message = 404, "not_found", "Not found."
+
+
+class Conflict(DomainError):
+    status, code, message = 409, "conflict", "The request conflicts with the current state."
+
+
+class InvalidInput(DomainError):
+    """Input that passed the schema but breaks a domain rule; errors are per field."""
+
+    status, code, message = 422, "validation_error", "The input is invalid."
+
+    def __init__(self, message: str | None = None, *, errors: dict | None = None,
+                 location: str = "json", **kwargs):
+        super().__init__(message, errors={location: errors} if errors else None, **kwargs)
+
+
+class TooManyRequests(DomainError):
+    status, code, message = 429, "too_many_requests", "Too many attempts. Try again later."
+
+
+# Codes for errors raised by Flask, werkzeug and webargs rather than the domain.
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "authentication_required",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+
+def error_body(status: int, code: str, message: str, errors: dict | None = None) -> dict:
+    return {"status": status, "code": code, "message": message, "errors": errors or {}}
+
+
+def _json_error(status, code, message, errors=None, headers=None):
+    response = jsonify(error_body(status, code, message, errors))
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def handle_domain_error(error: DomainError):
+    return _json_error(error.status, error.code, error.message, error.errors, error.headers)
+
+
+def handle_http_exception(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    errors = data.get("errors") or data.get("messages") or {}
+    status = error.code or 500
+    message = data.get("message") or error.description or error.name
+    if status == 400 and _is_malformed_json(errors):
+        return _json_error(400, "malformed_json", "The request body is not valid JSON.", errors)
+    if status == 422:
+        message = data.get("message") or "The input is invalid."
+    headers = dict(data.get("headers") or {})
+    if status == 405 and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    return _json_error(status, _HTTP_CODES.get(status, "error"), message, errors, headers)
+
+
+def handle_unexpected_error(error: Exception):
+    log.exception("Unhandled error", exc_info=error)
+    return _json_error(500, "internal_error", "Something went wrong on our side.")
+
+
+def _is_malformed_json(errors: dict) -> bool:
+    return isinstance(errors.get("json"), list) and any("JSON" in str(m) for m in errors["json"])
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected_error)

@@ -1,0 +1,35 @@
+"""Access rules for the producer portal: the caller must be a member of the
+producer named by `producer_id` in the URL."""
+
+import sqlalchemy as sa
+from flask import g
+
+from marketplace.access import Rule
+from marketplace.errors import Forbidden, NotFound
+from marketplace.extensions import db
+from marketplace.producers.models import MemberRole, ProducerMember
+
+
+def membership_of(user_id: int, producer_id: int) -> ProducerMember | None:
+    return db.session.scalar(
+        sa.select(ProducerMember).where(ProducerMember.user_id == user_id, ProducerMember.producer_id == producer_id)
+    )
+
+
+def _require_membership(owner_only: bool):
+    def check(user, view_kwargs):
+        membership = membership_of(user.id, view_kwargs["producer_id"])
+        # Outsiders get 404, not 403: a pending producer's existence is nobody else's business.
+        if membership is None:
+            raise NotFound("No such producer.", code="producer_not_found")
+        if owner_only and membership.role is not MemberRole.OWNER:
+            raise Forbidden("Only the producer's owners may do this.", code="owner_only")
+        g.membership = membership
+
+    return check
+
+
+PRODUCER_MEMBER = Rule("producer_member", check=_require_membership(owner_only=False),
+                       allows=frozenset({"owner", "staff"}), refusals=(401, 404))
+PRODUCER_OWNER = Rule("producer_owner", check=_require_membership(owner_only=True),
+                      allows=frozenset({"owner"}), refusals=(401, 403, 404))

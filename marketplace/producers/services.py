@@ -1,0 +1,149 @@
+"""Producer use cases: applying, profiles, members, approval. One transaction each."""
+
+import sqlalchemy as sa
+
+from marketplace.accounts.models import User
+from marketplace.accounts.services import find_user_by_email
+from marketplace.database import transactional, utcnow
+from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.extensions import db
+from marketplace.pagination import paginate
+from marketplace.producers.models import MemberRole, Producer, ProducerMember, ProducerStatus
+from marketplace.text import slugify
+
+
+class SlugTaken(Conflict):
+    code, message = "slug_taken", "This slug is already used."
+
+    def __init__(self):
+        super().__init__(errors={"json": {"slug": ["This slug is already used."]}})
+
+
+def _ensure_slug_free(slug: str, producer_id: int | None = None) -> None:
+    clash = db.session.scalar(sa.select(Producer.id).where(Producer.slug == slug))
+    if clash is not None and clash != producer_id:
+        raise SlugTaken()
+
+
+def get_producer(producer_id: int) -> Producer:
+    producer = db.session.get(Producer, producer_id)
+    if producer is None:
+        raise NotFound("No such producer.", code="producer_not_found")
+    return producer
+
+
+@transactional
+def apply(user: User, data: dict) -> Producer:
+    """Register a producer for review. The applicant becomes its owner; it starts pending.
+
+    Raises SlugTaken.
+    """
+    slug = data.pop("slug", None) or slugify(data["name"])
+    _ensure_slug_free(slug)
+    producer = Producer(slug=slug, status=ProducerStatus.PENDING, **data)
+    producer.members.append(ProducerMember(user_id=user.id, role=MemberRole.OWNER))
+    db.session.add(producer)
+    db.session.flush()
+    return producer
+
+
+@transactional
+def update_profile(producer_id: int, changes: dict) -> Producer:
+    """Raises SlugTaken."""
+    producer = get_producer(producer_id)
+    if "slug" in changes:
+        _ensure_slug_free(changes["slug"], producer.id)
+    if "province_code" in changes and "ward_code" not in changes:
+        changes["ward_code"] = None  # the old ward belongs to the old province
+    for name, value in changes.items():
+        setattr(producer, name, value)
+    return producer
+
+
+def producers_of(user: User) -> list[ProducerMember]:
+    return db.session.scalars(
+        sa.select(ProducerMember).where(ProducerMember.user_id == user.id).order_by(ProducerMember.producer_id)
+    ).all()
+
+
+def list_members(producer_id: int) -> list[ProducerMember]:
+    return db.session.scalars(
+        sa.select(ProducerMember).where(ProducerMember.producer_id == producer_id).order_by(ProducerMember.id)
+    ).all()
+
+
+def _get_member(producer_id: int, member_id: int) -> ProducerMember:
+    member = db.session.get(ProducerMember, member_id)
+    if member is None or member.producer_id != producer_id:
+        raise NotFound("No such member.", code="member_not_found")
+    return member
+
+
+@transactional
+def add_member(producer_id: int, email: str, role: MemberRole) -> ProducerMember:
+    """Give an existing account a role at this producer.
+
+    Raises InvalidInput (no such account), Conflict (already a member).
+    """
+    user = find_user_by_email(email)
+    if user is None:
+        raise InvalidInput("No account uses this email; ask them to register first.",
+                           errors={"email": ["No account uses this email."]})
+    if db.session.scalar(sa.select(ProducerMember.id).where(
+            ProducerMember.producer_id == producer_id, ProducerMember.user_id == user.id)):
+        raise Conflict("This account is already a member.", code="already_member")
+    member = ProducerMember(producer_id=producer_id, user_id=user.id, role=role)
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+@transactional
+def change_member_role(producer_id: int, member_id: int, role: MemberRole) -> ProducerMember:
+    """Raises NotFound, LastOwner."""
+    member = _get_member(producer_id, member_id)
+    if role is not MemberRole.OWNER:
+        member.producer.ensure_keeps_an_owner(member)
+    member.role = role
+    return member
+
+
+@transactional
+def remove_member(producer_id: int, member_id: int) -> None:
+    """Raises NotFound, LastOwner."""
+    member = _get_member(producer_id, member_id)
+    member.producer.ensure_keeps_an_owner(member)
+    db.session.delete(member)
+
+
+# --- admin -------------------------------------------------------------------
+
+def list_for_admin(status: ProducerStatus | None, page: int, per_page: int):
+    stmt = sa.select(Producer).order_by(Producer.created_at.desc(), Producer.id.desc())
+    if status:
+        stmt = stmt.where(Producer.status == status)
+    return paginate(stmt, page, per_page)
+
+
+@transactional
+def approve(producer_id: int) -> Producer:
+    """Raises NotFound, InvalidProducerTransition."""
+    producer = get_producer(producer_id)
+    producer.approve(utcnow())
+    return producer
+
+
+@transactional
+def suspend(producer_id: int, reason: str) -> Producer:
+    """Raises NotFound, InvalidProducerTransition."""
+    producer = get_producer(producer_id)
+    producer.suspend(reason)
+    return producer
+
+
+def memberships_for_roles(user: User) -> list[dict]:
+    return [
+        {"producer_id": m.producer_id, "producer_name": m.producer.name, "producer_slug": m.producer.slug,
+         "producer_status": m.producer.status.value, "role": m.role.value}
+        for m in producers_of(user)
+    ]

@@ -1,0 +1,49 @@
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from marketplace.regions import divisions
+from marketplace.schemas import Int, StrictSchema
+
+
+def validate_province(code: int) -> None:
+    if not divisions.is_province(code):
+        raise ValidationError("Unknown province code.")
+
+
+def ProvinceCode(**kwargs):
+    return Int(validate=validate_province, metadata={"description": "Province code (vietnam-provinces, since 1 July 2025)"}, **kwargs)
+
+
+def WardCode(**kwargs):
+    return Int(validate=validate.Range(min=1), metadata={"description": "Ward/commune code; must lie in the given province"}, **kwargs)
+
+
+def check_ward_in_province(data: dict, province_key: str, ward_key: str) -> None:
+    """Schema-level rule: a ward must belong to the province given beside it."""
+    ward, province = data.get(ward_key), data.get(province_key)
+    if ward is not None and (province is None or not divisions.ward_in_province(ward, province)):
+        raise ValidationError({ward_key: ["Unknown ward for this province."]})
+
+
+class RegionSchema(StrictSchema):
+    code = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+
+
+class ProvinceSchema(StrictSchema):
+    code = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    codename = fields.String(dump_only=True)
+    division_type = fields.String(dump_only=True)
+    region = fields.Nested(RegionSchema, dump_only=True)
+
+
+class ProvinceQuerySchema(StrictSchema):
+    region = fields.String(validate=validate.OneOf(list(divisions.REGIONS)))
+
+
+class WardSchema(StrictSchema):
+    code = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    codename = fields.String(dump_only=True)
+    division_type = fields.String(dump_only=True)
+    province_code = fields.Integer(dump_only=True)
