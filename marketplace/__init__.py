@@ -13,6 +13,8 @@ def create_app(config_class=None) -> Flask:
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(config_class or Config)
+    if app.config["ENV_NAME"] == "production" and not os.environ.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set in production.")
     app.json.ensure_ascii = False  # Vietnamese stays readable in responses
     app.json.sort_keys = False
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
