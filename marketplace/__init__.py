@@ -6,12 +6,14 @@ from flask import Flask
 
 from marketplace.errors import register_error_handlers
 from marketplace.extensions import api, db, login_manager, migrate
+from search import service as search_service
 
 
 def create_app(config_class=None) -> Flask:
     from config import Config
 
-    app = Flask(__name__, instance_relative_config=False)
+    # No static folder: the API serves JSON, and Swagger UI's assets come from docs.py.
+    app = Flask(__name__, instance_relative_config=False, static_folder=None)
     app.config.from_object(config_class or Config)
     if app.config["ENV_NAME"] == "production" and not os.environ.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in production.")
@@ -28,6 +30,7 @@ def create_app(config_class=None) -> Flask:
     register_error_handlers(app)
 
     _import_models()
+    search_service.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     return app
@@ -39,6 +42,7 @@ def _import_models():
     from marketplace.catalog import models  # noqa: F401,F811
     from marketplace.producers import models  # noqa: F401,F811
     from marketplace.regions import models  # noqa: F401,F811
+    from search import models  # noqa: F401,F811
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -50,9 +54,10 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.producers import admin as producers_admin, portal as producers_portal
     from marketplace.producers.services import memberships_for_roles
     from marketplace.regions.routes import blp as regions_blp
+    from search.routes import blp as search_blp
 
     for blueprint in (auth_blp, regions_blp, catalog_routes.blp, producers_portal.blp, catalog_portal.blp,
-                      producers_admin.blp, catalog_admin.blp, health_blp):
+                      producers_admin.blp, catalog_admin.blp, search_blp, health_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)
     register_role_provider("producers", memberships_for_roles)
@@ -62,6 +67,7 @@ def _register_cli(app: Flask) -> None:
     from marketplace.accounts.cli import users_cli
     from marketplace.demo.cli import demo_cli
     from marketplace.regions.cli import regions_cli
+    from search.cli import search_cli
 
-    for group in (users_cli, regions_cli, demo_cli):
+    for group in (users_cli, regions_cli, demo_cli, search_cli):
         app.cli.add_command(group)

@@ -55,6 +55,16 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+# Full-text objects that only exist on one dialect and are made by raw DDL in
+# the migrations (SQLite's FTS5 table and its shadow tables, PostgreSQL's GIN
+# expression indexes). Autogenerate and the drift check leave them alone.
+DIALECT_SPECIFIC_PREFIXES = ("search_fts", "ix_search_fts")
+
+
+def include_name(name, type_, parent_names):
+    return not (name or "").startswith(DIALECT_SPECIFIC_PREFIXES)
+
+
 def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
@@ -102,6 +112,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -13,6 +13,8 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from config import TestConfig, normalise_database_url
@@ -48,6 +50,7 @@ def _app(backend, tmp_path_factory):
         SQLALCHEMY_DATABASE_URI = _database_url(backend, tmp_path_factory)
 
     app = create_app(Config)
+    app.test_client_class = Client
     with app.app_context():
         upgrade()
         sync_regions()
@@ -72,6 +75,20 @@ def app(_app):
     with _app.app_context():
         yield _app
         _empty_tables()
+
+
+class Client(FlaskClient):
+    """A test client whose requests never inherit the previous request's user.
+
+    Requests run inside the test's app context (so the test and the app share one
+    session), and so share its `g`, where Flask-Login caches the current user.
+    Without this, a request would act as whoever the previous request did,
+    whatever cookie or Authorization header it sends.
+    """
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture

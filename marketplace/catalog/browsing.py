@@ -42,8 +42,10 @@ def _stars_in_force():
 _SORTS = {
     "name": lambda: [Product.name, Product.id],
     "newest": lambda: [Product.published_at.desc(), Product.id.desc()],
-    "price_asc": lambda: [_lowest_price().asc(), Product.id],
-    "price_desc": lambda: [_lowest_price().desc(), Product.id],
+    # A product with no active variant has no price; it goes last either way
+    # (left alone, PostgreSQL and SQLite put NULLs at opposite ends).
+    "price_asc": lambda: [_lowest_price().asc().nulls_last(), Product.id],
+    "price_desc": lambda: [_lowest_price().desc().nulls_last(), Product.id],
     "stars": lambda: [_stars_in_force().desc(), Product.name, Product.id],
 }
 
@@ -65,3 +67,15 @@ def get_public_product(product_id: int) -> Product:
     if product is None:
         raise NotFound("No such product.", code="product_not_found")
     return product
+
+
+def public_products_by_id(product_ids: list[int]) -> dict[int, Product]:
+    """Active products of approved producers among these ids, in one query."""
+    if not product_ids:
+        return {}
+    products = db.session.scalars(
+        sa.select(Product).options(selectinload(Product.variants), selectinload(Product.producer))
+        .join(Producer).where(Product.id.in_(product_ids), Product.status == ProductStatus.ACTIVE,
+                              Producer.status == ProducerStatus.APPROVED)
+    ).all()
+    return {p.id: p for p in products}

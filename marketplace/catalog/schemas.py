@@ -20,12 +20,22 @@ class Gtin(fields.String):
         raw = super()._deserialize(value, attr, data, **kwargs)
         if len(raw) > 14 or not raw.isdigit() or not ean.is_valid(raw):
             raise ValidationError("Not a valid GTIN barcode (8, 12, 13 or 14 digits with a correct check digit).")
-        return raw
+        # str.isdigit() also passes full-width digits (IME input); store ASCII so
+        # the uniqueness check and barcode scanners see the same code.
+        return ean.compact(raw)
 
 
 def _unique(values):
     if len(values) != len(set(values)):
         raise ValidationError("List items must be unique.")
+
+
+class WholeNested(fields.Nested):
+    """A nested object that is always sent whole, even inside a PATCH (partial) body:
+    a certificate is replaced as a unit, never merged field by field."""
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        return super()._deserialize(value, attr, data, partial=False, **kwargs)
 
 
 class CertificationInSchema(StrictSchema):
@@ -46,7 +56,7 @@ class ProductWriteSchema(StrictSchema):
                              validate=validate.Length(max=10), load_default=list)
     origin_province_code = ProvinceCode(required=True)
     origin_ward_code = WardCode(load_default=None, allow_none=True)
-    certification = fields.Nested(CertificationInSchema)
+    certification = WholeNested(CertificationInSchema)
     certifications = fields.List(fields.Enum(OtherCertification, by_value=True), validate=_unique, load_default=list)
     shelf_life_days = Int(validate=validate.Range(min=1, max=3650), load_default=None, allow_none=True)
     available_months = fields.List(Int(validate=validate.Range(min=1, max=12)), validate=_unique, load_default=list,

@@ -16,6 +16,7 @@ from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.text import slugify
+from search import outbox
 
 
 class ProductSlugTaken(Conflict):
@@ -86,6 +87,7 @@ def create_product(producer_id: int, data: dict) -> Product:
     _apply_certificate(product, certification)
     db.session.add(product)
     db.session.flush()
+    outbox.product_changed(product.id)
     return product
 
 
@@ -101,6 +103,7 @@ def update_product(producer_id: int, product_id: int, changes: dict) -> Product:
     for name, value in changes.items():
         setattr(product, name, value)
     _apply_certificate(product, certification)
+    outbox.product_changed(product.id)
     return product
 
 
@@ -109,6 +112,7 @@ def publish(producer_id: int, product_id: int) -> Product:
     """Raises NotFound, CannotPublish, InvalidProductTransition."""
     product = get_product(producer_id, product_id)
     product.publish(utcnow())
+    outbox.product_changed(product.id)
     return product
 
 
@@ -117,6 +121,7 @@ def unpublish(producer_id: int, product_id: int) -> Product:
     """Raises NotFound, InvalidProductTransition."""
     product = get_product(producer_id, product_id)
     product.unpublish()
+    outbox.product_changed(product.id)
     return product
 
 
@@ -125,6 +130,7 @@ def archive(producer_id: int, product_id: int) -> Product:
     """Raises NotFound, InvalidProductTransition."""
     product = get_product(producer_id, product_id)
     product.archive()
+    outbox.product_changed(product.id)
     return product
 
 
@@ -136,6 +142,7 @@ def add_variant(producer_id: int, product_id: int, data: dict) -> Variant:
     variant = Variant(product=product, **data)
     db.session.add(variant)
     db.session.flush()
+    outbox.product_changed(product.id)
     return variant
 
 
@@ -161,6 +168,7 @@ def update_variant(producer_id: int, product_id: int, variant_id: int, changes: 
         setattr(variant, name, value)
     if stock is not None:
         variant.set_stock(stock)
+    outbox.product_changed(product_id)
     return variant
 
 

@@ -17,6 +17,7 @@ from marketplace.extensions import db
 from marketplace.producers.models import LegalType, MemberRole, Producer, ProducerMember, ProducerStatus
 from marketplace.regions import divisions
 from marketplace.regions.services import sync_regions
+from search import outbox
 
 
 def load_demo() -> dict[str, int]:
@@ -103,6 +104,8 @@ def _product(producer: Producer, spec: dict, created: dict) -> None:
     product.status = ProductStatus.DRAFT
     product.publish(utcnow())
     db.session.add(product)
+    db.session.flush()
+    outbox.product_changed(product.id)
     created["products"] += 1
 
 

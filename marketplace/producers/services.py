@@ -10,6 +10,7 @@ from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.producers.models import MemberRole, Producer, ProducerMember, ProducerStatus
 from marketplace.text import slugify
+from search import outbox
 
 
 class SlugTaken(Conflict):
@@ -57,6 +58,7 @@ def update_profile(producer_id: int, changes: dict) -> Producer:
         changes["ward_code"] = None  # the old ward belongs to the old province
     for name, value in changes.items():
         setattr(producer, name, value)
+    outbox.producer_changed(producer.id)
     return producer
 
 
@@ -130,6 +132,7 @@ def approve(producer_id: int) -> Producer:
     """Raises NotFound, InvalidProducerTransition."""
     producer = get_producer(producer_id)
     producer.approve(utcnow())
+    outbox.producer_changed(producer.id)
     return producer
 
 
@@ -138,6 +141,7 @@ def suspend(producer_id: int, reason: str) -> Producer:
     """Raises NotFound, InvalidProducerTransition."""
     producer = get_producer(producer_id)
     producer.suspend(reason)
+    outbox.producer_changed(producer.id)
     return producer
 
 

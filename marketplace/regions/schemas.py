@@ -10,7 +10,8 @@ def validate_province(code: int) -> None:
 
 
 def ProvinceCode(**kwargs):
-    return Int(validate=validate_province, metadata={"description": "Province code (vietnam-provinces, since 1 July 2025)"}, **kwargs)
+    kwargs.setdefault("metadata", {"description": "Province code (vietnam-provinces, since 1 July 2025)"})
+    return Int(validate=validate_province, **kwargs)
 
 
 def WardCode(**kwargs):

@@ -1,0 +1,9 @@
+"""Catalogue search: one interface, two backends, fed by an outbox.
+
+- ``query.py``      what a shopper asks (SearchQuery) and what comes back (SearchResult)
+- ``documents.py``  the search document of a product, built from the database
+- ``outbox.py``     changes recorded in the writer's transaction, drained to the backend
+- ``sql.py``        the embedded default: SQLite FTS5 or PostgreSQL full-text search
+- ``elasticsearch.py``  production: a versioned index behind an alias
+- ``service.py``    picks the backend from config; what routes and the CLI call
+"""

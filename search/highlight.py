@@ -1,0 +1,52 @@
+"""Highlighted snippets that ignore diacritics but show the original text.
+
+Folding is done character by character on NFC text, so every position in the
+folded string is the same position in the original.
+"""
+
+import re
+import unicodedata
+
+from marketplace.text import fold
+
+_WORD = re.compile(r"\w+")
+
+
+def _fold_aligned(text: str) -> str:
+    folded = "".join(fold(ch) or " " if not ch.isspace() else " " for ch in text)
+    return folded if len(folded) == len(text) else fold(text).ljust(len(text))
+
+
+def tokens(query: str) -> list[str]:
+    """The words of a query, folded, in order, without repeats."""
+    seen = []
+    for word in _WORD.findall(fold(query)):
+        if word not in seen:
+            seen.append(word)
+    return seen[:10]
+
+
+def snippet(text: str, query: str, width: int = 160) -> str:
+    """Up to `width` characters of `text` around the first match, matches wrapped in <mark>."""
+    text = unicodedata.normalize("NFC", text)
+    words = tokens(query)
+    if not words or not text:
+        return text[:width]
+    folded = _fold_aligned(text)
+    spans = []
+    for match in _WORD.finditer(folded):
+        if any(match.group().startswith(w) for w in words):
+            spans.append(match.span())
+    if not spans:
+        return text[:width]
+    start = max(0, spans[0][0] - width // 4)
+    end = min(len(text), start + width)
+    out, cursor = [], start
+    for a, b in spans:
+        if a < start or b > end:
+            continue
+        out += [text[cursor:a], "<mark>", text[a:b], "</mark>"]
+        cursor = b
+    out.append(text[cursor:end])
+    prefix, suffix = ("…" if start > 0 else ""), ("…" if end < len(text) else "")
+    return prefix + "".join(out) + suffix

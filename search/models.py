@@ -1,0 +1,71 @@
+"""Search tables: the outbox (every backend) and the embedded backend's index."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.database import UTCDateTime, utcnow
+from marketplace.extensions import db
+
+
+class SearchOutbox(db.Model):
+    """A product whose search document must be rebuilt. Written in the same
+    transaction as the change, so no change is ever lost between the database
+    and the search backend."""
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    available_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+
+
+class SearchDocument(db.Model):
+    """The embedded backend's denormalised copy of a searchable product.
+
+    Full-text matching uses an FTS5 table (SQLite) or a GIN expression index
+    (PostgreSQL) over `text_folded`; both are created by the migration, not here.
+    """
+
+    __tablename__ = "search_documents"
+    __table_args__ = (
+        sa.Index("ix_search_documents_filters", "province_code", "stars"),
+    )
+
+    product_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    name_folded: Mapped[str] = mapped_column(sa.String(200), index=True)
+    producer_id: Mapped[int] = mapped_column(index=True)
+    producer_name: Mapped[str] = mapped_column(sa.String(200))
+    producer_slug: Mapped[str] = mapped_column(sa.String(120))
+    producer_folded: Mapped[str] = mapped_column(sa.String(200), index=True)
+    producer_type: Mapped[str] = mapped_column(sa.String(20))
+    group: Mapped[str] = mapped_column(sa.String(20), index=True)
+    stars: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    valid_until: Mapped[date | None]
+    province_code: Mapped[int]
+    ward_code: Mapped[int | None]
+    region: Mapped[str] = mapped_column(sa.String(40), index=True)
+    price_min_vnd: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    price_max_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    in_stock: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    popularity: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(sa.Text)
+    text_folded: Mapped[str] = mapped_column(sa.Text)
+
+
+class SearchDocumentTag(db.Model):
+    """Multi-valued facets of a document: other certifications, display-point provinces."""
+
+    __tablename__ = "search_document_tags"
+    __table_args__ = (sa.Index("ix_search_document_tags_kind_value", "kind", "value"),)
+
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("search_documents.product_id", ondelete="CASCADE"),
+                                            primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)  # "certification" | "point_province"
+    value: Mapped[str] = mapped_column(sa.String(40), primary_key=True)

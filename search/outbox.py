@@ -1,0 +1,65 @@
+"""The search outbox: record changes in the writer's transaction; drain them later.
+
+Services call ``product_changed`` / ``producer_changed`` inside their own
+transaction. The embedded backend applies the rows before that transaction
+commits (so SQL search is never stale); other backends drain them with
+``flask --app wsgi search sync``.
+"""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from marketplace.catalog.models import Product
+from marketplace.database import utcnow
+from marketplace.extensions import db
+from search.documents import documents_for
+from search.models import SearchOutbox
+
+PENDING_KEY = "search_pending"
+MAX_BACKOFF = timedelta(minutes=10)
+
+
+def product_changed(*product_ids: int) -> None:
+    """Queue these products for reindexing, in the caller's transaction."""
+    for product_id in product_ids:
+        db.session.add(SearchOutbox(product_id=product_id))
+    db.session.info.setdefault(PENDING_KEY, set()).update(product_ids)
+
+
+def producer_changed(producer_id: int) -> None:
+    """A producer's status or name changed: every product of theirs may change in search."""
+    product_changed(*db.session.scalars(sa.select(Product.id).where(Product.producer_id == producer_id)))
+
+
+def drain(backend, batch_size: int = 500) -> dict:
+    """Apply one batch of due outbox rows to `backend`. Returns counts.
+
+    Rows are claimed with SKIP LOCKED on PostgreSQL so several sync workers can
+    run at once. A backend failure leaves the rows in place with a backoff.
+    """
+    now = utcnow()
+    stmt = (sa.select(SearchOutbox).where(SearchOutbox.available_at <= now)
+            .order_by(SearchOutbox.id).limit(batch_size).with_for_update(skip_locked=True))
+    rows = db.session.scalars(stmt).all()
+    if not rows:
+        db.session.rollback()
+        return {"indexed": 0, "removed": 0, "failed": 0, "rows": 0}
+    documents, removed = documents_for(r.product_id for r in rows)
+    try:
+        backend.apply(documents, removed)
+    except Exception as exc:  # the backend is down or refused: keep the rows, retry later
+        for row in rows:
+            row.attempts += 1
+            row.available_at = now + min(timedelta(seconds=2 ** row.attempts), MAX_BACKOFF)
+            row.last_error = str(exc)[:500]
+        db.session.commit()
+        return {"indexed": 0, "removed": 0, "failed": len(rows), "rows": len(rows)}
+    for row in rows:
+        db.session.delete(row)
+    db.session.commit()
+    return {"indexed": len(documents), "removed": len(removed), "failed": 0, "rows": len(rows)}
+
+
+def backlog() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(SearchOutbox))
