@@ -53,7 +53,7 @@ def suggest(prefix: str, limit: int = 10) -> list[Suggestion]:
 
 
 def backend_errors() -> tuple:
-    return getattr(backend(), "unavailable_errors", ())
+    return backend().unavailable_errors
 
 
 @event.listens_for(Session, "before_commit")

@@ -17,8 +17,11 @@ from search.query import FACETS, Hit, SearchQuery, SearchResult, Suggestion
 
 
 class SqlBackend:
+    """Implements search.backend.SearchBackend."""
+
     name = "sql"
     applies_in_transaction = True
+    unavailable_errors = ()
 
     def _text(self):
         return sql_text.for_dialect(db.session.get_bind().dialect.name)
@@ -112,6 +115,9 @@ class SqlBackend:
             ).all()
             suggestions += [Suggestion(name, "producer", producer_slug=slug) for name, slug in producers]
         return suggestions
+
+    def refresh(self) -> None:
+        """Writes are visible as soon as they commit."""
 
     def ping(self) -> bool:
         return True
