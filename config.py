@@ -70,6 +70,27 @@ class Config:
     # so the docs page works without reaching a CDN.
     OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
 
+    # Orders and payments
+    SHIPPING_FEES_VND = {
+        "same_province": _env_int("SHIPPING_FEE_SAME_PROVINCE_VND", 20_000),
+        "same_region": _env_int("SHIPPING_FEE_SAME_REGION_VND", 30_000),
+        "other_region": _env_int("SHIPPING_FEE_OTHER_REGION_VND", 45_000),
+    }
+    FREE_SHIPPING_FROM_VND = _env_int("FREE_SHIPPING_FROM_VND", 0)  # 0: never free
+    CARD_RESERVATION_MINUTES = _env_int("CARD_RESERVATION_MINUTES", 30)
+    BANK_TRANSFER_RESERVATION_HOURS = _env_int("BANK_TRANSFER_RESERVATION_HOURS", 48)
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # tests point this at localstripe
+    # Where shoppers send bank transfers (shown with the order's transfer reference).
+    PLATFORM_BANK = {
+        "bank_name": os.environ.get("PLATFORM_BANK_NAME", "Vietcombank"),
+        "bank_bin": os.environ.get("PLATFORM_BANK_BIN", "970436"),
+        "account_number": os.environ.get("PLATFORM_BANK_ACCOUNT", "0011004455667"),
+        "account_name": os.environ.get("PLATFORM_BANK_ACCOUNT_NAME", "CONG TY OCOP MARKETPLACE"),
+    }
+
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "sql")
     ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 

@@ -4,6 +4,7 @@ import os
 
 from flask import Flask
 
+from marketplace.api import RowIdConverter
 from marketplace.errors import register_error_handlers
 from marketplace.extensions import api, db, login_manager, migrate
 from search import service as search_service
@@ -19,6 +20,7 @@ def create_app(config_class=None) -> Flask:
         raise RuntimeError("SECRET_KEY must be set in production.")
     app.json.ensure_ascii = False  # Vietnamese stays readable in responses
     app.json.sort_keys = False
+    app.url_map.converters["int"] = RowIdConverter
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]) or ".",
                     exist_ok=True)
@@ -40,6 +42,8 @@ def _import_models():
     """Every model module, so the metadata (and Alembic) sees every table."""
     from marketplace.accounts import auth, models  # noqa: F401  (auth registers Flask-Login loaders)
     from marketplace.catalog import models  # noqa: F401,F811
+    from marketplace.orders import models  # noqa: F401,F811
+    from marketplace.payments import models  # noqa: F401,F811
     from marketplace.producers import models  # noqa: F401,F811
     from marketplace.regions import models  # noqa: F401,F811
     from search import models  # noqa: F401,F811
@@ -51,13 +55,16 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.catalog import admin as catalog_admin, portal as catalog_portal, routes as catalog_routes
     from marketplace.docs import assets_blueprint
     from marketplace.health import blp as health_blp
+    from marketplace.orders import admin as orders_admin, portal as orders_portal, routes as orders_routes
+    from marketplace.payments.routes import blp as payments_blp
     from marketplace.producers import admin as producers_admin, portal as producers_portal
     from marketplace.producers.services import memberships_for_roles
     from marketplace.regions.routes import blp as regions_blp
     from search.routes import blp as search_blp
 
     for blueprint in (auth_blp, regions_blp, catalog_routes.blp, producers_portal.blp, catalog_portal.blp,
-                      producers_admin.blp, catalog_admin.blp, search_blp, health_blp):
+                      producers_admin.blp, catalog_admin.blp, search_blp, orders_routes.blp, orders_portal.blp,
+                      orders_admin.blp, payments_blp, health_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)
     register_role_provider("producers", memberships_for_roles)
@@ -65,9 +72,11 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from marketplace.accounts.cli import users_cli
+    from marketplace.bench_cli import bench_cli
     from marketplace.demo.cli import demo_cli
+    from marketplace.orders.cli import orders_cli
     from marketplace.regions.cli import regions_cli
     from search.cli import search_cli
 
-    for group in (users_cli, regions_cli, demo_cli, search_cli):
+    for group in (users_cli, regions_cli, demo_cli, search_cli, bench_cli):
         app.cli.add_command(group)

@@ -1,11 +1,22 @@
 """flask-smorest glue: our error schema in the OpenAPI document, and blueprints
 whose every operation declares who may call it."""
 
+import http
+
 import marshmallow as ma
 import flask_smorest
+from werkzeug.routing import IntegerConverter
 
 from marketplace import access
 from marketplace.errors import handle_http_exception
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in routes: a row id. A number beyond the database's integer
+    range names no row, so it is a 404 rather than a driver overflow (500)."""
+
+    def __init__(self, url_map, *args, max=2**31 - 1, **kwargs):
+        super().__init__(url_map, *args, max=max, **kwargs)
 
 
 class FieldErrorsSchema(ma.Schema):
@@ -41,7 +52,7 @@ class Blueprint(flask_smorest.Blueprint):
         def decorator(func):
             wrapped = access.requires(rule)(func)
             for status in rule.documented_errors:
-                wrapped = self.alt_response(status, response=_RESPONSE_NAMES[status])(wrapped)
+                wrapped = self.alt_response(status, response=_response_name(status))(wrapped)
             wrapped._access_rule = rule
             return wrapped
 
@@ -52,19 +63,12 @@ class Blueprint(flask_smorest.Blueprint):
 
         def decorator(func):
             for status in statuses:
-                func = self.alt_response(status, response=_RESPONSE_NAMES[status])(func)
+                func = self.alt_response(status, response=_response_name(status))(func)
             return func
 
         return decorator
 
 
-_RESPONSE_NAMES = {
-    400: "BAD_REQUEST",
-    401: "UNAUTHORIZED",
-    403: "FORBIDDEN",
-    404: "NOT_FOUND",
-    409: "CONFLICT",
-    422: "UNPROCESSABLE_ENTITY",
-    429: "TOO_MANY_REQUESTS",
-    503: "SERVICE_UNAVAILABLE",
-}
+def _response_name(status: int) -> str:
+    """flask-smorest registers a response component per HTTP status, named like NOT_FOUND."""
+    return http.HTTPStatus(status).name

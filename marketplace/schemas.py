@@ -41,7 +41,20 @@ class Text(fields.String):
         super().__init__(validate=validators + list(kwargs.pop("validate", [])), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return normalise(super()._deserialize(value, attr, data, **kwargs))
+        text = normalise(super()._deserialize(value, attr, data, **kwargs))
+        if not _storable(text):
+            raise ma.ValidationError("Contains a character that cannot be stored (NUL or an unpaired surrogate).")
+        return text
+
+
+def _storable(text: str) -> bool:
+    """PostgreSQL text cannot hold NUL, nor UTF-8 an unpaired surrogate ("\\ud800"):
+    refuse them as input (422) rather than fail in the database (500)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
 
 
 def PriceVnd(**kwargs):

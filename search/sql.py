@@ -129,7 +129,9 @@ _FACET_FILTER = {"province": "provinces", "region": "regions", "stars": "stars",
 
 
 def _tagged(kind: str, values) -> sa.ColumnElement:
-    return sa.exists().where(Tag.product_id == D.product_id, Tag.kind == kind, Tag.value.in_(values))
+    # An alias, so it never correlates with the Tag join of the certification facet.
+    tag = sa.orm.aliased(Tag)
+    return sa.exists().where(tag.product_id == D.product_id, tag.kind == kind, tag.value.in_(values))
 
 
 def _filters(q: SearchQuery, today: date) -> dict[str, sa.ColumnElement]:

@@ -62,12 +62,11 @@ def _app(backend, tmp_path_factory):
 def _empty_tables():
     tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     db.session.remove()
+    # DELETE, children first, on both backends: on PostgreSQL, TRUNCATE of a
+    # dozen near-empty tables costs ~0.3 s per test, DELETE ~0.02 s.
     with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("TRUNCATE {} RESTART IDENTITY CASCADE".format(", ".join(t.name for t in tables))))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+        for table in tables:
+            conn.execute(table.delete())
 
 
 @pytest.fixture

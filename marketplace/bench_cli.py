@@ -1,0 +1,50 @@
+"""`flask --app wsgi bench ...`: benchmarks, run on scratch databases only.
+
+The benchmark code lives in tests/benchmarks/ (it is test code, not shipped),
+so it is imported lazily and only when a benchmark runs.
+"""
+
+import importlib
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+bench_cli = AppGroup("bench", help="Benchmarks (on a temporary or scratch database, never the app's own).")
+
+
+def _benchmark(module: str):
+    """Import tests.benchmarks.<module>. `flask --app wsgi` puts the working directory
+    on sys.path; from anywhere else, fall back to the checkout this package came from."""
+    try:
+        return importlib.import_module(f"tests.benchmarks.{module}")
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("tests"):
+            raise
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "tests" / "benchmarks").is_dir():
+        raise click.ClickException("The benchmarks need a source checkout: run this from the repository root.")
+    sys.path.insert(0, str(root))
+    return importlib.import_module(f"tests.benchmarks.{module}")
+
+
+@bench_cli.command("search")
+@click.option("--products", default=100_000, show_default=True, type=click.IntRange(min=1),
+              help="Size of the generated catalogue.")
+@click.option("--queries", default=1000, show_default=True, type=click.IntRange(min=5),
+              help="Searches to time, spread over five types (plus a fifth as many suggestions).")
+@click.option("--seed", default=42, show_default=True, help="Seed for the catalogue and the query mix.")
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(min=1),
+              help="Documents per backend call while indexing.")
+@click.option("--database-url", default=None, metavar="URL",
+              help="Benchmark on this database instead of a temporary SQLite file. IT IS WIPED FIRST.")
+@click.option("--yes", is_flag=True, help="Do not ask before wiping --database-url.")
+@click.option("--keep", is_flag=True, help="Keep the temporary SQLite database (to inspect query plans).")
+def search(products, queries, seed, batch_size, database_url, yes, keep):
+    """Index a synthetic OCOP catalogue into the SQL search backend and time a fixed query mix."""
+    if database_url and not yes:
+        click.confirm(f"Everything in {database_url} will be deleted. Continue?", abort=True)
+    bench = _benchmark("search_bench")
+    bench.run(bench.Options(products=products, queries=queries, seed=seed, database_url=database_url,
+                            batch_size=batch_size, keep=keep), echo=click.echo)

@@ -1,0 +1,185 @@
+"""What happens to an order after checkout: fulfilment by each producer,
+cancellation, delivery and cash on delivery, and expiry of unpaid reservations."""
+
+import logging
+
+import sqlalchemy as sa
+
+from marketplace.accounts.models import User
+from marketplace.database import transactional, utcnow
+from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.extensions import db
+from marketplace.orders.lifecycle import BEFORE_SHIPPING, Actor, SubOrderStatus
+from marketplace.orders.models import Order, PaymentMethod, SubOrder
+from marketplace.payments import gateway, services as payments
+from marketplace.payments.models import Payment, PaymentStatus
+
+log = logging.getLogger(__name__)
+
+
+def order_of(user: User, order_id: int) -> Order:
+    """A shopper's own order. Raises NotFound for anyone else's."""
+    order = db.session.get(Order, order_id)
+    if order is None or order.user_id != user.id:
+        raise NotFound("No such order.", code="order_not_found")
+    return order
+
+
+def sub_order_of(producer_id: int, sub_order_id: int) -> SubOrder:
+    """A producer's own part of an order. Raises NotFound for anyone else's."""
+    sub_order = db.session.get(SubOrder, sub_order_id)
+    if sub_order is None or sub_order.producer_id != producer_id:
+        raise NotFound("No such order.", code="sub_order_not_found")
+    return sub_order
+
+
+def _locked_sub_order(producer_id: int, sub_order_id: int) -> SubOrder:
+    sub_order = sub_order_of(producer_id, sub_order_id)
+    payments.locked_payment(sub_order.order_id)  # serialise with webhooks and admin actions on this order
+    db.session.refresh(sub_order)
+    return sub_order
+
+
+# --- producer ------------------------------------------------------------------
+
+@transactional
+def pack(producer_id: int, sub_order_id: int, user_id: int) -> SubOrder:
+    sub_order = _locked_sub_order(producer_id, sub_order_id)
+    sub_order.move_to(SubOrderStatus.PACKED, Actor.PRODUCER, user_id=user_id)
+    return sub_order
+
+
+@transactional
+def ship(producer_id: int, sub_order_id: int, user_id: int, carrier: str, tracking_number: str) -> SubOrder:
+    sub_order = _locked_sub_order(producer_id, sub_order_id)
+    sub_order.move_to(SubOrderStatus.SHIPPED, Actor.PRODUCER, user_id=user_id)
+    sub_order.carrier, sub_order.tracking_number = carrier, tracking_number
+    return sub_order
+
+
+@transactional
+def deliver(producer_id: int, sub_order_id: int, user_id: int, cash_collected_vnd: int | None) -> SubOrder:
+    """Mark a shipped part delivered. For cash on delivery, the cash collected
+    must be recorded with it, and must be the part's total.
+
+    Raises IllegalTransition, InvalidInput.
+    """
+    sub_order = _locked_sub_order(producer_id, sub_order_id)
+    payment = sub_order.order.payment
+    if payment.method is PaymentMethod.COD:
+        if cash_collected_vnd != sub_order.total_vnd:
+            raise InvalidInput("Record the cash collected on delivery.", errors={"cash_collected_vnd": [
+                f"Must equal the amount due, {sub_order.total_vnd} đồng."]})
+        sub_order.cash_collected_vnd, sub_order.cash_collected_at = cash_collected_vnd, utcnow()
+    elif cash_collected_vnd is not None:
+        raise InvalidInput(errors={"cash_collected_vnd": ["Only for cash-on-delivery orders."]})
+    sub_order.move_to(SubOrderStatus.DELIVERED, Actor.PRODUCER, user_id=user_id)
+    if payment.method is PaymentMethod.COD and all(
+            s.cash_collected_vnd is not None for s in sub_order.order.sub_orders
+            if s.status not in (SubOrderStatus.CANCELLED, SubOrderStatus.REFUNDED)):
+        payments.mark_paid(payment)
+    return sub_order
+
+
+def cancel_by_producer(producer_id: int, sub_order_id: int, user_id: int, reason: str) -> SubOrder:
+    """Raises IllegalTransition, PaymentProviderError (the cancellation stands; the refund can be retried)."""
+    sub_order, refund_ids = _cancel_by_producer(producer_id, sub_order_id, user_id, reason)
+    for refund_id in refund_ids:
+        payments.push_refund(refund_id)
+    return sub_order
+
+
+@transactional
+def _cancel_by_producer(producer_id, sub_order_id, user_id, reason):
+    sub_order = _locked_sub_order(producer_id, sub_order_id)
+    return sub_order, _cancel(sub_order, Actor.PRODUCER, user_id, reason)
+
+
+def _cancel(sub_order: SubOrder, actor: Actor, user_id: int | None, reason: str) -> list[int]:
+    """Cancel one part, return its stock, and refund what was paid for it (ids returned)."""
+    payments.release_stock(sub_order)
+    sub_order.move_to(SubOrderStatus.CANCELLED, actor, user_id=user_id, reason=reason)
+    sub_order.cancel_reason = reason
+    payment = sub_order.order.payment
+    if payment.status is PaymentStatus.SUCCEEDED and sub_order.refundable_vnd:
+        refund = payments.record_refund(payment, sub_order, sub_order.refundable_vnd, reason or "Cancelled", None)
+        return [refund.id]
+    return []
+
+
+# --- shopper -------------------------------------------------------------------
+
+def cancel_by_shopper(user: User, order_id: int, reason: str) -> Order:
+    """Cancel every part not yet shipped. Raises NotFound, Conflict (nothing left to cancel)."""
+    order, refund_ids = _cancel_by_shopper(user, order_id, reason)
+    for refund_id in refund_ids:
+        payments.push_refund(refund_id)
+    return order
+
+
+@transactional
+def _cancel_by_shopper(user: User, order_id: int, reason: str):
+    order = order_of(user, order_id)
+    payments.locked_payment(order.id)
+    db.session.refresh(order)
+    cancellable = [s for s in order.sub_orders if s.status in BEFORE_SHIPPING]
+    if not cancellable:
+        raise Conflict("Nothing in this order can be cancelled any more: it has shipped or ended.",
+                       code="not_cancellable")
+    refund_ids = []
+    for sub_order in cancellable:
+        refund_ids += _cancel(sub_order, Actor.SHOPPER, user.id, reason)
+    if all(s.status is SubOrderStatus.CANCELLED for s in order.sub_orders) \
+            and order.payment.status is PaymentStatus.PENDING:
+        order.payment.status = PaymentStatus.CANCELED
+    return order, refund_ids
+
+
+@transactional
+def confirm_received(user: User, order_id: int, sub_order_id: int) -> SubOrder:
+    """The shopper confirms a delivered part: it is completed."""
+    order = order_of(user, order_id)
+    sub_order = next((s for s in order.sub_orders if s.id == sub_order_id), None)
+    if sub_order is None:
+        raise NotFound("No such order.", code="sub_order_not_found")
+    sub_order.move_to(SubOrderStatus.COMPLETED, Actor.SHOPPER, user_id=user.id)
+    return sub_order
+
+
+# --- expiry ----------------------------------------------------------------------
+
+def expire_reservations(now=None) -> int:
+    """Cancel unpaid card and bank-transfer orders whose reservation has run
+    out, returning their stock. A card payment that turns out to have
+    succeeded meanwhile confirms the order instead. Returns how many expired."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        sa.select(Order.id).join(Payment).where(Order.reserved_until < now,
+                                                Payment.status.in_([PaymentStatus.PENDING, PaymentStatus.FAILED]))
+    ).all()
+    db.session.commit()
+    expired = 0
+    for order_id in due:
+        payment = db.session.scalar(sa.select(Payment).where(Payment.order_id == order_id))
+        if payment.stripe_payment_intent_id:
+            intent_id, payment_id = payment.stripe_payment_intent_id, payment.id
+            db.session.commit()
+            try:  # outside any transaction: a network call
+                intent = gateway.cancel_payment_intent(intent_id, payment_id)
+            except gateway.PaymentProviderError:
+                intent = gateway.retrieve_payment_intent(intent_id)
+            if intent.status != "canceled":
+                payments.apply_intent(intent)
+                continue
+        expired += _expire(order_id)
+    return expired
+
+
+@transactional
+def _expire(order_id: int) -> int:
+    payment = payments.locked_payment(order_id)
+    if payment.status not in (PaymentStatus.PENDING, PaymentStatus.FAILED):
+        return 0
+    payment.status = PaymentStatus.CANCELED
+    payments.cancel_unpaid(payment.order, "Payment was not received in time.")
+    return 1

@@ -1,0 +1,206 @@
+import marshmallow as ma
+from flask import current_app
+from marshmallow import fields, validate, validates_schema
+
+from marketplace.accounts.schemas import PhoneField
+from marketplace.catalog.schemas import ProducerSummarySchema
+from marketplace.orders.cart import MAX_LINE_QUANTITY
+from marketplace.orders.lifecycle import OrderStatus, SubOrderStatus
+from marketplace.orders.models import PaymentMethod
+from marketplace.payments.models import PaymentStatus
+from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, check_ward_in_province
+from marketplace.schemas import Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
+
+
+# --- input -------------------------------------------------------------------
+
+class CartLineInSchema(StrictSchema):
+    quantity = Int(required=True, validate=validate.Range(min=1, max=MAX_LINE_QUANTITY))
+
+
+class AddressSchema(StrictSchema):
+    recipient_name = Text(max_length=120, required=True)
+    phone = PhoneField(required=True)
+    province_code = ProvinceCode(required=True)
+    ward_code = WardCode(required=True)
+    street_address = Text(max_length=200, required=True)
+
+    @validates_schema
+    def ward_lies_in_province(self, data, **kwargs):
+        check_ward_in_province(data, "province_code", "ward_code")
+
+
+class CheckoutSchema(StrictSchema):
+    shipping_address = fields.Nested(AddressSchema, required=True)
+    payment_method = fields.Enum(PaymentMethod, by_value=True, required=True)
+    note = Text(max_length=500, min_length=0, load_default="")
+
+
+class IdempotencyHeaderSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE  # every other header
+
+    key = fields.String(data_key="Idempotency-Key", required=True, validate=validate.Length(min=8, max=255),
+                        metadata={"description": "A unique key per checkout attempt; retries reuse it"})
+
+
+class CancelSchema(StrictSchema):
+    reason = Text(max_length=500, min_length=0, load_default="")
+
+
+class ProducerCancelSchema(StrictSchema):
+    reason = Text(max_length=500, required=True)
+
+
+class ShipSchema(StrictSchema):
+    carrier = Text(max_length=80, required=True, metadata={"description": "e.g. Viettel Post, GHN, VNPost"})
+    tracking_number = Text(max_length=80, required=True)
+
+
+class DeliverSchema(StrictSchema):
+    cash_collected_vnd = Int(validate=validate.Range(min=0), load_default=None, allow_none=True,
+                             metadata={"description": "Required for cash on delivery: the cash taken"})
+
+
+class OrderQuerySchema(PageArgs):
+    status = fields.Enum(OrderStatus, by_value=True)
+
+
+class SubOrderQuerySchema(PageArgs):
+    status = fields.Enum(SubOrderStatus, by_value=True)
+    since = fields.Date(metadata={"description": "Placed on or after this date (Vietnam time)"})
+    until = fields.Date(metadata={"description": "Placed on or before this date (Vietnam time)"})
+
+
+class AdminOrderQuerySchema(OrderQuerySchema):
+    payment_method = fields.Enum(PaymentMethod, by_value=True)
+    payment_status = fields.Enum(PaymentStatus, by_value=True)
+
+
+class ConfirmTransferSchema(StrictSchema):
+    amount_vnd = PriceVnd(required=True)
+    bank_reference = Text(max_length=120, required=True, metadata={"description": "The bank's transaction id"})
+
+
+class RefundSchema(StrictSchema):
+    amount_vnd = PriceVnd(required=True)
+    reason = Text(max_length=500, required=True)
+
+
+# --- output ------------------------------------------------------------------
+
+class CartLineSchema(StrictSchema):
+    variant_id = fields.Integer(attribute="line.variant_id")
+    product_id = fields.Integer(attribute="line.variant.product_id")
+    product_name = fields.String(attribute="line.variant.product.name")
+    variant_label = fields.String(attribute="line.variant.label")
+    quantity = fields.Integer(attribute="line.quantity")
+    unit_price_vnd = fields.Integer()
+    unit_price_display = VndDisplay("unit_price_vnd")
+    price_seen_vnd = fields.Integer(attribute="line.price_seen_vnd")
+    line_total_vnd = fields.Integer()
+    available_quantity = fields.Integer(attribute="line.variant.stock_quantity")
+    warnings = fields.List(fields.String())
+
+
+class CartGroupSchema(StrictSchema):
+    producer = fields.Nested(ProducerSummarySchema)
+    lines = fields.List(fields.Nested(CartLineSchema))
+    items_total_vnd = fields.Integer()
+
+
+class CartSchema(StrictSchema):
+    groups = fields.List(fields.Nested(CartGroupSchema))
+    items_total_vnd = fields.Integer()
+    items_total_display = VndDisplay("items_total_vnd")
+
+
+class StatusChangeSchema(StrictSchema):
+    from_status = fields.String()
+    to_status = fields.String()
+    actor = fields.String()
+    reason = fields.String()
+    created_at = LocalDateTime()
+
+
+class OrderLineSchema(StrictSchema):
+    variant_id = fields.Integer()
+    product_id = fields.Integer()
+    product_name = fields.String()
+    variant_label = fields.String()
+    unit_price_vnd = fields.Integer()
+    quantity = fields.Integer()
+    line_total_vnd = fields.Integer()
+
+
+class SubOrderSchema(StrictSchema):
+    id = fields.Integer()
+    producer = fields.Nested(ProducerSummarySchema)
+    status = fields.String()
+    lines = fields.List(fields.Nested(OrderLineSchema))
+    items_total_vnd = fields.Integer()
+    shipping_fee_vnd = fields.Integer()
+    total_vnd = fields.Integer()
+    total_display = VndDisplay("total_vnd")
+    refunded_vnd = fields.Integer()
+    carrier = fields.String()
+    tracking_number = fields.String()
+    cancel_reason = fields.String()
+    cash_collected_vnd = fields.Integer(allow_none=True)
+    delivered_at = LocalDateTime()
+    history = fields.List(fields.Nested(StatusChangeSchema))
+
+
+class AddressOutSchema(StrictSchema):
+    recipient_name = fields.String()
+    phone = fields.String()
+    province = fields.Nested(ProvinceSchema)
+    ward = fields.Nested(WardSchema)
+    street_address = fields.String()
+
+
+def _payment_view(order) -> dict:
+    payment = order.payment
+    view = {"method": payment.method.value, "status": payment.status.value, "amount_vnd": payment.amount_vnd,
+            "refunded_vnd": payment.refunded_vnd, "paid_at": payment.paid_at.isoformat() if payment.paid_at else None}
+    if payment.method is PaymentMethod.CARD and payment.status is not PaymentStatus.SUCCEEDED:
+        view["stripe"] = {"payment_intent_id": payment.stripe_payment_intent_id,
+                          "client_secret": payment.stripe_client_secret,
+                          "publishable_key": current_app.config["STRIPE_PUBLISHABLE_KEY"]}
+        if payment.failure_message:
+            view["failure_message"] = payment.failure_message
+    if payment.method is PaymentMethod.BANK_TRANSFER:
+        view["bank_transfer"] = {**current_app.config["PLATFORM_BANK"], "amount_vnd": payment.amount_vnd,
+                                 "reference": order.transfer_reference,
+                                 "instructions": f"Chuyển khoản đúng số tiền, nội dung: {order.transfer_reference}"}
+    return view
+
+
+class OrderSchema(StrictSchema):
+    id = fields.Integer()
+    number = fields.String()
+    status = fields.Enum(OrderStatus, by_value=True)
+    payment_method = fields.Enum(PaymentMethod, by_value=True)
+    items_total_vnd = fields.Integer()
+    shipping_total_vnd = fields.Integer()
+    total_vnd = fields.Integer()
+    total_display = VndDisplay("total_vnd")
+    shipping_address = fields.Function(lambda o: AddressOutSchema().dump(o))
+    note = fields.String()
+    reserved_until = LocalDateTime()
+    created_at = LocalDateTime()
+    payment = fields.Function(_payment_view, metadata={
+        "description": "Status; for cards the Stripe client secret; for transfers the bank details and reference"})
+    sub_orders = fields.List(fields.Nested(SubOrderSchema))
+
+
+class ProducerSubOrderSchema(SubOrderSchema):
+    """A producer's view: its own part, where to send it, and how it is paid."""
+
+    class Meta:
+        exclude = ("producer",)
+
+    order_number = fields.String(attribute="order.number")
+    payment_method = fields.String(attribute="order.payment_method")
+    shipping_address = fields.Function(lambda s: AddressOutSchema().dump(s.order))
+    created_at = LocalDateTime()

@@ -1,0 +1,79 @@
+"""Online stock: taken at checkout, given back on cancellation or expiry.
+
+Rows are locked FOR UPDATE in primary-key order, so two checkouts touching
+the same variants always queue in the same order and cannot deadlock. What is
+available is computed inside the lock, and every shortage is reported before
+anything is written. The decrement itself is conditional (stock >= quantity),
+so stock can never go negative even where row locks are ignored (SQLite).
+"""
+
+from collections import Counter
+
+import sqlalchemy as sa
+
+from marketplace.catalog.models import Product, ProductStatus, Variant
+from marketplace.errors import Conflict
+from marketplace.extensions import db
+from marketplace.producers.models import Producer, ProducerStatus
+
+
+class InsufficientStock(Conflict):
+    code = "insufficient_stock"
+
+    def __init__(self, shortages: list[dict]):
+        super().__init__(
+            "Some items are no longer available in the quantity asked for.",
+            errors={"lines": {str(s["variant_id"]): [s["reason"]] for s in shortages}},
+        )
+        self.shortages = shortages
+
+
+def reserve(quantities: dict[int, int]) -> dict[int, Variant]:
+    """Take `quantities` (variant id → units) from online stock, all or nothing.
+
+    Returns the locked variants by id. Raises InsufficientStock listing every
+    line that cannot be served (inactive, unpublished or short).
+    """
+    ids = sorted(quantities)
+    rows = db.session.execute(
+        sa.select(Variant, Product.status, Producer.status)
+        .join(Product, Variant.product_id == Product.id).join(Producer, Product.producer_id == Producer.id)
+        .where(Variant.id.in_(ids)).order_by(Variant.id)
+        .with_for_update(of=Variant)
+    ).all()
+    variants = {v.id: v for v, _p, _s in rows}
+    shortages = []
+    for variant_id in ids:
+        wanted = quantities[variant_id]
+        row = next((r for r in rows if r[0].id == variant_id), None)
+        if row is None or not row[0].is_active or row[1] is not ProductStatus.ACTIVE \
+                or row[2] is not ProducerStatus.APPROVED:
+            shortages.append({"variant_id": variant_id, "requested": wanted, "available": 0,
+                              "reason": "No longer on sale."})
+        elif row[0].stock_quantity < wanted:
+            shortages.append({"variant_id": variant_id, "requested": wanted, "available": row[0].stock_quantity,
+                              "reason": f"Only {row[0].stock_quantity} left."})
+    if shortages:
+        raise InsufficientStock(shortages)
+    for variant_id in ids:
+        taken = db.session.execute(
+            sa.update(Variant).where(Variant.id == variant_id, Variant.stock_quantity >= quantities[variant_id])
+            .values(stock_quantity=Variant.stock_quantity - quantities[variant_id])
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if taken != 1:  # only reachable where FOR UPDATE is a no-op and a concurrent writer won
+            raise InsufficientStock([{"variant_id": variant_id, "requested": quantities[variant_id],
+                                      "available": 0, "reason": "Just sold out."}])
+    for variant in variants.values():
+        db.session.refresh(variant, ["stock_quantity"])
+    return variants
+
+
+def release(quantities: Counter | dict[int, int]) -> None:
+    """Give units back to online stock (cancellation, expiry), in primary-key order."""
+    for variant_id in sorted(quantities):
+        db.session.execute(
+            sa.update(Variant).where(Variant.id == variant_id)
+            .values(stock_quantity=Variant.stock_quantity + quantities[variant_id])
+            .execution_options(synchronize_session=False)
+        )

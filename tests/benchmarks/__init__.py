@@ -1,0 +1,1 @@
+"""Benchmarks run as commands (`flask --app wsgi bench ...`), never as timed tests."""

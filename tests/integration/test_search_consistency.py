@@ -1,0 +1,290 @@
+"""Search follows the catalogue: through the real services, the outbox and the CLI."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from marketplace.catalog import services as catalog
+from marketplace.catalog.models import ProductStatus
+from marketplace.database import transactional, utcnow
+from marketplace.extensions import db
+from marketplace.producers import services as producers
+from marketplace.producers.models import ProducerStatus
+from search import outbox, service
+from search.models import SearchOutbox
+from search.query import SearchQuery
+from tests.factories import ProducerFactory, ProductFactory
+
+
+def found(**query) -> list[int]:
+    """Ids of the products the configured backend finds, in ranked order."""
+    return [hit.product_id for hit in service.search(SearchQuery(per_page=100, **query)).hits]
+
+
+def indexed(*products):
+    """Products made by factories are not indexed until the outbox hears of them."""
+    outbox.product_changed(*(p.id for p in products))
+    db.session.commit()
+    return products
+
+
+def outbox_rows() -> list[SearchOutbox]:
+    return db.session.scalars(sa.select(SearchOutbox).order_by(SearchOutbox.id)).all()
+
+
+class RecordingBackend:
+    """Stands in for Elasticsearch: applies nothing in transaction, records what sync sends."""
+
+    name = "recording"
+    applies_in_transaction = False
+    unavailable_errors = ()
+
+    def __init__(self):
+        self.documents, self.removed = {}, []
+
+    def apply(self, documents, removed_ids):
+        self.documents.update({d.product_id: d for d in documents})
+        self.removed += removed_ids
+
+    def reindex(self, batches):
+        self.documents = {d.product_id: d for batch in batches for d in batch}
+        return len(self.documents)
+
+
+class DownBackend(RecordingBackend):
+    def apply(self, documents, removed_ids):
+        raise ConnectionError("cluster unreachable")
+
+
+@pytest.fixture
+def recording(app, monkeypatch):
+    """Make the app's search backend one that leaves changes in the outbox, as Elasticsearch does."""
+    backend = RecordingBackend()
+    monkeypatch.setitem(app.extensions, "search", backend)
+    return backend
+
+
+# --- the SQL backend follows every change in the same transaction ---------------
+
+def test_publishing_a_product_makes_it_searchable_at_once(app):
+    draft = ProductFactory(name="Mật ong hoa ban", status=ProductStatus.DRAFT, published_at=None)
+    assert found(q="mat ong") == []
+
+    catalog.publish(draft.producer_id, draft.id)
+
+    assert found(q="mat ong") == [draft.id]
+
+
+def test_archiving_a_product_removes_it_from_the_next_search(app):
+    honey, tea = indexed(ProductFactory(name="Mật ong hoa ban"), ProductFactory(name="Chè Shan tuyết", description="Chè cổ thụ."))
+
+    catalog.archive(honey.producer_id, honey.id)
+
+    assert found(q="mat ong") == []
+    assert found() == [tea.id]
+
+
+def test_unpublishing_a_product_removes_it_from_search(app):
+    (honey,) = indexed(ProductFactory(name="Mật ong hoa ban"))
+
+    catalog.unpublish(honey.producer_id, honey.id)
+
+    assert found(q="mat ong") == []
+
+
+def test_suspending_a_producer_removes_all_its_products(app):
+    producer = ProducerFactory()
+    theirs = indexed(ProductFactory(producer=producer), ProductFactory(producer=producer))
+    (other,) = indexed(ProductFactory())
+    assert sorted(found()) == sorted([*(p.id for p in theirs), other.id])
+
+    producers.suspend(producer.id, "Giấy phép kinh doanh hết hạn.")
+
+    assert found() == [other.id]
+
+
+def test_reinstating_a_producer_brings_its_products_back(app):
+    producer = ProducerFactory()
+    (honey,) = indexed(ProductFactory(producer=producer))
+    producers.suspend(producer.id, "Tạm ngừng.")
+
+    producers.approve(producer.id)
+
+    assert found() == [honey.id]
+
+
+def test_renaming_a_producer_makes_the_new_name_searchable(app):
+    (honey,) = indexed(ProductFactory(producer=ProducerFactory(name="Hợp tác xã Cũ")))
+
+    producers.update_profile(honey.producer_id, {"name": "Hợp tác xã Ong mật Mường Phăng"})
+
+    assert found(q="muong phang") == [honey.id]
+
+
+def test_a_price_change_moves_the_product_between_price_filters(app):
+    (honey,) = indexed(ProductFactory())
+    variant = honey.variants[0]
+    assert found(price_max=300_000) == [honey.id]
+
+    catalog.update_variant(honey.producer_id, honey.id, variant.id, {"price_vnd": 450_000})
+
+    assert found(price_max=300_000) == []
+    assert found(price_min=400_000) == [honey.id]
+
+
+def test_selling_out_the_last_variant_takes_the_product_out_of_in_stock_results(app):
+    (honey,) = indexed(ProductFactory())
+
+    catalog.update_variant(honey.producer_id, honey.id, honey.variants[0].id, {"stock_quantity": 0})
+
+    assert found(in_stock=True) == []
+    assert found(in_stock=False) == [honey.id]
+
+
+def test_the_outbox_is_empty_after_commit_on_the_sql_backend(app):
+    honey = ProductFactory()
+
+    catalog.update_product(honey.producer_id, honey.id, {"name": "Mật ong bạc hà"})
+
+    assert outbox_rows() == []
+    assert found(q="bac ha") == [honey.id]
+
+
+def test_a_rolled_back_change_leaves_no_outbox_row_and_no_index_change(app):
+    (honey,) = indexed(ProductFactory(name="Mật ong hoa ban"))
+
+    @transactional
+    def rename_then_crash():
+        honey.name = "Rượu táo mèo"
+        outbox.product_changed(honey.id)
+        db.session.flush()
+        raise RuntimeError("crash in the middle of the transaction")
+
+    with pytest.raises(RuntimeError):
+        rename_then_crash()
+    db.session.commit()  # a later, unrelated commit must not apply the abandoned change either
+
+    assert outbox_rows() == []
+    assert found(q="ruou") == []
+    assert found(q="mat ong") == [honey.id]
+
+
+# --- other backends: the outbox waits for `search sync` -------------------------
+
+def test_with_an_out_of_transaction_backend_a_change_waits_in_the_outbox(app, recording):
+    honey = ProductFactory()
+
+    catalog.update_product(honey.producer_id, honey.id, {"name": "Mật ong bạc hà"})
+
+    assert [row.product_id for row in outbox_rows()] == [honey.id]
+    assert recording.documents == {}
+
+
+def test_search_sync_drains_the_outbox_into_the_backend(app, runner, recording):
+    honey, tea = ProductFactory(), ProductFactory()
+    catalog.update_product(honey.producer_id, honey.id, {"name": "Mật ong bạc hà"})
+    catalog.archive(tea.producer_id, tea.id)
+
+    result = runner.invoke(args=["search", "sync"])
+
+    assert result.exit_code == 0, result.output
+    assert "indexed 1, removed 1, failed 0" in result.output
+    assert "Outbox backlog: 0" in result.output
+    assert recording.documents[honey.id].name == "Mật ong bạc hà"
+    assert recording.removed == [tea.id]
+    assert outbox_rows() == []
+
+
+def test_a_failed_drain_keeps_the_rows_and_backs_off(app, recording):
+    honey = ProductFactory()
+    catalog.update_product(honey.producer_id, honey.id, {"name": "Mật ong bạc hà"})
+    before = utcnow()
+
+    counts = outbox.drain(DownBackend())
+
+    (row,) = outbox_rows()
+    assert counts == {"indexed": 0, "removed": 0, "failed": 1, "rows": 1}
+    assert row.attempts == 1
+    assert row.available_at > before
+    assert "cluster unreachable" in row.last_error
+
+
+def test_a_row_that_failed_is_not_retried_before_its_backoff_ends(app, recording):
+    honey = ProductFactory()
+    catalog.update_product(honey.producer_id, honey.id, {"name": "Mật ong bạc hà"})
+    outbox.drain(DownBackend())
+
+    counts = outbox.drain(recording)
+
+    assert counts["rows"] == 0
+    assert len(outbox_rows()) == 1
+
+
+def test_a_later_drain_with_a_working_backend_applies_the_failed_rows(app, recording, monkeypatch):
+    honey = ProductFactory()
+    catalog.update_product(honey.producer_id, honey.id, {"name": "Mật ong bạc hà"})
+    outbox.drain(DownBackend())
+    later = utcnow() + timedelta(hours=1)
+    monkeypatch.setattr(outbox, "utcnow", lambda: later)
+
+    counts = outbox.drain(recording)
+
+    assert counts == {"indexed": 1, "removed": 0, "failed": 0, "rows": 1}
+    assert recording.documents[honey.id].name == "Mật ong bạc hà"
+    assert outbox_rows() == []
+
+
+def test_each_failure_doubles_the_backoff(app, recording, monkeypatch):
+    honey = ProductFactory()
+    catalog.update_product(honey.producer_id, honey.id, {"name": "Mật ong bạc hà"})
+    now = utcnow()
+    monkeypatch.setattr(outbox, "utcnow", lambda: now)
+    outbox.drain(DownBackend())
+    first_delay = outbox_rows()[0].available_at - now
+
+    monkeypatch.setattr(outbox, "utcnow", lambda: now + timedelta(hours=1))
+    outbox.drain(DownBackend())
+    (row,) = outbox_rows()
+
+    assert row.attempts == 2
+    assert row.available_at - (now + timedelta(hours=1)) == 2 * first_delay
+
+
+# --- the CLI -------------------------------------------------------------------
+
+def test_search_reindex_shows_progress_and_indexes_every_active_product(app, runner):
+    active = [ProductFactory(), ProductFactory(), ProductFactory()]
+    ProductFactory(status=ProductStatus.DRAFT, published_at=None)
+    ProductFactory(status=ProductStatus.ARCHIVED)
+    ProductFactory(producer=ProducerFactory(status=ProducerStatus.SUSPENDED))
+    assert found() == []
+
+    result = runner.invoke(args=["search", "reindex", "--batch-size", "2"])
+
+    assert result.exit_code == 0, result.output
+    assert "Reindexing products" in result.output
+    assert "Indexed 3 products with the sql backend." in result.output
+    assert sorted(found()) == sorted(p.id for p in active)
+
+
+def test_search_reindex_drops_documents_of_products_no_longer_searchable(app, runner):
+    keep, gone = indexed(ProductFactory(), ProductFactory())
+    gone.status = ProductStatus.ARCHIVED  # changed behind the outbox's back
+    db.session.commit()
+
+    result = runner.invoke(args=["search", "reindex"])
+
+    assert result.exit_code == 0, result.output
+    assert found() == [keep.id]
+
+
+def test_search_status_prints_the_backend_and_the_backlog(app, runner, recording):
+    honey, tea = ProductFactory(), ProductFactory()
+    catalog.update_product(honey.producer_id, honey.id, {"name": "Mật ong bạc hà"})
+    catalog.update_product(tea.producer_id, tea.id, {"name": "Chè Shan tuyết"})
+
+    result = runner.invoke(args=["search", "status"])
+
+    assert result.exit_code == 0, result.output
+    assert "Backend: recording; outbox backlog: 2" in result.output
