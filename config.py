@@ -91,8 +91,14 @@ class Config:
         "account_name": os.environ.get("PLATFORM_BANK_ACCOUNT_NAME", "CONG TY OCOP MARKETPLACE"),
     }
 
+    # Payouts
+    COMMISSION_DEFAULT_BPS = _env_int("COMMISSION_DEFAULT_BPS", 1000)  # 10%, before group/producer rates
+    PAYOUT_HOLD_DAYS = _env_int("PAYOUT_HOLD_DAYS", 7)          # after delivery, before earnings are payable
+    PAYOUT_MINIMUM_VND = _env_int("PAYOUT_MINIMUM_VND", 200_000)
+
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "sql")
     ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+    ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "ocop-products")  # an alias
 
 
 class TestConfig(Config):

@@ -107,8 +107,8 @@ class ElasticsearchBackend:
                 self._bulk(self._index_actions(index, documents))
                 count += len(documents)
             self.client.indices.refresh(index=index)
-        except BaseException:
-            self.client.indices.delete(index=index)
+        except BaseException:  # a failed or interrupted load leaves no half-built index behind
+            self.client.options(ignore_status=404).indices.delete(index=index)
             raise
         old = self._indices_behind_alias()
         self.client.indices.update_aliases(actions=[
@@ -119,6 +119,13 @@ class ElasticsearchBackend:
             self.client.indices.delete(index=",".join(old))
         self._index_ready = True
         return count
+
+    def drop(self) -> None:
+        """Delete the alias and every index behind it (test clean-up, decommissioning)."""
+        old = self._indices_behind_alias()
+        if old:
+            self.client.indices.delete(index=",".join(old))
+        self._index_ready = False
 
     def _indices_behind_alias(self) -> list[str]:
         try:

@@ -1,10 +1,16 @@
 """The Elasticsearch index: analysis settings, mappings, and a product's source document.
 
-Text is indexed twice. The main field folds Vietnamese diacritics (Lucene's
-ASCII folding also maps đ → d) and keeps the original token beside the folded
-one, so "mat ong" and "mật ong" both find "Mật ong". The `.exact` subfield
-does not fold, so a query typed with diacritics ranks exact spellings higher.
-`text.prefix` holds edge n-grams, so every word of a query may be unfinished.
+Every text is searchable without diacritics (Lucene's ASCII folding also maps
+đ → d), so "mat ong" and "mật ong" both find "Mật ong", and again as typed:
+
+- `text` (name, producer, places, description: what a query must match) is
+  folded to one token per word, because Elasticsearch applies neither
+  fuzziness nor prefixes to a word that analyses into two stacked tokens;
+  `text.prefix` holds its words' edge n-grams, so any word may be unfinished.
+- names keep the original token beside the folded one (preserve_original), so
+  a query typed with diacritics scores the exact spelling higher there, and
+  the `.exact` subfields, which do not fold, lift it further.
+- `.suggest` subfields (search_as_you_type) serve autocomplete.
 
 Every filter, facet and sort reads a keyword, number, date or boolean field.
 Whether stars count today is decided at query time from
@@ -17,7 +23,7 @@ letters only.
 
 from search.documents import ProductDocument
 
-FOLDED, EXACT, PREFIX = "vi_folded", "vi_exact", "vi_prefix"
+FOLDED, FOLDED_ONLY, EXACT, PREFIX = "vi_folded", "vi_ascii", "vi_exact", "vi_prefix"
 
 SETTINGS = {
     # One shard: the whole catalogue (~20,000 products) fits, and relevance
@@ -26,13 +32,15 @@ SETTINGS = {
     "analysis": {
         "filter": {
             "vi_ascii_folding": {"type": "asciifolding", "preserve_original": True},
+            "vi_ascii_folding_only": {"type": "asciifolding"},
             "vi_edge_ngram": {"type": "edge_ngram", "min_gram": 1, "max_gram": 20},
         },
         "analyzer": {
             FOLDED: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "vi_ascii_folding"]},
+            FOLDED_ONLY: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "vi_ascii_folding_only"]},
             EXACT: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
             PREFIX: {"type": "custom", "tokenizer": "standard",
-                     "filter": ["lowercase", "vi_ascii_folding", "vi_edge_ngram"]},
+                     "filter": ["lowercase", "vi_ascii_folding_only", "vi_edge_ngram"]},
         },
     },
 }
@@ -50,7 +58,7 @@ def _name_field() -> dict:
     return {"type": "text", "analyzer": FOLDED, "fields": {
         "exact": {"type": "text", "analyzer": EXACT},
         "keyword": {"type": "keyword", "ignore_above": 256},
-        "suggest": {"type": "search_as_you_type", "analyzer": FOLDED},
+        "suggest": {"type": "search_as_you_type", "analyzer": FOLDED_ONLY},
     }}
 
 
@@ -67,9 +75,9 @@ MAPPINGS = {
         "description": _STORED_ONLY,
         "place_names": _STORED_ONLY,
         # name, producer, places and description: what a query must match, as in the SQL backend
-        "text": {"type": "text", "analyzer": FOLDED, "fields": {
+        "text": {"type": "text", "analyzer": FOLDED_ONLY, "fields": {
             "exact": {"type": "text", "analyzer": EXACT},
-            "prefix": {"type": "text", "analyzer": PREFIX, "search_analyzer": FOLDED},
+            "prefix": {"type": "text", "analyzer": PREFIX, "search_analyzer": FOLDED_ONLY},
         }},
         "group": _KEYWORD,
         "stars": _INTEGER,

@@ -30,8 +30,8 @@ _FACET_FILTER = {"province": "provinces", "region": "regions", "stars": "stars",
 
 # Stars that count today: 0 without a certificate valid on params.today (epoch milliseconds).
 _STARS_NOW = ("if (doc['stars'].size() == 0 || doc['certificate_valid_until'].size() == 0) { return 0; } "
-              "return doc['certificate_valid_until'].value.toInstant().toEpochMilli() >= params.today "
-              "? doc['stars'].value : 0;")
+              "if (doc['certificate_valid_until'].value.toInstant().toEpochMilli() < params.today) { return 0; } "
+              "return doc['stars'].value;")
 
 
 def has_text(q: str) -> bool:
@@ -126,10 +126,11 @@ def aggregations(active: dict[str, dict], today: date) -> dict:
 
 
 def highlight(q: str) -> dict:
-    """The combined text around the first match, matched words (and word starts) in <mark>."""
+    """The combined text around the first match, matched words (and word starts) in <mark>.
+    HTML: producers write the text and clients render it, so all but the marks is escaped."""
     words = [{"prefix": {"text": word}} for word in tokens(q)]
     fuzzy = {"match": {"text": {"query": q, "fuzziness": FUZZINESS, "prefix_length": PREFIX_LENGTH}}}
-    return {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "fields": {"text": {
+    return {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "fields": {"text": {
         "type": "unified", "fragment_size": 160, "number_of_fragments": 1, "no_match_size": 160,
         "highlight_query": {"bool": {"should": [fuzzy, *words]}},
     }}}

@@ -14,7 +14,8 @@ from urllib.parse import parse_qsl
 
 import elasticsearch
 import pytest
-from elastic_transport import ApiResponseMeta, BaseNode, HttpHeaders, NodeApiResponse
+from elastic_transport import ApiResponseMeta, BaseNode, HttpHeaders
+from elastic_transport._node import NodeApiResponse
 from elasticsearch import Elasticsearch, helpers
 
 from marketplace.clock import today_vn
@@ -78,8 +79,7 @@ class FakeCluster:
                 doc_id = line["delete"]["_id"]
                 result, status = ("not_found", 404) if doc_id in self.missing_ids else ("deleted", 200)
                 items.append({"delete": {"_index": index_name, "_id": doc_id, "result": result, "status": status}})
-        return {"took": 3, "errors": any(i.popitem()[1]["status"] >= 300 for i in [dict(x) for x in items]),
-                "items": items}
+        return {"took": 3, "errors": any(item["status"] >= 300 for i in items for item in i.values()), "items": items}
 
     def paths(self) -> list[tuple[str, str]]:
         return [(r.method, r.path) for r in self.requests]
@@ -131,7 +131,7 @@ def test_a_backend_can_use_its_own_alias_so_test_runs_do_not_collide(cluster):
 
     backend.refresh()
 
-    assert INDEX_NAME.pattern.replace("ocop-products", "contract-1234")
+    assert re.fullmatch(r"contract-1234-\d{20}", backend.new_index_name())
     assert cluster.paths() == [("POST", "/contract-1234/_refresh")]
 
 
@@ -227,6 +227,16 @@ def test_a_failed_reindex_deletes_its_new_index_and_leaves_the_alias_alone(backe
     new = cluster.requests[0].path
     assert cluster.paths()[-1] == ("DELETE", new)
     assert ("POST", "/_aliases") not in cluster.paths()
+
+
+def test_drop_deletes_every_index_behind_the_alias(backend, cluster):
+    indices = {"ocop-products-20250101000000000000": {"aliases": {"ocop-products": {}}},
+               "ocop-products-20260101000000000000": {"aliases": {"ocop-products": {}}}}
+    cluster.answers[("GET", "/_alias/ocop-products")] = (200, indices)
+
+    backend.drop()
+
+    assert cluster.paths()[-1] == ("DELETE", "/ocop-products-20250101000000000000,ocop-products-20260101000000000000")
 
 
 # --- reading ----------------------------------------------------------------------

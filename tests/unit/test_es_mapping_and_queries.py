@@ -31,12 +31,22 @@ def document(**overrides) -> ProductDocument:
 
 # --- the index ----------------------------------------------------------------
 
-def test_the_main_analyzer_folds_diacritics_and_keeps_the_original_word_too():
+def test_names_are_folded_with_the_original_word_kept_beside_the_folded_one():
     analysis = es_mapping.SETTINGS["analysis"]
 
     assert analysis["analyzer"]["vi_folded"] == {
         "type": "custom", "tokenizer": "standard", "filter": ["lowercase", "vi_ascii_folding"]}
     assert analysis["filter"]["vi_ascii_folding"] == {"type": "asciifolding", "preserve_original": True}
+    assert {es_mapping.MAPPINGS["properties"][f]["analyzer"] for f in ("name", "producer_name")} == {"vi_folded"}
+
+
+def test_the_text_every_query_must_match_is_folded_to_one_token_per_word():
+    analysis = es_mapping.SETTINGS["analysis"]
+
+    assert analysis["analyzer"]["vi_ascii"] == {
+        "type": "custom", "tokenizer": "standard", "filter": ["lowercase", "vi_ascii_folding_only"]}
+    assert analysis["filter"]["vi_ascii_folding_only"] == {"type": "asciifolding"}
+    assert es_mapping.MAPPINGS["properties"]["text"]["analyzer"] == "vi_ascii"
 
 
 def test_the_exact_subfields_use_an_analyzer_that_does_not_fold():
@@ -49,16 +59,16 @@ def test_the_exact_subfields_use_an_analyzer_that_does_not_fold():
 def test_every_word_of_the_text_is_indexed_by_its_beginnings_too():
     prefix = es_mapping.MAPPINGS["properties"]["text"]["fields"]["prefix"]
 
-    assert prefix == {"type": "text", "analyzer": "vi_prefix", "search_analyzer": "vi_folded"}
+    assert prefix == {"type": "text", "analyzer": "vi_prefix", "search_analyzer": "vi_ascii"}
     assert es_mapping.SETTINGS["analysis"]["analyzer"]["vi_prefix"]["filter"] == [
-        "lowercase", "vi_ascii_folding", "vi_edge_ngram"]
+        "lowercase", "vi_ascii_folding_only", "vi_edge_ngram"]
 
 
 @pytest.mark.parametrize("field", ["name", "producer_name"])
 def test_product_and_producer_names_can_be_suggested_as_you_type(field):
     subfield = es_mapping.MAPPINGS["properties"][field]["fields"]["suggest"]
 
-    assert subfield == {"type": "search_as_you_type", "analyzer": "vi_folded"}
+    assert subfield == {"type": "search_as_you_type", "analyzer": "vi_ascii"}
 
 
 @pytest.mark.parametrize("field, kind", [
@@ -188,10 +198,10 @@ def test_a_query_without_words_matches_everything_without_highlights():
     assert "highlight" not in body
 
 
-def test_matches_are_highlighted_in_the_combined_text_with_mark_tags():
+def test_matches_are_highlighted_in_the_escaped_combined_text_with_mark_tags():
     highlight = es_query.search_body(SearchQuery(q="Mật ong"), TODAY)["highlight"]
 
-    assert highlight == {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "fields": {"text": {
+    assert highlight == {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "fields": {"text": {
         "type": "unified", "fragment_size": 160, "number_of_fragments": 1, "no_match_size": 160,
         "highlight_query": {"bool": {"should": [
             {"match": {"text": {"query": "Mật ong", "fuzziness": FUZZINESS, "prefix_length": 1}}},
