@@ -44,6 +44,7 @@ def _import_models():
     from marketplace.catalog import models  # noqa: F401,F811
     from marketplace.orders import models  # noqa: F401,F811
     from marketplace.payments import models  # noqa: F401,F811
+    from marketplace.payouts import earnings, models  # noqa: F401,F811  (earnings subscribes to events)
     from marketplace.producers import models  # noqa: F401,F811
     from marketplace.regions import models  # noqa: F401,F811
     from search import models  # noqa: F401,F811
@@ -57,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.health import blp as health_blp
     from marketplace.orders import admin as orders_admin, portal as orders_portal, routes as orders_routes
     from marketplace.payments.routes import blp as payments_blp
+    from marketplace.payouts import admin as payouts_admin, portal as payouts_portal
     from marketplace.producers import admin as producers_admin, portal as producers_portal
     from marketplace.producers.services import memberships_for_roles
     from marketplace.regions.routes import blp as regions_blp
@@ -64,7 +66,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_blp, regions_blp, catalog_routes.blp, producers_portal.blp, catalog_portal.blp,
                       producers_admin.blp, catalog_admin.blp, search_blp, orders_routes.blp, orders_portal.blp,
-                      orders_admin.blp, payments_blp, health_blp):
+                      orders_admin.blp, payments_blp, payouts_portal.blp, payouts_admin.blp, health_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)
     register_role_provider("producers", memberships_for_roles)
@@ -75,6 +77,7 @@ def _register_cli(app: Flask) -> None:
     from marketplace.bench_cli import bench_cli
     from marketplace.demo.cli import demo_cli
     from marketplace.orders.cli import orders_cli
+    from marketplace.payouts.cli import payouts_cli
     from marketplace.regions.cli import regions_cli
     from search.cli import search_cli
 

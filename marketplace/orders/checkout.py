@@ -24,6 +24,7 @@ from marketplace.orders.cart import _cart_of
 from marketplace.orders.lifecycle import Actor, SubOrderStatus
 from marketplace.orders.models import Order, OrderLine, PaymentMethod, SubOrder
 from marketplace.orders.shipping import shipping_fee_vnd
+from marketplace.payouts import commission
 from search import outbox
 
 # Letters and digits that survive being read aloud or typed into a bank app.
@@ -151,11 +152,19 @@ def _place_order(user: User, body: dict, idempotency_key: str, digest: str) -> O
     return order
 
 
+def _line(variant, quantity: int) -> OrderLine:
+    line_total = variant.price_vnd * quantity
+    rate = commission.rate_bps(variant.product.producer_id, variant.product.group.value)
+    return OrderLine(variant_id=variant.id, product_id=variant.product_id, product_name=variant.product.name,
+                     variant_label=variant.label, unit_price_vnd=variant.price_vnd, quantity=quantity,
+                     line_total_vnd=line_total, commission_rate_bps=rate,
+                     commission_vnd=commission.commission_vnd(line_total, rate))
+
+
 def _sub_order(producer_id, variants, quantities, status, ship_to_province) -> SubOrder:
-    lines = [OrderLine(variant_id=v.id, product_id=v.product_id, product_name=v.product.name,
-                       variant_label=v.label, unit_price_vnd=v.price_vnd, quantity=quantities[v.id],
-                       line_total_vnd=v.price_vnd * quantities[v.id]) for v in variants]
+    lines = [_line(v, quantities[v.id]) for v in variants]
     items_total = sum(l.line_total_vnd for l in lines)
     fee = shipping_fee_vnd(variants[0].product.producer.province_code, ship_to_province, items_total)
     return SubOrder(producer_id=producer_id, status=status, lines=lines, items_total_vnd=items_total,
-                    shipping_fee_vnd=fee, total_vnd=items_total + fee, refunded_vnd=0)
+                    shipping_fee_vnd=fee, total_vnd=items_total + fee, refunded_vnd=0,
+                    commission_vnd=sum(l.commission_vnd for l in lines))

@@ -5,6 +5,7 @@ import logging
 
 import sqlalchemy as sa
 
+from marketplace import events
 from marketplace.accounts.models import User
 from marketplace.database import transactional, utcnow
 from marketplace.errors import Conflict, InvalidInput, NotFound
@@ -71,6 +72,7 @@ def deliver(producer_id: int, sub_order_id: int, user_id: int, cash_collected_vn
             raise InvalidInput("Record the cash collected on delivery.", errors={"cash_collected_vnd": [
                 f"Must equal the amount due, {sub_order.total_vnd} đồng."]})
         sub_order.cash_collected_vnd, sub_order.cash_collected_at = cash_collected_vnd, utcnow()
+        events.publish("sub_order.cash_collected", sub_order=sub_order)
     elif cash_collected_vnd is not None:
         raise InvalidInput(errors={"cash_collected_vnd": ["Only for cash-on-delivery orders."]})
     sub_order.move_to(SubOrderStatus.DELIVERED, Actor.PRODUCER, user_id=user_id)

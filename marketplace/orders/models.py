@@ -97,6 +97,8 @@ class SubOrder(db.Model):
     items_total_vnd: Mapped[int] = mapped_column(sa.BigInteger)
     shipping_fee_vnd: Mapped[int] = mapped_column(sa.BigInteger)
     total_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    # The platform's commission on the items, fixed at checkout from the rates then in force.
+    commission_vnd: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     refunded_vnd: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     carrier: Mapped[str] = mapped_column(sa.String(80), default="")
     tracking_number: Mapped[str] = mapped_column(sa.String(80), default="")
@@ -119,11 +121,12 @@ class SubOrder(db.Model):
         Raises IllegalTransition.
         """
         check_transition(self.status, target, actor)
+        now = now or utcnow()
         self.history.append(StatusChange(from_status=self.status, to_status=target, actor=actor,
-                                         actor_user_id=user_id, reason=reason, created_at=now or utcnow()))
+                                         actor_user_id=user_id, reason=reason, created_at=now))
         self.status = target
         if target is SubOrderStatus.DELIVERED:
-            self.delivered_at = now or utcnow()
+            self.delivered_at = now
 
     def record_creation(self, actor: Actor, user_id: int | None) -> None:
         self.history.append(StatusChange(from_status=None, to_status=self.status, actor=actor,
@@ -147,6 +150,8 @@ class OrderLine(db.Model):
     unit_price_vnd: Mapped[int] = mapped_column(sa.BigInteger)
     quantity: Mapped[int]
     line_total_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    commission_rate_bps: Mapped[int] = mapped_column(default=0)
+    commission_vnd: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
     sub_order: Mapped[SubOrder] = relationship(back_populates="lines")
 
@@ -156,7 +161,7 @@ class StatusChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sub_order_id: Mapped[int] = mapped_column(sa.ForeignKey("sub_orders.id", ondelete="CASCADE"), index=True)
-    from_status: Mapped[SubOrderStatus | None] = mapped_column(enum_column(SubOrderStatus))
+    from_status: Mapped[SubOrderStatus | None] = mapped_column(enum_column(SubOrderStatus, name="from_suborderstatus"))
     to_status: Mapped[SubOrderStatus] = mapped_column(enum_column(SubOrderStatus))
     actor: Mapped[Actor] = mapped_column(enum_column(Actor))
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -6,6 +6,7 @@ import logging
 
 import sqlalchemy as sa
 
+from marketplace import events
 from marketplace.database import transactional, utcnow
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
@@ -42,7 +43,8 @@ def ensure_card_intent(order_id: int) -> Payment:
     Raises PaymentProviderError when Stripe can't be reached.
     """
     payment = db.session.scalar(sa.select(Payment).where(Payment.order_id == order_id))
-    if payment.method is not PaymentMethod.CARD or payment.stripe_payment_intent_id:
+    if payment.method is not PaymentMethod.CARD or payment.stripe_payment_intent_id \
+            or payment.status is not PaymentStatus.PENDING:  # an expired or cancelled order takes no money
         return payment
     order = payment.order
     db.session.commit()  # end the read transaction: nothing is held during the network call
@@ -110,6 +112,10 @@ def mark_paid(payment: Payment, bank_reference: str = "") -> list[int]:
     if bank_reference:
         payment.bank_reference = bank_reference
     refunds = []
+    if payment.method is not PaymentMethod.COD:  # cash is recorded part by part, at each delivery
+        for sub_order in payment.order.sub_orders:
+            if sub_order.status in (SubOrderStatus.PENDING_PAYMENT, SubOrderStatus.CANCELLED):
+                events.publish("sub_order.paid", sub_order=sub_order)
     for sub_order in payment.order.sub_orders:
         if sub_order.status is SubOrderStatus.PENDING_PAYMENT:
             sub_order.move_to(SubOrderStatus.CONFIRMED, Actor.SYSTEM)
@@ -149,6 +155,7 @@ def record_refund(payment: Payment, sub_order: SubOrder | None, amount: int, rea
     if sub_order:
         sub_order.refunded_vnd += amount
     db.session.flush()
+    events.publish("refund.recorded", refund=refund, sub_order=sub_order)
     return refund
 
 

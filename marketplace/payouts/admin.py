@@ -1,0 +1,110 @@
+"""Admins run payouts, settle them, set commission and see revenue."""
+
+from flask import Response, current_app
+from flask.views import MethodView
+from flask_login import current_user
+
+from marketplace.access import ADMIN
+from marketplace.api import Blueprint
+from marketplace.payouts import commission, reports, runs, schemas, services
+from marketplace.schemas import PageArgs, page_of
+
+blp = Blueprint("admin_payouts", __name__, url_prefix="/api/v1/admin", description="Admin: payouts and revenue")
+
+
+@blp.route("/payout-runs")
+class PayoutRuns(MethodView):
+    @blp.access(ADMIN)
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(schemas.PayoutRunSchema))
+    def get(self, query):
+        """All payout runs, newest first"""
+        return services.runs(query["page"], query["per_page"])
+
+    @blp.access(ADMIN)
+    @blp.arguments(schemas.RunPayoutsSchema)
+    @blp.response(201, schemas.PayoutRunSchema)
+    def post(self, data):
+        """Pay every producer whose available balance has reached the minimum"""
+        return runs.run_payouts(current_user.id, data["producer_ids"])
+
+
+@blp.route("/payout-runs/<int:run_id>")
+class PayoutRun(MethodView):
+    @blp.access(ADMIN)
+    @blp.response(200, schemas.PayoutRunSchema)
+    @blp.errors(404)
+    def get(self, run_id):
+        """One run and its payouts"""
+        return services.get_run(run_id)
+
+
+@blp.route("/payout-runs/<int:run_id>/bank-file.csv")
+class BankFile(MethodView):
+    @blp.access(ADMIN)
+    @blp.response(200, content_type="text/csv", description="One line per bank-transfer payout")
+    @blp.errors(404)
+    def get(self, run_id):
+        """The run's bank transfers as CSV, for the platform's bank"""
+        services.get_run(run_id)
+        return Response(reports.bank_file_csv(run_id), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="payout-run-{run_id}.csv"'})
+
+
+@blp.route("/payouts")
+class Payouts(MethodView):
+    @blp.access(ADMIN)
+    @blp.arguments(schemas.PayoutQuerySchema, location="query")
+    @blp.response(200, page_of(schemas.PayoutSchema))
+    def get(self, query):
+        """All payouts, by status and producer"""
+        return services.payouts_of(query.get("producer_id"), query.get("status"), query["page"], query["per_page"])
+
+
+@blp.route("/payouts/<int:payout_id>/mark-paid")
+class MarkPaid(MethodView):
+    @blp.access(ADMIN)
+    @blp.arguments(schemas.MarkPaidSchema)
+    @blp.response(200, schemas.PayoutSchema)
+    @blp.errors(404, 409)
+    def post(self, data, payout_id):
+        """The bank confirmed the transfer"""
+        return runs.mark_paid(payout_id, data["bank_reference"])
+
+
+@blp.route("/payouts/<int:payout_id>/mark-failed")
+class MarkFailed(MethodView):
+    @blp.access(ADMIN)
+    @blp.arguments(schemas.MarkFailedSchema)
+    @blp.response(200, schemas.PayoutSchema)
+    @blp.errors(404, 409)
+    def post(self, data, payout_id):
+        """The transfer failed; the money returns to the producer's balance"""
+        return runs.mark_failed(payout_id, data["reason"])
+
+
+@blp.route("/revenue")
+class Revenue(MethodView):
+    @blp.access(ADMIN)
+    @blp.arguments(schemas.RevenueQuerySchema, location="query")
+    @blp.response(200, schemas.RevenueRowSchema(many=True))
+    def get(self, query):
+        """Platform commission revenue by day or month"""
+        return reports.revenue_by_period(query["period"], query.get("since"), query.get("until"))
+
+
+@blp.route("/commission-rates")
+class CommissionRates(MethodView):
+    @blp.access(ADMIN)
+    @blp.response(200, schemas.CommissionRatesSchema)
+    def get(self):
+        """The default rate and every group and producer rate"""
+        return {"default_bps": current_app.config["COMMISSION_DEFAULT_BPS"], "rates": commission.list_rates()}
+
+    @blp.access(ADMIN)
+    @blp.arguments(schemas.CommissionRateSchema)
+    @blp.response(200, schemas.CommissionRatesSchema)
+    def put(self, data):
+        """Set (or, with rate_bps null, remove) a group or producer rate; past orders keep theirs"""
+        commission.set_rate(data["scope"], data["key"], data["rate_bps"])
+        return {"default_bps": current_app.config["COMMISSION_DEFAULT_BPS"], "rates": commission.list_rates()}

@@ -1,0 +1,170 @@
+"""The double-entry ledger, commission rates, bank accounts, payouts and runs.
+
+Journal entries and their lines are append-only: nothing updates or deletes
+them, and a correction is a new, reversing entry. Line amounts are signed
+integer đồng: debits positive, credits negative, so every entry sums to zero.
+"""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.database import UTCDateTime, utcnow
+from marketplace.extensions import db
+from marketplace.producers.models import enum_column
+
+
+class Account(enum.StrEnum):
+    SHOPPER_CLEARING = "shopper_clearing"        # money received from shoppers (Stripe, bank)
+    COMMISSION_REVENUE = "commission_revenue"    # the platform's (and display points') commission
+    PRODUCER_PENDING = "producer_pending"        # earned, not yet past delivery + holding period
+    PRODUCER_AVAILABLE = "producer_available"    # earned and payable
+    PAYOUTS_IN_TRANSIT = "payouts_in_transit"    # sent to the producer's bank, not yet confirmed
+    PROCESSOR_FEES = "processor_fees"            # what Stripe kept
+    REFUNDS = "refunds"                          # money returned to shoppers
+    CASH_HELD = "cash_held"                      # cash collected on the platform's behalf (COD, display points)
+
+
+# Accounts kept per producer (the line carries producer_id). What a producer
+# has been paid is not an account: it is derived from PAYOUT_PAID and
+# COD_SETTLEMENT entries, the two ways money reaches them.
+PRODUCER_ACCOUNTS = frozenset({Account.PRODUCER_PENDING, Account.PRODUCER_AVAILABLE, Account.PAYOUTS_IN_TRANSIT})
+
+
+class EntryKind(enum.StrEnum):
+    SALE = "sale"                    # a sub-order paid (card, transfer) or a display-point sale
+    COD_SALE = "cod_sale"            # cash collected on delivery
+    COD_SETTLEMENT = "cod_settlement"  # the producer keeps that cash: it counts as paid to them
+    RELEASE = "release"              # pending → available after delivery + holding period
+    REFUND = "refund"
+    PROCESSOR_FEE = "processor_fee"
+    PAYOUT = "payout"                # available → in transit
+    PAYOUT_PAID = "payout_paid"      # in transit → out of the platform's bank
+    PAYOUT_FAILED = "payout_failed"  # in transit → available again
+    REVERSAL = "reversal"
+
+
+class JournalEntry(db.Model):
+    __tablename__ = "journal_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[EntryKind] = mapped_column(enum_column(EntryKind), index=True)
+    producer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("producers.id"), index=True)
+    sub_order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sub_orders.id"), index=True)
+    refund_id: Mapped[int | None] = mapped_column(sa.ForeignKey("refunds.id"), unique=True)
+    payout_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payouts.id"), index=True)
+    reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("journal_entries.id"), unique=True)
+    reference: Mapped[str] = mapped_column(sa.String(80), default="")  # order number, payout id, ...
+    memo: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    lines: Mapped[list["JournalLine"]] = relationship(back_populates="entry", order_by="JournalLine.id",
+                                                      cascade="all")
+
+
+class JournalLine(db.Model):
+    __tablename__ = "journal_lines"
+    __table_args__ = (sa.Index("ix_journal_lines_account_producer", "account", "producer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("journal_entries.id"), index=True)
+    account: Mapped[Account] = mapped_column(enum_column(Account, 30))
+    producer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("producers.id"))
+    amount_vnd: Mapped[int] = mapped_column(sa.BigInteger)  # debit > 0, credit < 0
+
+    entry: Mapped[JournalEntry] = relationship(back_populates="lines")
+
+
+class CommissionRate(db.Model):
+    """A commission rate in basis points (1000 = 10%). Scope: a product group or a producer."""
+
+    __tablename__ = "commission_rates"
+    __table_args__ = (
+        sa.UniqueConstraint("scope", "key"),
+        sa.CheckConstraint("rate_bps BETWEEN 0 AND 5000", name="rate_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(20))   # "group" | "producer"
+    key: Mapped[str] = mapped_column(sa.String(40))     # the group value or the producer id
+    rate_bps: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class BankAccount(db.Model):
+    """Where a producer is paid. Stripe can't pay out to Vietnamese accounts,
+    so bank transfer is the default; a Stripe Connect account is optional."""
+
+    __tablename__ = "producer_bank_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    producer_id: Mapped[int] = mapped_column(sa.ForeignKey("producers.id"), unique=True)
+    bank_bin: Mapped[str] = mapped_column(sa.String(6), default="")   # NAPAS BIN, e.g. 970436
+    bank_name: Mapped[str] = mapped_column(sa.String(120))
+    account_number: Mapped[str] = mapped_column(sa.String(30))
+    holder_name: Mapped[str] = mapped_column(sa.String(120))
+    stripe_account_id: Mapped[str | None] = mapped_column(sa.String(255))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class PayoutRail(enum.StrEnum):
+    BANK_TRANSFER = "bank_transfer"
+    STRIPE_CONNECT = "stripe_connect"
+
+
+class PayoutStatus(enum.StrEnum):
+    IN_TRANSIT = "in_transit"
+    PAID = "paid"
+    FAILED = "failed"
+
+
+class PayoutRun(db.Model):
+    __tablename__ = "payout_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    minimum_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    payouts: Mapped[list["Payout"]] = relationship(back_populates="run", order_by="Payout.id")
+
+
+class Payout(db.Model):
+    __tablename__ = "payouts"
+    __table_args__ = (sa.CheckConstraint("amount_vnd > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payout_runs.id"), index=True)
+    producer_id: Mapped[int] = mapped_column(sa.ForeignKey("producers.id"), index=True)
+    amount_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    rail: Mapped[PayoutRail] = mapped_column(enum_column(PayoutRail))
+    status: Mapped[PayoutStatus] = mapped_column(enum_column(PayoutStatus), index=True)
+    bank_bin: Mapped[str] = mapped_column(sa.String(6), default="")
+    bank_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    account_number: Mapped[str] = mapped_column(sa.String(30), default="")
+    holder_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    bank_reference: Mapped[str] = mapped_column(sa.String(120), default="")
+    stripe_transfer_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    failure_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    run: Mapped[PayoutRun] = relationship(back_populates="payouts")
+    items: Mapped[list["PayoutItem"]] = relationship(back_populates="payout")
+
+
+class PayoutItem(db.Model):
+    """A ledger line a payout includes. Unique per line: no line, so no
+    sub-order's earning, is ever paid out twice."""
+
+    __tablename__ = "payout_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payout_id: Mapped[int] = mapped_column(sa.ForeignKey("payouts.id"), index=True)
+    line_id: Mapped[int] = mapped_column(sa.ForeignKey("journal_lines.id"), unique=True)
+
+    payout: Mapped[Payout] = relationship(back_populates="items")
+    line: Mapped[JournalLine] = relationship()
