@@ -47,6 +47,7 @@ def _import_models():
     from marketplace.payouts import earnings, models  # noqa: F401,F811  (earnings subscribes to events)
     from marketplace.producers import models  # noqa: F401,F811
     from marketplace.regions import models  # noqa: F401,F811
+    from marketplace.showrooms import models  # noqa: F401,F811
     from search import models  # noqa: F401,F811
 
 
@@ -61,15 +62,20 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.payouts import admin as payouts_admin, portal as payouts_portal
     from marketplace.producers import admin as producers_admin, portal as producers_portal
     from marketplace.producers.services import memberships_for_roles
+    from marketplace.showrooms.queries import operator_points_for_roles
     from marketplace.regions.routes import blp as regions_blp
+    from marketplace.showrooms import (admin as points_admin, operator as points_operator,
+                                       portal as points_portal, routes as points_routes)
     from search.routes import blp as search_blp
 
     for blueprint in (auth_blp, regions_blp, catalog_routes.blp, producers_portal.blp, catalog_portal.blp,
                       producers_admin.blp, catalog_admin.blp, search_blp, orders_routes.blp, orders_portal.blp,
-                      orders_admin.blp, payments_blp, payouts_portal.blp, payouts_admin.blp, health_blp):
+                      orders_admin.blp, payments_blp, payouts_portal.blp, payouts_admin.blp,
+                      points_routes.blp, points_operator.blp, points_portal.blp, points_admin.blp, health_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)
     register_role_provider("producers", memberships_for_roles)
+    register_role_provider("display_points", operator_points_for_roles)
 
 
 def _register_cli(app: Flask) -> None:
@@ -81,5 +87,5 @@ def _register_cli(app: Flask) -> None:
     from marketplace.regions.cli import regions_cli
     from search.cli import search_cli
 
-    for group in (users_cli, regions_cli, demo_cli, search_cli, bench_cli):
+    for group in (users_cli, regions_cli, demo_cli, search_cli, bench_cli, orders_cli, payouts_cli):
         app.cli.add_command(group)

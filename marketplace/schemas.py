@@ -58,7 +58,8 @@ def _storable(text: str) -> bool:
 
 
 def PriceVnd(**kwargs):
-    return Int(validate=validate.Range(min=1, max=MAX_PRICE_VND), metadata={"description": "Price in integer đồng (VND)"}, **kwargs)
+    kwargs.setdefault("metadata", {"description": "Price in integer đồng (VND)"})
+    return Int(validate=validate.Range(min=1, max=MAX_PRICE_VND), **kwargs)
 
 
 class VndDisplay(fields.Function):

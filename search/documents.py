@@ -10,11 +10,12 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from marketplace.catalog.models import Product, ProductStatus
+from marketplace.catalog.models import Product, ProductStatus, Variant
 from marketplace.clock import today_vn
 from marketplace.extensions import db
 from marketplace.producers.models import Producer, ProducerStatus
 from marketplace.regions import divisions
+from marketplace.showrooms.models import DisplayPoint, PointStatus, PointStock
 from marketplace.text import fold
 
 
@@ -41,6 +42,7 @@ class ProductDocument:
     certifications: list[str]
     created_at: datetime
     popularity: int = 0             # units sold, once orders exist
+    display_point_ids: list[int] = field(default_factory=list)        # open points with it on the shelf
     display_point_provinces: list[int] = field(default_factory=list)
     place_names: str = ""           # province and ward, so "dien bien" finds products from there
 
@@ -97,14 +99,37 @@ def _place_names(province_code: int, ward_code: int | None) -> str:
 def documents_for(product_ids) -> tuple[list[ProductDocument], list[int]]:
     """Documents for the searchable products among `product_ids`, and the ids to remove."""
     ids = sorted(set(product_ids))
+    # populate_existing: build from the rows as they are now, not as the session first loaded them.
     products = db.session.scalars(
         sa.select(Product).where(Product.id.in_(ids))
         .options(selectinload(Product.variants), selectinload(Product.producer))
+        .execution_options(populate_existing=True)
     ).all() if ids else []
     today = today_vn()
     docs = [build(p, today) for p in products if _searchable(p)]
+    stocked = _stocked_at_points([d.product_id for d in docs])
+    for doc in docs:
+        points = stocked.get(doc.product_id, [])
+        doc.display_point_ids = sorted({point_id for point_id, _ in points})
+        doc.display_point_provinces = sorted({province for _, province in points})
     indexed = {d.product_id for d in docs}
     return docs, [i for i in ids if i not in indexed]
+
+
+def _stocked_at_points(product_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+    """product id → [(point id, province code)] for open points holding it."""
+    if not product_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Variant.product_id, DisplayPoint.id, DisplayPoint.province_code)
+        .join(PointStock, PointStock.variant_id == Variant.id).join(DisplayPoint, DisplayPoint.id == PointStock.point_id)
+        .where(Variant.product_id.in_(product_ids), PointStock.on_hand > 0, DisplayPoint.status == PointStatus.ACTIVE)
+        .distinct()
+    ).all()
+    stocked: dict[int, list[tuple[int, int]]] = {}
+    for product_id, point_id, province in rows:
+        stocked.setdefault(product_id, []).append((point_id, province))
+    return stocked
 
 
 def all_searchable_ids(batch_size: int = 2000):

@@ -93,6 +93,7 @@ MAPPINGS = {
         "certifications": _KEYWORD,
         "created_at": _DATE,
         "popularity": _INTEGER,
+        "display_point_ids": _INTEGER,
         "display_point_provinces": _INTEGER,
     },
 }

@@ -41,6 +41,8 @@ class SqlBackend:
                     for d in documents for c in d.certifications]
             tags += [{"product_id": d.product_id, "kind": "point_province", "value": str(p)}
                      for d in documents for p in d.display_point_provinces]
+            tags += [{"product_id": d.product_id, "kind": "point", "value": str(p)}
+                     for d in documents for p in d.display_point_ids]
             if tags:
                 conn.execute(sa.insert(Tag), tags)
         self._text().replace(conn, documents, removed_ids)

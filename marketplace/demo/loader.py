@@ -12,17 +12,49 @@ from marketplace.accounts.services import find_user_by_email
 from marketplace.catalog.certification import Certificate, IssuingLevel
 from marketplace.catalog.models import NetUnit, Product, ProductGroup, ProductStatus, Variant
 from marketplace.database import transactional, utcnow
-from marketplace.demo import data
+from marketplace.demo import data, points
 from marketplace.extensions import db
 from marketplace.producers.models import LegalType, MemberRole, Producer, ProducerMember, ProducerStatus
 from marketplace.regions import divisions
 from marketplace.regions.services import sync_regions
+from marketplace.showrooms import operations, services as point_services
+from marketplace.showrooms.models import DisplayPoint, PointType
 from search import outbox
 
 
 def load_demo() -> dict[str, int]:
     sync_regions()
-    return _load_catalogue()
+    created = _load_catalogue()
+    created["display points"] = _load_display_points()
+    return created
+
+
+def _load_display_points() -> int:
+    """Each step is a service (its own transaction); a point found by name is left as it is."""
+    operator = find_user_by_email(data.ACCOUNTS["operator"]["email"])
+    created = 0
+    for spec in points.POINTS:
+        if db.session.scalar(sa.select(DisplayPoint.id).where(DisplayPoint.name == spec["name"])):
+            continue
+        province_code, ward_code = _place(spec["province"], spec["ward"])
+        point = point_services.create_point({
+            "name": spec["name"], "point_type": PointType(spec["point_type"]), "province_code": province_code,
+            "ward_code": ward_code, "street_address": spec["street_address"],
+            "opening_hours": spec["opening_hours"], "phone": _e164(spec["phone"]),
+        })
+        if spec["operated_by_demo_operator"]:
+            point_services.assign_operator(point.id, operator.email)
+        producers = {p.slug: p for p in db.session.scalars(sa.select(Producer))}
+        for slug, rate in spec["consignments"].items():
+            point_services.set_consignment(point.id, producers[slug].id, rate, True)
+        for producer_slug, product_slug, _label, units, lot, expires in spec["opening_stock"]:
+            product = db.session.scalar(sa.select(Product).where(Product.producer_id == producers[producer_slug].id,
+                                                                 Product.slug == product_slug))
+            operations.receive(point.id, operator.id, product.producer_id, "PGH-DEMO-0001", [{
+                "variant_id": product.variants[0].id, "quantity": units, "lot_code": lot,
+                "expires_on": date.fromisoformat(expires)}])
+        created += 1
+    return created
 
 
 @transactional

@@ -16,7 +16,8 @@ from marketplace.extensions import db
 from marketplace.orders.models import SubOrder
 from marketplace.payments.models import Refund
 from marketplace.payouts.ledger import balance, credit, debit, post
-from marketplace.payouts.models import Account, EntryKind, JournalEntry
+from marketplace.payouts.models import Account, EntryKind, JournalEntry, JournalLine
+from marketplace.producers.models import Producer
 
 SALE_KINDS = (EntryKind.SALE, EntryKind.COD_SALE)
 
@@ -106,7 +107,7 @@ def release_due(now: datetime | None = None) -> int:
     ).all()
     for sub_order_id in due:
         _release(sub_order_id)
-    return len(due)
+    return len(due) + release_due_point_sales(cutoff)
 
 
 @transactional
@@ -119,3 +120,57 @@ def _release(sub_order_id: int) -> None:
     post(EntryKind.RELEASE, [debit(Account.PRODUCER_PENDING, pending, producer),
                              credit(Account.PRODUCER_AVAILABLE, pending, producer)],
          memo="Delivered and past the holding period", **_refs(sub_order))
+
+
+# --- display points ---------------------------------------------------------------
+
+@subscribe("point_sale.recorded")
+def record_point_sale(movement, producer_id: int, total_vnd: int, commission_vnd: int) -> None:
+    """A sale at a display point: the producer earns the sale less the point's
+    consignment commission. Cash stays in the till (cash held) until handed over."""
+    cash = movement.payment_method.value == "cash"
+    post(EntryKind.POINT_SALE, [
+        debit(Account.CASH_HELD if cash else Account.SHOPPER_CLEARING, total_vnd),
+        credit(Account.PRODUCER_PENDING, total_vnd - commission_vnd, producer_id),
+        credit(Account.COMMISSION_REVENUE, commission_vnd),
+    ], producer_id=producer_id, movement_id=movement.id, reference=movement.reference,
+        memo=f"Sold at display point {movement.point_id}")
+
+
+@subscribe("point_cash.handed_over")
+def record_cash_handover(handover) -> None:
+    post(EntryKind.CASH_HANDOVER, [debit(Account.SHOPPER_CLEARING, handover.amount_vnd),
+                                   credit(Account.CASH_HELD, handover.amount_vnd)],
+         reference=f"cash-{handover.id}", memo=f"Cash handed over by display point {handover.point_id}")
+
+
+def release_due_point_sales(cutoff: datetime) -> int:
+    """Till sales become available after the same holding period as deliveries."""
+    released = sa.select(JournalEntry.movement_id, JournalEntry.producer_id).where(
+        JournalEntry.kind == EntryKind.RELEASE, JournalEntry.movement_id.is_not(None))
+    due = db.session.execute(
+        sa.select(JournalEntry.movement_id, JournalEntry.producer_id)
+        .where(JournalEntry.kind == EntryKind.POINT_SALE, JournalEntry.created_at <= cutoff,
+               sa.tuple_(JournalEntry.movement_id, JournalEntry.producer_id).not_in(released))
+        .order_by(JournalEntry.movement_id, JournalEntry.producer_id)
+    ).all()
+    for movement_id, producer_id in due:
+        _release_point_sale(movement_id, producer_id)
+    return len(due)
+
+
+@transactional
+def _release_point_sale(movement_id: int, producer_id: int) -> None:
+    # Serialise releases of one producer's earnings with payout runs (they lock the same row).
+    db.session.execute(sa.select(Producer.id).where(Producer.id == producer_id).with_for_update())
+    if db.session.scalar(sa.select(sa.func.count()).select_from(JournalEntry).where(
+            JournalEntry.kind == EntryKind.RELEASE, JournalEntry.movement_id == movement_id,
+            JournalEntry.producer_id == producer_id)):
+        return
+    pending = -db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(JournalLine.amount_vnd), 0)).join(JournalEntry)
+        .where(JournalEntry.movement_id == movement_id, JournalLine.producer_id == producer_id,
+               JournalLine.account == Account.PRODUCER_PENDING))
+    post(EntryKind.RELEASE, [debit(Account.PRODUCER_PENDING, pending, producer_id),
+                             credit(Account.PRODUCER_AVAILABLE, pending, producer_id)],
+         producer_id=producer_id, movement_id=movement_id, memo="Display-point sale past the holding period")

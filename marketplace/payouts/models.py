@@ -34,7 +34,9 @@ PRODUCER_ACCOUNTS = frozenset({Account.PRODUCER_PENDING, Account.PRODUCER_AVAILA
 
 
 class EntryKind(enum.StrEnum):
-    SALE = "sale"                    # a sub-order paid (card, transfer) or a display-point sale
+    SALE = "sale"                    # a sub-order paid (card, transfer)
+    POINT_SALE = "point_sale"        # a sale at a display point's till
+    CASH_HANDOVER = "cash_handover"  # a display point's cash reaches the platform
     COD_SALE = "cod_sale"            # cash collected on delivery
     COD_SETTLEMENT = "cod_settlement"  # the producer keeps that cash: it counts as paid to them
     RELEASE = "release"              # pending → available after delivery + holding period
@@ -54,6 +56,7 @@ class JournalEntry(db.Model):
     producer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("producers.id"), index=True)
     sub_order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sub_orders.id"), index=True)
     refund_id: Mapped[int | None] = mapped_column(sa.ForeignKey("refunds.id"), unique=True)
+    movement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stock_movements.id"), index=True)  # a till sale
     payout_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payouts.id"), index=True)
     reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("journal_entries.id"), unique=True)
     reference: Mapped[str] = mapped_column(sa.String(80), default="")  # order number, payout id, ...

@@ -1,0 +1,307 @@
+"""Everything that moves stock at a display point. Each function is one
+transaction that writes one movement and keeps the balances in step."""
+
+import hashlib
+import json
+from collections import defaultdict
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from marketplace import events
+from marketplace.catalog.models import Variant
+from marketplace.clock import today_vn
+from marketplace.database import transactional, utcnow
+from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.extensions import db
+from marketplace.payouts.commission import commission_vnd
+from marketplace.showrooms import ledger
+from marketplace.showrooms.queries import cash_on_hand
+from marketplace.showrooms.models import (AdjustmentReason, CashHandover, Consignment, DisplayPoint, MovementKind,
+                                          PointStatus, SalePayment, StockMovement, StockTransfer, TransferLine,
+                                          TransferStatus)
+from search import outbox
+
+
+class SaleKeyReused(InvalidInput):
+    code = "idempotency_key_reused"
+
+    def __init__(self):
+        super().__init__("This Idempotency-Key was already used for a different sale.",
+                         errors={"Idempotency-Key": ["Already used with a different request body."]},
+                         location="headers")
+
+
+def _point(point_id: int, *, open_only: bool = True) -> DisplayPoint:
+    point = db.session.get(DisplayPoint, point_id)
+    if point is None:
+        raise NotFound("No such display point.", code="point_not_found")
+    if open_only and point.status is not PointStatus.ACTIVE:
+        raise Conflict("This display point is not open.", code="point_not_active")
+    return point
+
+
+def _variants(variant_ids) -> dict[int, Variant]:
+    ids = sorted(set(variant_ids))
+    variants = {v.id: v for v in db.session.scalars(sa.select(Variant).where(Variant.id.in_(ids)))}
+    missing = [i for i in ids if i not in variants]
+    if missing:
+        raise InvalidInput("Unknown variants.", errors={"lines": {str(i): ["No such variant."] for i in missing}})
+    return variants
+
+
+def _consignments(point_id: int) -> dict[int, Consignment]:
+    return {c.producer_id: c for c in db.session.scalars(
+        sa.select(Consignment).where(Consignment.point_id == point_id, Consignment.active.is_(True)))}
+
+
+def _changed(variants) -> None:
+    outbox.product_changed(*{v.product_id for v in variants})
+
+
+def _new_movement(point_id: int, kind: MovementKind, actor_id: int, **fields) -> StockMovement:
+    movement = StockMovement(point_id=point_id, kind=kind, actor_user_id=actor_id, **fields)
+    db.session.add(movement)
+    db.session.flush()
+    return movement
+
+
+@transactional
+def receive(point_id: int, actor_id: int, producer_id: int, delivery_note: str, lines: list[dict],
+            note: str = "") -> StockMovement:
+    """A delivery from a consigning producer, in lots with their expiry dates.
+
+    Raises NotFound, Conflict (no consignment), InvalidInput (another producer's
+    variant, a perishable without expiry, an expired lot, a lot code reused with
+    a different expiry).
+    """
+    _point(point_id)
+    if producer_id not in _consignments(point_id):
+        raise Conflict("This point does not carry this producer's products.", code="not_consigned")
+    variants = _variants(l["variant_id"] for l in lines)
+    errors = {}
+    for i, line in enumerate(lines):
+        variant = variants[line["variant_id"]]
+        if variant.product.producer_id != producer_id:
+            errors[str(i)] = ["This variant belongs to another producer."]
+        elif variant.product.shelf_life_days and line.get("expires_on") is None:
+            errors[str(i)] = ["A perishable product needs its expiry date."]
+        elif line.get("expires_on") and line["expires_on"] < today_vn():
+            errors[str(i)] = ["This lot has already expired."]
+    if errors:
+        raise InvalidInput("Some lines cannot be received.", errors={"lines": errors})
+    stock = ledger.lock_stock(point_id, variants)
+    movement = _new_movement(point_id, MovementKind.RECEIPT, actor_id, reference=delivery_note,
+                             producer_id=producer_id, note=note)
+    for i, line in enumerate(lines):
+        lot = ledger.find_or_create_lot(point_id, line["variant_id"], line["lot_code"], line.get("expires_on"))
+        if lot.expires_on != line.get("expires_on"):
+            raise InvalidInput(errors={"lines": {str(i): ["This lot code is already here with another expiry date."]}})
+        ledger.move(movement, lot, line["quantity"], stock[line["variant_id"]])
+    _changed(variants.values())
+    return movement
+
+
+def _take(point_id: int, movement: StockMovement, lines: list[dict], stock, *, include_expired=False,
+          line_fields=None) -> None:
+    """Take each line's quantity from a named lot, or first-expiring first."""
+    lots = ledger.lock_lots(point_id, [l["variant_id"] for l in lines])
+    shortages, plan = [], []
+    for i, line in enumerate(lines):
+        candidates = lots.get(line["variant_id"], [])
+        if line.get("lot_code"):
+            candidates = [lot for lot in candidates if lot.lot_code == line["lot_code"]]
+        allocations = ledger.allocate_fefo(candidates, line["quantity"], today_vn(), include_expired=include_expired)
+        if not allocations:
+            available = sum(lot.on_hand for lot in candidates if include_expired or lot.expires_on is None
+                            or lot.expires_on >= today_vn())
+            shortages.append({"variant_id": line["variant_id"], "requested": line["quantity"], "available": available})
+        plan.append((i, allocations))
+    if shortages:
+        raise ledger.InsufficientPointStock(shortages)  # before anything is written
+    for i, allocations in plan:
+        for allocation in allocations:
+            extra = line_fields(i, allocation.quantity) if line_fields else {}
+            ledger.move(movement, allocation.lot, -allocation.quantity, stock[allocation.lot.variant_id], **extra)
+
+
+def _fingerprint(body: dict) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def sell(point_id: int, actor_id: int, lines: list[dict], payment_method: SalePayment,
+         idempotency_key: str, note: str = "") -> tuple[StockMovement, bool]:
+    """A sale at the till: first-expiring lots first, never an expired one.
+    Returns (sale, created); the same key and body return the first sale.
+
+    Raises SaleKeyReused, InsufficientPointStock, Conflict (not consigned).
+    """
+    digest = _fingerprint({"lines": lines, "payment_method": payment_method, "note": note})
+    existing = _sale_by_key(point_id, idempotency_key)
+    if existing is None:
+        try:
+            return _sell(point_id, actor_id, lines, payment_method, idempotency_key, digest, note), True
+        except IntegrityError:
+            db.session.rollback()  # the same key raced us and won
+            existing = _sale_by_key(point_id, idempotency_key)
+            if existing is None:
+                raise
+    if existing.request_fingerprint != digest:
+        raise SaleKeyReused()
+    return existing, False
+
+
+def _sale_by_key(point_id: int, key: str) -> StockMovement | None:
+    return db.session.scalar(sa.select(StockMovement).where(
+        StockMovement.point_id == point_id, StockMovement.idempotency_key == key))
+
+
+@transactional
+def _sell(point_id, actor_id, lines, payment_method, idempotency_key, digest, note) -> StockMovement:
+    _point(point_id)
+    variants = _variants(l["variant_id"] for l in lines)
+    consignments = _consignments(point_id)
+    not_carried = {str(i): ["This point does not carry this producer's products."]
+                   for i, l in enumerate(lines) if variants[l["variant_id"]].product.producer_id not in consignments}
+    if not_carried:
+        raise Conflict("Some items are not on consignment here.", code="not_consigned", errors={"lines": not_carried})
+    stock = ledger.lock_stock(point_id, variants)
+    movement = _new_movement(point_id, MovementKind.SALE, actor_id, payment_method=payment_method,
+                             idempotency_key=idempotency_key, request_fingerprint=digest, note=note)
+    movement.reference = f"POS-{point_id}-{movement.id}"
+
+    def priced(i, quantity):
+        variant = variants[lines[i]["variant_id"]]
+        price = lines[i].get("unit_price_vnd") or variant.price_vnd
+        rate = consignments[variant.product.producer_id].commission_rate_bps
+        return {"unit_price_vnd": price, "line_total_vnd": price * quantity, "commission_rate_bps": rate,
+                "commission_vnd": commission_vnd(price * quantity, rate)}
+
+    _take(point_id, movement, lines, stock, line_fields=priced)
+    movement.total_vnd = sum(l.line_total_vnd for l in movement.lines)
+    by_producer = defaultdict(lambda: {"total_vnd": 0, "commission_vnd": 0})
+    for line in movement.lines:
+        share = by_producer[variants[line.variant_id].product.producer_id]
+        share["total_vnd"] += line.line_total_vnd
+        share["commission_vnd"] += line.commission_vnd
+    for producer_id, share in sorted(by_producer.items()):
+        events.publish("point_sale.recorded", movement=movement, producer_id=producer_id, **share)
+    _changed(variants.values())
+    return movement
+
+
+@transactional
+def return_to_producer(point_id: int, actor_id: int, producer_id: int, reference: str, lines: list[dict],
+                       note: str = "") -> StockMovement:
+    """Send stock back to its producer (expired lots included). Raises InvalidInput, InsufficientPointStock."""
+    _point(point_id, open_only=False)
+    variants = _variants(l["variant_id"] for l in lines)
+    foreign = {str(i): ["This variant belongs to another producer."] for i, l in enumerate(lines)
+               if variants[l["variant_id"]].product.producer_id != producer_id}
+    if foreign:
+        raise InvalidInput(errors={"lines": foreign})
+    stock = ledger.lock_stock(point_id, variants)
+    movement = _new_movement(point_id, MovementKind.RETURN_TO_PRODUCER, actor_id, reference=reference,
+                             producer_id=producer_id, note=note)
+    _take(point_id, movement, lines, stock, include_expired=True)
+    _changed(variants.values())
+    return movement
+
+
+@transactional
+def transfer_out(point_id: int, actor_id: int, to_point_id: int, lines: list[dict], note: str = "") -> StockTransfer:
+    """Send stock to another point: it leaves here now and is in transit until received.
+
+    Raises NotFound, Conflict (same or closed point), InsufficientPointStock.
+    """
+    _point(point_id)
+    if to_point_id == point_id:
+        raise InvalidInput(errors={"to_point_id": ["Choose another point."]})
+    _point(to_point_id)
+    variants = _variants(l["variant_id"] for l in lines)
+    stock = ledger.lock_stock(point_id, variants)
+    transfer = StockTransfer(from_point_id=point_id, to_point_id=to_point_id, note=note)
+    db.session.add(transfer)
+    db.session.flush()
+    movement = _new_movement(point_id, MovementKind.TRANSFER_OUT, actor_id, transfer_id=transfer.id,
+                             reference=f"TR-{transfer.id}", note=note)
+    _take(point_id, movement, lines, stock)
+    for line in movement.lines:
+        transfer.lines.append(TransferLine(variant_id=line.variant_id, lot_code=line.lot.lot_code,
+                                           expires_on=line.lot.expires_on, quantity_sent=-line.quantity))
+    _changed(variants.values())
+    return transfer
+
+
+@transactional
+def receive_transfer(point_id: int, actor_id: int, transfer_id: int, received: dict[int, int],
+                     note: str = "") -> StockTransfer:
+    """Receive a transfer at its destination. `received` maps transfer line id →
+    quantity counted on arrival (default: as sent); a difference is recorded.
+
+    Raises NotFound (not addressed here), Conflict (already received), InvalidInput.
+    """
+    transfer = db.session.scalar(sa.select(StockTransfer).where(StockTransfer.id == transfer_id).with_for_update())
+    if transfer is None or transfer.to_point_id != point_id:
+        raise NotFound("No such transfer for this point.", code="transfer_not_found")
+    if transfer.status is not TransferStatus.IN_TRANSIT:
+        raise Conflict("This transfer was already received.", code="already_received")
+    unknown = [i for i in received if i not in {l.id for l in transfer.lines}]
+    too_many = [l.id for l in transfer.lines if received.get(l.id, l.quantity_sent) > l.quantity_sent]
+    if unknown or too_many:
+        raise InvalidInput(errors={"lines": {str(i): ["Not a line of this transfer." if i in unknown else
+                                                       "More than was sent."] for i in unknown + too_many}})
+    stock = ledger.lock_stock(point_id, [l.variant_id for l in transfer.lines])
+    movement = _new_movement(point_id, MovementKind.TRANSFER_IN, actor_id, transfer_id=transfer.id,
+                             reference=f"TR-{transfer.id}", note=note)
+    discrepancies = []
+    for line in transfer.lines:
+        line.quantity_received = received.get(line.id, line.quantity_sent)
+        if line.discrepancy:
+            discrepancies.append(f"{line.variant.label} lot {line.lot_code}: {line.discrepancy} missing")
+        if line.quantity_received:
+            lot = ledger.find_or_create_lot(point_id, line.variant_id, line.lot_code, line.expires_on)
+            ledger.move(movement, lot, line.quantity_received, stock[line.variant_id])
+    movement.note = "; ".join(filter(None, [note, *discrepancies]))[:500]
+    transfer.status, transfer.received_at = TransferStatus.RECEIVED, utcnow()
+    _changed(l.variant for l in transfer.lines)
+    return transfer
+
+
+@transactional
+def adjust(point_id: int, actor_id: int, reason: AdjustmentReason, lines: list[dict], note: str = "") -> StockMovement:
+    """A count or an adjustment. Each line names a lot and either the units
+    counted (the balance is set to it) or a signed change. Damaged, expired and
+    lost only ever remove stock.
+
+    Raises InvalidInput, InsufficientPointStock.
+    """
+    _point(point_id, open_only=False)
+    variants = _variants(l["variant_id"] for l in lines)
+    stock = ledger.lock_stock(point_id, variants)
+    movement = _new_movement(point_id, MovementKind.ADJUSTMENT, actor_id, reason=reason, note=note)
+    for i, line in enumerate(lines):
+        lot = ledger.find_or_create_lot(point_id, line["variant_id"], line["lot_code"], line.get("expires_on"))
+        change = line["counted"] - lot.on_hand if line.get("counted") is not None else line["change"]
+        if reason is not AdjustmentReason.COUNT_CORRECTION and change > 0:
+            raise InvalidInput(errors={"lines": {str(i): [f"A {reason} adjustment can only remove stock."]}})
+        if change:
+            ledger.move(movement, lot, change, stock[line["variant_id"]])
+    _changed(variants.values())
+    return movement
+
+
+@transactional
+def hand_over_cash(point_id: int, actor_id: int, amount_vnd: int, reference: str) -> CashHandover:
+    """Cash from the till handed to the platform. Raises InvalidInput (more than is held)."""
+    _point(point_id, open_only=False)
+    db.session.execute(sa.select(DisplayPoint.id).where(DisplayPoint.id == point_id).with_for_update())
+    held = cash_on_hand(point_id)
+    if amount_vnd > held:
+        raise InvalidInput(f"The point holds {held} đồng in cash.",
+                           errors={"amount_vnd": [f"At most {held} đồng is held."]})
+    handover = CashHandover(point_id=point_id, amount_vnd=amount_vnd, reference=reference, actor_user_id=actor_id)
+    db.session.add(handover)
+    db.session.flush()
+    events.publish("point_cash.handed_over", handover=handover)
+    return handover

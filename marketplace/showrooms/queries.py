@@ -1,0 +1,181 @@
+"""What operators, producers, shoppers and admins read about display points."""
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from marketplace.catalog.models import Product, Variant
+from marketplace.clock import VIETNAM_TZ, today_vn
+from marketplace.extensions import db
+from marketplace.pagination import paginate
+from marketplace.producers.models import Producer
+from marketplace.showrooms.models import (CashHandover, DisplayPoint, Lot, MovementKind, MovementLine, PointOperator,
+                                          PointStatus, PointStock, SalePayment, StockMovement, StockTransfer,
+                                          TransferLine, TransferStatus)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=VIETNAM_TZ)
+
+
+def _period(stmt, column, since: date | None, until: date | None):
+    if since:
+        stmt = stmt.where(column >= _day_start(since))
+    if until:
+        stmt = stmt.where(column < _day_start(until + timedelta(days=1)))
+    return stmt
+
+
+# --- public ------------------------------------------------------------------
+
+def public_points(province: int | None, page: int, per_page: int):
+    stmt = sa.select(DisplayPoint).where(DisplayPoint.status == PointStatus.ACTIVE).order_by(DisplayPoint.name)
+    if province:
+        stmt = stmt.where(DisplayPoint.province_code == province)
+    return paginate(stmt, page, per_page)
+
+
+def where_to_buy(product_id: int) -> list[dict]:
+    """Open points that carry this product, and whether they have it on the shelf now."""
+    rows = db.session.execute(
+        sa.select(DisplayPoint, sa.func.sum(PointStock.on_hand))
+        .join(PointStock, PointStock.point_id == DisplayPoint.id).join(Variant, Variant.id == PointStock.variant_id)
+        .where(Variant.product_id == product_id, DisplayPoint.status == PointStatus.ACTIVE)
+        .group_by(DisplayPoint.id).order_by(DisplayPoint.name)
+    ).all()
+    return [{"point": point, "in_stock": (units or 0) > 0, "units": int(units or 0)} for point, units in rows]
+
+
+def points_of_operator(user_id: int) -> list[DisplayPoint]:
+    return db.session.scalars(sa.select(DisplayPoint).join(PointOperator).where(PointOperator.user_id == user_id)
+                              .order_by(DisplayPoint.name)).all()
+
+
+# --- operators ----------------------------------------------------------------
+
+def stock_page(point_id: int, low_only: bool, page: int, per_page: int):
+    stmt = (sa.select(PointStock).join(Variant).join(Product)
+            .where(PointStock.point_id == point_id).order_by(Product.name, Variant.id))
+    if low_only:
+        stmt = stmt.where(PointStock.on_hand <= PointStock.low_stock_threshold)
+    return paginate(stmt, page, per_page)
+
+
+def near_expiry(point_id: int, days: int, page: int, per_page: int):
+    stmt = (sa.select(Lot).where(Lot.point_id == point_id, Lot.on_hand > 0, Lot.expires_on.is_not(None),
+                                 Lot.expires_on <= today_vn() + timedelta(days=days))
+            .order_by(Lot.expires_on, Lot.id))
+    return paginate(stmt, page, per_page)
+
+
+def movements(point_id: int, kind: MovementKind | None, variant_id: int | None, since, until, page, per_page):
+    stmt = (sa.select(StockMovement).options(selectinload(StockMovement.lines))
+            .where(StockMovement.point_id == point_id)
+            .order_by(StockMovement.created_at.desc(), StockMovement.id.desc()))
+    if kind:
+        stmt = stmt.where(StockMovement.kind == kind)
+    if variant_id:
+        stmt = stmt.where(StockMovement.id.in_(sa.select(MovementLine.movement_id)
+                                               .where(MovementLine.variant_id == variant_id)))
+    return paginate(_period(stmt, StockMovement.created_at, since, until), page, per_page)
+
+
+def incoming_transfers(point_id: int) -> list[StockTransfer]:
+    return db.session.scalars(sa.select(StockTransfer).where(
+        StockTransfer.to_point_id == point_id, StockTransfer.status == TransferStatus.IN_TRANSIT)
+        .order_by(StockTransfer.id)).all()
+
+
+def cash_on_hand(point_id: int) -> int:
+    taken = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(StockMovement.total_vnd), 0)).where(
+        StockMovement.point_id == point_id, StockMovement.kind == MovementKind.SALE,
+        StockMovement.payment_method == SalePayment.CASH))
+    handed = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(CashHandover.amount_vnd), 0))
+                               .where(CashHandover.point_id == point_id))
+    return int(taken) - int(handed)
+
+
+def sales_summary(point_id: int, day: date | None = None) -> dict:
+    """A day's takings at a point (Vietnam date), and the cash still to hand over."""
+    day = day or today_vn()
+    sales = db.session.scalars(
+        _period(sa.select(StockMovement).options(selectinload(StockMovement.lines))
+                .where(StockMovement.point_id == point_id, StockMovement.kind == MovementKind.SALE),
+                StockMovement.created_at, day, day)).all()
+    by_method = {m.value: 0 for m in SalePayment}
+    for sale in sales:
+        by_method[sale.payment_method.value] += sale.total_vnd
+    return {"date": day.isoformat(), "sales": len(sales), "units": sum(-l.quantity for s in sales for l in s.lines),
+            "total_vnd": sum(s.total_vnd for s in sales), "by_payment_method": by_method,
+            "cash_taken_vnd": by_method["cash"], "cash_to_hand_over_vnd": cash_on_hand(point_id)}
+
+
+# --- producers -----------------------------------------------------------------
+
+def producer_stock(producer_id: int, page: int, per_page: int):
+    stmt = (sa.select(PointStock).join(Variant, Variant.id == PointStock.variant_id).join(Product)
+            .where(Product.producer_id == producer_id)
+            .order_by(PointStock.point_id, Product.name, Variant.id))
+    return paginate(stmt, page, per_page)
+
+
+def producer_movement_lines(producer_id: int, kind: MovementKind, since, until, page: int, per_page: int):
+    stmt = (sa.select(MovementLine).join(StockMovement).join(Variant, Variant.id == MovementLine.variant_id)
+            .join(Product).where(Product.producer_id == producer_id, StockMovement.kind == kind)
+            .options(selectinload(MovementLine.movement))
+            .order_by(StockMovement.created_at.desc(), MovementLine.id.desc()))
+    return paginate(_period(stmt, StockMovement.created_at, since, until), page, per_page)
+
+
+def producer_in_transit(producer_id: int) -> list[TransferLine]:
+    return db.session.scalars(
+        sa.select(TransferLine).join(StockTransfer).join(Variant, Variant.id == TransferLine.variant_id).join(Product)
+        .where(Product.producer_id == producer_id, StockTransfer.status == TransferStatus.IN_TRANSIT)
+        .options(selectinload(TransferLine.transfer)).order_by(TransferLine.id)).all()
+
+
+# --- reports -------------------------------------------------------------------
+
+REPORT_COLUMNS = ["period", "key", "label", "units", "sales_vnd", "commission_vnd"]
+
+
+def sales_report(group_by: str, period: str, since, until, point_id: int | None = None) -> list[dict]:
+    """Display-point sales grouped by point, product or producer, per day or month."""
+    stmt = (sa.select(StockMovement.created_at, StockMovement.point_id, DisplayPoint.name, Product.id, Product.name,
+                      Product.producer_id, MovementLine.quantity, MovementLine.line_total_vnd,
+                      MovementLine.commission_vnd)
+            .join(MovementLine.movement).join(DisplayPoint, DisplayPoint.id == StockMovement.point_id)
+            .join(Variant, Variant.id == MovementLine.variant_id).join(Product)
+            .where(StockMovement.kind == MovementKind.SALE))
+    if point_id:
+        stmt = stmt.where(StockMovement.point_id == point_id)
+    names = dict(db.session.execute(sa.select(Producer.id, Producer.name)).all())
+    totals = defaultdict(lambda: {"units": 0, "sales_vnd": 0, "commission_vnd": 0})
+    for created, pid, pname, prod_id, prod_name, producer_id, qty, total, commission in \
+            db.session.execute(_period(stmt, StockMovement.created_at, since, until)):
+        local = created.astimezone(VIETNAM_TZ)
+        bucket = local.strftime("%Y-%m") if period == "month" else local.date().isoformat()
+        key, label = {"point": (pid, pname), "product": (prod_id, prod_name),
+                      "producer": (producer_id, names.get(producer_id, ""))}[group_by]
+        row = totals[(bucket, key, label)]
+        row["units"] -= qty
+        row["sales_vnd"] += total
+        row["commission_vnd"] += commission
+    return [{"period": b, "key": k, "label": l, **v} for (b, k, l), v in sorted(totals.items(), key=lambda i: i[0][:2])]
+
+
+def sales_report_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def operator_points_for_roles(user) -> list[dict]:
+    return [{"point_id": p.id, "name": p.name, "province_code": p.province_code}
+            for p in points_of_operator(user.id)]

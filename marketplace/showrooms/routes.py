@@ -1,0 +1,47 @@
+"""Public: where to find display points, and where to buy a product in person."""
+
+from flask.views import MethodView
+
+from marketplace.access import PUBLIC
+from marketplace.api import Blueprint
+from marketplace.catalog.browsing import get_public_product
+from marketplace.errors import NotFound
+from marketplace.schemas import page_of
+from marketplace.showrooms import queries, schemas, services
+from marketplace.showrooms.models import PointStatus
+
+blp = Blueprint("display_points", __name__, url_prefix="/api/v1", description="OCOP display points")
+
+
+@blp.route("/display-points")
+class Points(MethodView):
+    @blp.access(PUBLIC)
+    @blp.arguments(schemas.PointQuerySchema, location="query")
+    @blp.response(200, page_of(schemas.PointSchema))
+    def get(self, query):
+        """Open OCOP display-and-sales points, optionally in one province"""
+        return queries.public_points(query.get("province"), query["page"], query["per_page"])
+
+
+@blp.route("/display-points/<int:point_id>")
+class Point(MethodView):
+    @blp.access(PUBLIC)
+    @blp.response(200, schemas.PointSchema)
+    @blp.errors(404)
+    def get(self, point_id):
+        """One display point: address, hours and contact"""
+        point = services.get_point(point_id)
+        if point.status is PointStatus.CLOSED:
+            raise NotFound("No such display point.", code="point_not_found")
+        return point
+
+
+@blp.route("/products/<int:product_id>/display-points")
+class WhereToBuy(MethodView):
+    @blp.access(PUBLIC)
+    @blp.response(200, schemas.WhereToBuySchema(many=True))
+    @blp.errors(404)
+    def get(self, product_id):
+        """Where a product can be bought in person, and whether it is on the shelf"""
+        get_public_product(product_id)
+        return queries.where_to_buy(product_id)

@@ -1,0 +1,323 @@
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from marketplace.accounts.schemas import PhoneField
+from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, check_ward_in_province
+from marketplace.schemas import Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
+from marketplace.showrooms.models import AdjustmentReason, MovementKind, PointStatus, PointType, SalePayment
+
+MAX_LINES = 200
+QUANTITY = validate.Range(min=1, max=100_000)
+
+
+def _lines(schema, **kwargs):
+    return fields.List(fields.Nested(schema), required=True, validate=validate.Length(min=1, max=MAX_LINES), **kwargs)
+
+
+# --- points ------------------------------------------------------------------
+
+class PointWriteSchema(StrictSchema):
+    name = Text(max_length=200, required=True)
+    point_type = fields.Enum(PointType, by_value=True, required=True)
+    province_code = ProvinceCode(required=True)
+    ward_code = WardCode(load_default=None, allow_none=True)
+    street_address = Text(max_length=200, min_length=0, load_default="")
+    latitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=8, max=24))
+    longitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=102, max=118))
+    opening_hours = Text(max_length=200, min_length=0, load_default="", metadata={"example": "7:30–21:00 hằng ngày"})
+    phone = PhoneField(load_default=None, allow_none=True)
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    status = fields.Enum(PointStatus, by_value=True, load_default=PointStatus.ACTIVE)
+
+    @validates_schema
+    def ward_lies_in_province(self, data, **kwargs):
+        if self.partial and "ward_code" in data and "province_code" not in data:
+            raise ValidationError({"province_code": ["Send the province together with the ward."]})
+        check_ward_in_province(data, "province_code", "ward_code")
+
+
+class PointPatchSchema(PointWriteSchema):
+    """The same fields, all optional (use with partial=True)."""
+
+
+class PointSchema(StrictSchema):
+    id = fields.Integer()
+    name = fields.String()
+    point_type = fields.Enum(PointType, by_value=True)
+    province = fields.Nested(ProvinceSchema)
+    ward = fields.Nested(WardSchema, allow_none=True)
+    street_address = fields.String()
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    opening_hours = fields.String()
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    status = fields.Enum(PointStatus, by_value=True)
+
+
+class PointQuerySchema(PageArgs):
+    province = ProvinceCode(strict=False)
+
+
+class AdminPointQuerySchema(PointQuerySchema):
+    status = fields.Enum(PointStatus, by_value=True)
+
+
+class WhereToBuySchema(StrictSchema):
+    point = fields.Nested(PointSchema)
+    in_stock = fields.Boolean()
+    units = fields.Integer()
+
+
+class OperatorInSchema(StrictSchema):
+    email = fields.Email(required=True)
+
+
+class OperatorSchema(StrictSchema):
+    user_id = fields.Integer()
+    email = fields.String(attribute="user.email")
+    full_name = fields.String(attribute="user.full_name")
+    created_at = LocalDateTime()
+
+
+class ConsignmentInSchema(StrictSchema):
+    commission_rate_bps = Int(required=True, validate=validate.Range(min=0, max=5000),
+                              metadata={"description": "What the point keeps, in basis points (1500 = 15%)"})
+    active = fields.Boolean(load_default=True)
+
+
+class ConsignmentSchema(StrictSchema):
+    producer_id = fields.Integer()
+    producer_name = fields.String(attribute="producer.name")
+    commission_rate_bps = fields.Integer()
+    active = fields.Boolean()
+
+
+# --- stock -------------------------------------------------------------------
+
+class StockRowSchema(StrictSchema):
+    variant_id = fields.Integer()
+    product_id = fields.Integer(attribute="variant.product_id")
+    product_name = fields.String(attribute="variant.product.name")
+    variant_label = fields.String(attribute="variant.label")
+    on_hand = fields.Integer()
+    low_stock_threshold = fields.Integer()
+    is_low = fields.Boolean()
+
+
+class ProducerStockRowSchema(StockRowSchema):
+    point_id = fields.Integer()
+
+
+class StockQuerySchema(PageArgs):
+    low_only = fields.Boolean(load_default=False)
+
+
+class ThresholdSchema(StrictSchema):
+    low_stock_threshold = Int(required=True, validate=validate.Range(min=0, max=100_000))
+
+
+class LotSchema(StrictSchema):
+    id = fields.Integer()
+    variant_id = fields.Integer()
+    product_name = fields.String(attribute="variant.product.name")
+    variant_label = fields.String(attribute="variant.label")
+    lot_code = fields.String()
+    expires_on = fields.Date(allow_none=True)
+    on_hand = fields.Integer()
+
+
+class NearExpiryQuerySchema(PageArgs):
+    days = Int(strict=False, load_default=30, validate=validate.Range(min=0, max=365))
+
+
+# --- movements ---------------------------------------------------------------
+
+class ReceiptLineSchema(StrictSchema):
+    variant_id = Int(required=True)
+    quantity = Int(required=True, validate=QUANTITY)
+    lot_code = Text(max_length=60, required=True)
+    expires_on = fields.Date(load_default=None, allow_none=True)
+
+
+class ReceiptSchema(StrictSchema):
+    producer_id = Int(required=True)
+    delivery_note = Text(max_length=80, required=True, metadata={"description": "Số phiếu giao hàng"})
+    lines = _lines(ReceiptLineSchema)
+    note = Text(max_length=500, min_length=0, load_default="")
+
+
+class SaleLineSchema(StrictSchema):
+    variant_id = Int(required=True)
+    quantity = Int(required=True, validate=QUANTITY)
+    unit_price_vnd = PriceVnd(load_default=None, allow_none=True,
+                              metadata={"description": "Defaults to the listing price"})
+
+
+class SaleSchema(StrictSchema):
+    lines = _lines(SaleLineSchema)
+    payment_method = fields.Enum(SalePayment, by_value=True, required=True)
+    note = Text(max_length=500, min_length=0, load_default="")
+
+
+class TakeLineSchema(StrictSchema):
+    variant_id = Int(required=True)
+    quantity = Int(required=True, validate=QUANTITY)
+    lot_code = Text(max_length=60, load_default=None, allow_none=True,
+                    metadata={"description": "A specific lot; first-expiring first when omitted"})
+
+
+class ReturnSchema(StrictSchema):
+    producer_id = Int(required=True)
+    reference = Text(max_length=80, required=True)
+    lines = _lines(TakeLineSchema)
+    note = Text(max_length=500, min_length=0, load_default="")
+
+
+class TransferOutSchema(StrictSchema):
+    to_point_id = Int(required=True)
+    lines = _lines(TakeLineSchema)
+    note = Text(max_length=500, min_length=0, load_default="")
+
+
+class ReceivedLineSchema(StrictSchema):
+    transfer_line_id = Int(required=True)
+    quantity_received = Int(required=True, validate=validate.Range(min=0, max=100_000))
+
+
+class ReceiveTransferSchema(StrictSchema):
+    lines = fields.List(fields.Nested(ReceivedLineSchema), load_default=list,
+                        metadata={"description": "Counted quantities; lines not listed arrived as sent"})
+    note = Text(max_length=500, min_length=0, load_default="")
+
+
+class AdjustmentLineSchema(StrictSchema):
+    variant_id = Int(required=True)
+    lot_code = Text(max_length=60, required=True)
+    expires_on = fields.Date(load_default=None, allow_none=True)
+    counted = Int(validate=validate.Range(min=0, max=1_000_000), load_default=None, allow_none=True,
+                  metadata={"description": "Units counted: the balance is set to this"})
+    change = Int(validate=validate.Range(min=-1_000_000, max=1_000_000), load_default=None, allow_none=True,
+                 metadata={"description": "A signed change, e.g. -1 for a broken jar"})
+
+    @validates_schema
+    def one_of_counted_or_change(self, data, **kwargs):
+        if (data.get("counted") is None) == (data.get("change") is None):
+            raise ValidationError({"counted": ["Give either counted or change."]})
+
+
+class AdjustmentSchema(StrictSchema):
+    reason = fields.Enum(AdjustmentReason, by_value=True, required=True)
+    lines = _lines(AdjustmentLineSchema)
+    note = Text(max_length=500, min_length=0, load_default="")
+
+
+class MovementLineSchema(StrictSchema):
+    variant_id = fields.Integer()
+    lot_code = fields.String(attribute="lot.lot_code")
+    expires_on = fields.Date(attribute="lot.expires_on", allow_none=True)
+    quantity = fields.Integer()
+    unit_price_vnd = fields.Integer()
+    line_total_vnd = fields.Integer()
+    commission_vnd = fields.Integer()
+
+
+class MovementSchema(StrictSchema):
+    id = fields.Integer()
+    point_id = fields.Integer()
+    kind = fields.Enum(MovementKind, by_value=True)
+    reference = fields.String()
+    reason = fields.String(allow_none=True)
+    note = fields.String()
+    producer_id = fields.Integer(allow_none=True)
+    transfer_id = fields.Integer(allow_none=True)
+    payment_method = fields.String(allow_none=True)
+    total_vnd = fields.Integer()
+    total_display = VndDisplay("total_vnd")
+    created_at = LocalDateTime()
+    lines = fields.List(fields.Nested(MovementLineSchema))
+
+
+class MovementQuerySchema(PageArgs):
+    kind = fields.Enum(MovementKind, by_value=True)
+    variant_id = Int(strict=False)
+    since = fields.Date()
+    until = fields.Date()
+
+
+class TransferLineSchema(StrictSchema):
+    id = fields.Integer()
+    variant_id = fields.Integer()
+    variant_label = fields.String(attribute="variant.label")
+    product_name = fields.String(attribute="variant.product.name")
+    lot_code = fields.String()
+    expires_on = fields.Date(allow_none=True)
+    quantity_sent = fields.Integer()
+    quantity_received = fields.Integer(allow_none=True)
+    discrepancy = fields.Integer(allow_none=True)
+
+
+class TransferSchema(StrictSchema):
+    id = fields.Integer()
+    from_point_id = fields.Integer()
+    to_point_id = fields.Integer()
+    status = fields.String()
+    note = fields.String()
+    created_at = LocalDateTime()
+    received_at = LocalDateTime()
+    lines = fields.List(fields.Nested(TransferLineSchema))
+
+
+class ProducerTransitLineSchema(TransferLineSchema):
+    from_point_id = fields.Integer(attribute="transfer.from_point_id")
+    to_point_id = fields.Integer(attribute="transfer.to_point_id")
+
+
+class ProducerMovementLineSchema(MovementLineSchema):
+    point_id = fields.Integer(attribute="movement.point_id")
+    reference = fields.String(attribute="movement.reference")
+    created_at = LocalDateTime(attribute="movement.created_at")
+
+
+class SalesSummarySchema(StrictSchema):
+    date = fields.String()
+    sales = fields.Integer()
+    units = fields.Integer()
+    total_vnd = fields.Integer()
+    by_payment_method = fields.Dict(keys=fields.String(), values=fields.Integer())
+    cash_taken_vnd = fields.Integer()
+    cash_to_hand_over_vnd = fields.Integer()
+
+
+class HandoverInSchema(StrictSchema):
+    amount_vnd = PriceVnd(required=True)
+    reference = Text(max_length=120, min_length=0, load_default="")
+
+
+class HandoverSchema(StrictSchema):
+    id = fields.Integer()
+    point_id = fields.Integer()
+    amount_vnd = fields.Integer()
+    reference = fields.String()
+    created_at = LocalDateTime()
+
+
+class DateRangeQuerySchema(PageArgs):
+    since = fields.Date()
+    until = fields.Date()
+
+
+class SalesReportQuerySchema(StrictSchema):
+    group_by = fields.String(load_default="point", validate=validate.OneOf(["point", "product", "producer"]))
+    period = fields.String(load_default="month", validate=validate.OneOf(["day", "month"]))
+    since = fields.Date()
+    until = fields.Date()
+    point_id = Int(strict=False)
+
+
+class SalesReportRowSchema(StrictSchema):
+    period = fields.String()
+    key = fields.Integer()
+    label = fields.String()
+    units = fields.Integer()
+    sales_vnd = fields.Integer()
+    commission_vnd = fields.Integer()

@@ -1,0 +1,112 @@
+"""Admins set up display points, assign operators and agree consignments."""
+
+import sqlalchemy as sa
+
+from marketplace.accounts.services import find_user_by_email
+from marketplace.catalog.models import Variant
+from marketplace.database import transactional
+from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.extensions import db
+from marketplace.pagination import paginate
+from marketplace.producers.services import get_producer
+from marketplace.showrooms.models import Consignment, DisplayPoint, PointOperator, PointStock
+from search import outbox
+
+
+def get_point(point_id: int) -> DisplayPoint:
+    point = db.session.get(DisplayPoint, point_id)
+    if point is None:
+        raise NotFound("No such display point.", code="point_not_found")
+    return point
+
+
+def list_points(status, province, page: int, per_page: int):
+    stmt = sa.select(DisplayPoint).order_by(DisplayPoint.id)
+    if status:
+        stmt = stmt.where(DisplayPoint.status == status)
+    if province:
+        stmt = stmt.where(DisplayPoint.province_code == province)
+    return paginate(stmt, page, per_page)
+
+
+@transactional
+def create_point(data: dict) -> DisplayPoint:
+    point = DisplayPoint(**data)
+    db.session.add(point)
+    db.session.flush()
+    return point
+
+
+@transactional
+def update_point(point_id: int, changes: dict) -> DisplayPoint:
+    point = get_point(point_id)
+    if "province_code" in changes and "ward_code" not in changes:
+        changes["ward_code"] = None
+    for name, value in changes.items():
+        setattr(point, name, value)
+    # A point's status and province change where its products can be bought.
+    outbox.product_changed(*db.session.scalars(
+        sa.select(Variant.product_id).join(PointStock, PointStock.variant_id == Variant.id)
+        .where(PointStock.point_id == point_id).distinct()))
+    return point
+
+
+def operators_of(point_id: int) -> list[PointOperator]:
+    get_point(point_id)
+    return db.session.scalars(sa.select(PointOperator).where(PointOperator.point_id == point_id)
+                              .order_by(PointOperator.id)).all()
+
+
+@transactional
+def assign_operator(point_id: int, email: str) -> PointOperator:
+    """Raises NotFound, InvalidInput (no such account), Conflict (already assigned)."""
+    get_point(point_id)
+    user = find_user_by_email(email)
+    if user is None:
+        raise InvalidInput("No account uses this email.", errors={"email": ["No account uses this email."]})
+    if db.session.scalar(sa.select(PointOperator.id).where(PointOperator.point_id == point_id,
+                                                           PointOperator.user_id == user.id)):
+        raise Conflict("Already an operator of this point.", code="already_operator")
+    operator = PointOperator(point_id=point_id, user_id=user.id)
+    db.session.add(operator)
+    db.session.flush()
+    return operator
+
+
+@transactional
+def remove_operator(point_id: int, user_id: int) -> None:
+    operator = db.session.scalar(sa.select(PointOperator).where(PointOperator.point_id == point_id,
+                                                                PointOperator.user_id == user_id))
+    if operator is None:
+        raise NotFound("Not an operator of this point.", code="operator_not_found")
+    db.session.delete(operator)
+
+
+def consignments_of(point_id: int) -> list[Consignment]:
+    get_point(point_id)
+    return db.session.scalars(sa.select(Consignment).where(Consignment.point_id == point_id)
+                              .order_by(Consignment.producer_id)).all()
+
+
+@transactional
+def set_consignment(point_id: int, producer_id: int, commission_rate_bps: int, active: bool) -> Consignment:
+    """Agree (or change, or end) what a point carries from a producer and the commission it keeps."""
+    get_point(point_id)
+    get_producer(producer_id)
+    consignment = db.session.scalar(sa.select(Consignment).where(Consignment.point_id == point_id,
+                                                                 Consignment.producer_id == producer_id))
+    if consignment is None:
+        consignment = Consignment(point_id=point_id, producer_id=producer_id)
+        db.session.add(consignment)
+    consignment.commission_rate_bps, consignment.active = commission_rate_bps, active
+    db.session.flush()
+    return consignment
+
+
+@transactional
+def set_low_stock_threshold(point_id: int, variant_id: int, threshold: int) -> PointStock:
+    stock = db.session.get(PointStock, (point_id, variant_id))
+    if stock is None:
+        raise NotFound("This point has never held this variant.", code="stock_not_found")
+    stock.low_stock_threshold = threshold
+    return stock
