@@ -55,8 +55,17 @@ def _consignments(point_id: int) -> dict[int, Consignment]:
         sa.select(Consignment).where(Consignment.point_id == point_id, Consignment.active.is_(True)))}
 
 
-def _changed(variants) -> None:
-    outbox.product_changed(*{v.product_id for v in variants})
+def _snapshot(stock: dict) -> dict[int, int]:
+    return {variant_id: row.on_hand for variant_id, row in stock.items()}
+
+
+def _shelves_changed(stock: dict, before: dict[int, int]) -> None:
+    """Search shows where a product is on a shelf, so reindex it only when a
+    shelf empties or fills, not on every sale."""
+    flipped = {row.variant.product_id for variant_id, row in stock.items()
+               if (before[variant_id] > 0) != (row.on_hand > 0)}
+    if flipped:
+        outbox.product_changed(*flipped)
 
 
 def _new_movement(point_id: int, kind: MovementKind, actor_id: int, **fields) -> StockMovement:
@@ -91,6 +100,7 @@ def receive(point_id: int, actor_id: int, producer_id: int, delivery_note: str, 
     if errors:
         raise InvalidInput("Some lines cannot be received.", errors={"lines": errors})
     stock = ledger.lock_stock(point_id, variants)
+    before = _snapshot(stock)
     movement = _new_movement(point_id, MovementKind.RECEIPT, actor_id, reference=delivery_note,
                              producer_id=producer_id, note=note)
     for i, line in enumerate(lines):
@@ -98,7 +108,7 @@ def receive(point_id: int, actor_id: int, producer_id: int, delivery_note: str, 
         if lot.expires_on != line.get("expires_on"):
             raise InvalidInput(errors={"lines": {str(i): ["This lot code is already here with another expiry date."]}})
         ledger.move(movement, lot, line["quantity"], stock[line["variant_id"]])
-    _changed(variants.values())
+    _shelves_changed(stock, before)
     return movement
 
 
@@ -166,6 +176,7 @@ def _sell(point_id, actor_id, lines, payment_method, idempotency_key, digest, no
     if not_carried:
         raise Conflict("Some items are not on consignment here.", code="not_consigned", errors={"lines": not_carried})
     stock = ledger.lock_stock(point_id, variants)
+    before = _snapshot(stock)
     movement = _new_movement(point_id, MovementKind.SALE, actor_id, payment_method=payment_method,
                              idempotency_key=idempotency_key, request_fingerprint=digest, note=note)
     movement.reference = f"POS-{point_id}-{movement.id}"
@@ -186,7 +197,7 @@ def _sell(point_id, actor_id, lines, payment_method, idempotency_key, digest, no
         share["commission_vnd"] += line.commission_vnd
     for producer_id, share in sorted(by_producer.items()):
         events.publish("point_sale.recorded", movement=movement, producer_id=producer_id, **share)
-    _changed(variants.values())
+    _shelves_changed(stock, before)
     return movement
 
 
@@ -201,10 +212,11 @@ def return_to_producer(point_id: int, actor_id: int, producer_id: int, reference
     if foreign:
         raise InvalidInput(errors={"lines": foreign})
     stock = ledger.lock_stock(point_id, variants)
+    before = _snapshot(stock)
     movement = _new_movement(point_id, MovementKind.RETURN_TO_PRODUCER, actor_id, reference=reference,
                              producer_id=producer_id, note=note)
     _take(point_id, movement, lines, stock, include_expired=True)
-    _changed(variants.values())
+    _shelves_changed(stock, before)
     return movement
 
 
@@ -220,6 +232,7 @@ def transfer_out(point_id: int, actor_id: int, to_point_id: int, lines: list[dic
     _point(to_point_id)
     variants = _variants(l["variant_id"] for l in lines)
     stock = ledger.lock_stock(point_id, variants)
+    before = _snapshot(stock)
     transfer = StockTransfer(from_point_id=point_id, to_point_id=to_point_id, note=note)
     db.session.add(transfer)
     db.session.flush()
@@ -229,7 +242,7 @@ def transfer_out(point_id: int, actor_id: int, to_point_id: int, lines: list[dic
     for line in movement.lines:
         transfer.lines.append(TransferLine(variant_id=line.variant_id, lot_code=line.lot.lot_code,
                                            expires_on=line.lot.expires_on, quantity_sent=-line.quantity))
-    _changed(variants.values())
+    _shelves_changed(stock, before)
     return transfer
 
 
@@ -252,6 +265,7 @@ def receive_transfer(point_id: int, actor_id: int, transfer_id: int, received: d
         raise InvalidInput(errors={"lines": {str(i): ["Not a line of this transfer." if i in unknown else
                                                        "More than was sent."] for i in unknown + too_many}})
     stock = ledger.lock_stock(point_id, [l.variant_id for l in transfer.lines])
+    before = _snapshot(stock)
     movement = _new_movement(point_id, MovementKind.TRANSFER_IN, actor_id, transfer_id=transfer.id,
                              reference=f"TR-{transfer.id}", note=note)
     discrepancies = []
@@ -264,7 +278,7 @@ def receive_transfer(point_id: int, actor_id: int, transfer_id: int, received: d
             ledger.move(movement, lot, line.quantity_received, stock[line.variant_id])
     movement.note = "; ".join(filter(None, [note, *discrepancies]))[:500]
     transfer.status, transfer.received_at = TransferStatus.RECEIVED, utcnow()
-    _changed(l.variant for l in transfer.lines)
+    _shelves_changed(stock, before)
     return transfer
 
 
@@ -279,6 +293,7 @@ def adjust(point_id: int, actor_id: int, reason: AdjustmentReason, lines: list[d
     _point(point_id, open_only=False)
     variants = _variants(l["variant_id"] for l in lines)
     stock = ledger.lock_stock(point_id, variants)
+    before = _snapshot(stock)
     movement = _new_movement(point_id, MovementKind.ADJUSTMENT, actor_id, reason=reason, note=note)
     for i, line in enumerate(lines):
         lot = ledger.find_or_create_lot(point_id, line["variant_id"], line["lot_code"], line.get("expires_on"))
@@ -287,7 +302,7 @@ def adjust(point_id: int, actor_id: int, reason: AdjustmentReason, lines: list[d
             raise InvalidInput(errors={"lines": {str(i): [f"A {reason} adjustment can only remove stock."]}})
         if change:
             ledger.move(movement, lot, change, stock[line["variant_id"]])
-    _changed(variants.values())
+    _shelves_changed(stock, before)
     return movement
 
 
