@@ -48,3 +48,21 @@ def search(products, queries, seed, batch_size, database_url, yes, keep):
     bench = _benchmark("search_bench")
     bench.run(bench.Options(products=products, queries=queries, seed=seed, database_url=database_url,
                             batch_size=batch_size, keep=keep), echo=click.echo)
+
+
+@bench_cli.command("showroom")
+@click.option("--variants", default=5_000, show_default=True, type=click.IntRange(min=10))
+@click.option("--movements", default=1_000_000, show_default=True, type=click.IntRange(min=100))
+@click.option("--samples", default=300, show_default=True, type=click.IntRange(min=10),
+              help="Timed repetitions of each operation.")
+@click.option("--seed", default=7, show_default=True)
+@click.option("--database-url", default=None, metavar="URL",
+              help="Benchmark on this database instead of a temporary SQLite file. IT IS WIPED FIRST.")
+@click.option("--yes", is_flag=True, help="Do not ask before wiping --database-url.")
+def showroom(variants, movements, samples, seed, database_url, yes):
+    """A display point with 5,000 variants and 1,000,000 movements: stock view, near-expiry list, till sale."""
+    if database_url and not yes:
+        click.confirm(f"Everything in {database_url} will be deleted. Continue?", abort=True)
+    bench = _benchmark("showroom_bench")
+    bench.run(bench.Options(variants=variants, movements=movements, samples=samples, seed=seed,
+                            database_url=database_url), echo=click.echo)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from marketplace.catalog.models import Product, Variant
 from marketplace.clock import VIETNAM_TZ, today_vn
@@ -58,7 +58,8 @@ def points_of_operator(user_id: int) -> list[DisplayPoint]:
 # --- operators ----------------------------------------------------------------
 
 def stock_page(point_id: int, low_only: bool, page: int, per_page: int):
-    stmt = (sa.select(PointStock).join(Variant).join(Product)
+    stmt = (sa.select(PointStock).join(PointStock.variant).join(Variant.product)
+            .options(contains_eager(PointStock.variant).contains_eager(Variant.product))
             .where(PointStock.point_id == point_id).order_by(Product.name, Variant.id))
     if low_only:
         stmt = stmt.where(PointStock.on_hand <= PointStock.low_stock_threshold)
@@ -66,7 +67,9 @@ def stock_page(point_id: int, low_only: bool, page: int, per_page: int):
 
 
 def near_expiry(point_id: int, days: int, page: int, per_page: int):
-    stmt = (sa.select(Lot).where(Lot.point_id == point_id, Lot.on_hand > 0, Lot.expires_on.is_not(None),
+    stmt = (sa.select(Lot).join(Lot.variant).join(Variant.product)
+            .options(contains_eager(Lot.variant).contains_eager(Variant.product))
+            .where(Lot.point_id == point_id, Lot.on_hand > 0, Lot.expires_on.is_not(None),
                                  Lot.expires_on <= today_vn() + timedelta(days=days))
             .order_by(Lot.expires_on, Lot.id))
     return paginate(stmt, page, per_page)
@@ -117,7 +120,8 @@ def sales_summary(point_id: int, day: date | None = None) -> dict:
 # --- producers -----------------------------------------------------------------
 
 def producer_stock(producer_id: int, page: int, per_page: int):
-    stmt = (sa.select(PointStock).join(Variant, Variant.id == PointStock.variant_id).join(Product)
+    stmt = (sa.select(PointStock).join(PointStock.variant).join(Variant.product)
+            .options(contains_eager(PointStock.variant).contains_eager(Variant.product))
             .where(Product.producer_id == producer_id)
             .order_by(PointStock.point_id, Product.name, Variant.id))
     return paginate(stmt, page, per_page)

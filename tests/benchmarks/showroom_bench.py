@@ -1,0 +1,228 @@
+"""Display-point benchmark: one point with 5,000 variants and 1,000,000 movements.
+
+Run it as a command, from the repository root:
+
+    flask --app wsgi bench showroom [--variants 5000] [--movements 1000000] [--samples 300]
+                                    [--database-url URL --yes]
+
+It never touches the application's own database: by default it builds a
+temporary SQLite database; with --database-url (e.g. PostgreSQL) that database
+is scratch and is wiped first.
+
+Setup: producers consigning to one point, 5,000 variants in three lots each
+(some expired, some expiring soon), and a movement history of receipts and
+till sales whose lines add up exactly to the lot and point balances, written
+with bulk inserts. Then it times:
+- the operator's stock view (first page, 50 rows) over HTTP through the test
+  client (access rule, query, serialisation);
+- the near-expiry list (30 days, first page) the same way;
+- a till sale of 3 lines at the service level (operations.sell: locks, FEFO,
+  balances, movement, ledger entries, commit).
+"""
+
+import random
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from tests.benchmarks.search_bench import make_app, max_rss_mib, percentile, wipe
+
+CHUNK = 20_000
+
+
+@dataclass
+class Options:
+    variants: int = 5_000
+    movements: int = 1_000_000
+    samples: int = 300
+    seed: int = 7
+    database_url: str | None = None
+
+
+def run(options: Options, echo=print) -> None:
+    import os
+    import shutil
+    import tempfile
+
+    from config import normalise_database_url
+
+    scratch = None
+    if options.database_url:
+        url = normalise_database_url(options.database_url)
+        wipe(url)
+    else:
+        scratch = tempfile.mkdtemp(prefix="ocop-showroom-bench-")
+        url = f"sqlite:///{os.path.join(scratch, 'bench.db')}"
+    try:
+        _run(options, url, echo)
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run(options: Options, url: str, echo) -> None:
+    from flask_migrate import upgrade
+
+    from marketplace.extensions import db
+    from marketplace.regions.services import sync_regions
+
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        sync_regions()
+        dialect = db.engine.dialect.name
+        began = time.perf_counter()
+        world = _build(options, dialect)
+        setup_s = time.perf_counter() - began
+        if dialect == "postgresql":
+            db.session.execute(sa.text("ANALYZE"))
+            db.session.commit()
+        timings = _measure(app, world, options)
+        db.session.remove()
+        db.engine.dispose()
+
+    echo(f"Showroom benchmark on {dialect}: 1 point, {options.variants:,} variants, "
+         f"{world['movements']:,} movements ({world['lines']:,} lines), {world['lots']:,} lots; "
+         f"setup {setup_s:.1f} s, peak RSS {max_rss_mib():.0f} MiB")
+    echo(f"{'operation':<44}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}")
+    for name, values in timings.items():
+        echo(f"{name:<44}{len(values):>6}{percentile(values, 50):>10.2f}{percentile(values, 95):>10.2f}"
+             f"{percentile(values, 99):>10.2f}")
+
+
+def _ids(dialect: str, table: str, last: int) -> None:
+    """Explicit ids were inserted: move PostgreSQL's sequence past them."""
+    from marketplace.extensions import db
+
+    if dialect == "postgresql":
+        db.session.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {last})"))
+
+
+def _insert(model, rows) -> None:
+    from marketplace.extensions import db
+
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(sa.insert(model), rows[start:start + CHUNK])
+
+
+def _build(options: Options, dialect: str) -> dict:
+    from marketplace.accounts.models import User
+    from marketplace.accounts.passwords import hash_password
+    from marketplace.catalog.models import Product, Variant
+    from marketplace.database import utcnow
+    from marketplace.extensions import db
+    from marketplace.producers.models import Producer
+    from marketplace.showrooms.models import (Consignment, DisplayPoint, Lot, MovementLine, PointOperator,
+                                              PointStock, StockMovement)
+
+    rng = random.Random(options.seed)
+    now, today = utcnow(), date.today()
+    operator = User(email="operator@bench.ocop.vn", full_name="Bench operator", password_hash=hash_password("x" * 12))
+    point = DisplayPoint(name="Điểm OCOP benchmark", point_type="ocop_centre", province_code=11)
+    db.session.add_all([operator, point])
+    db.session.flush()
+    db.session.add(PointOperator(point_id=point.id, user_id=operator.id))
+
+    producers = max(1, options.variants // 100)
+    _insert(Producer, [{"id": i, "slug": f"htx-bench-{i}", "name": f"Hợp tác xã Bench {i}", "legal_type": "cooperative",
+                        "province_code": 11, "status": "approved", "description": "", "district_note": "",
+                        "street_address": "", "status_reason": "", "created_at": now} for i in range(1, producers + 1)])
+    products = options.variants // 2
+    _insert(Product, [{"id": i, "producer_id": 1 + i % producers, "slug": f"mat-ong-{i}", "name": f"Mật ong rừng {i}",
+                       "group": "food", "description": "", "image_urls": [], "origin_province_code": 11,
+                       "certifications": [], "available_months": [], "status": "active", "created_at": now,
+                       "updated_at": now, "shelf_life_days": 365} for i in range(1, products + 1)])
+    _insert(Variant, [{"id": i, "product_id": 1 + (i - 1) // 2, "label": f"Hũ {i}", "net_quantity": 500,
+                       "net_unit": "g", "price_vnd": rng.randrange(50, 500) * 1000, "stock_quantity": 0,
+                       "is_active": True, "created_at": now} for i in range(1, options.variants + 1)])
+    _insert(Consignment, [{"point_id": point.id, "producer_id": i, "commission_rate_bps": 1500, "active": True,
+                           "updated_at": now} for i in range(1, producers + 1)])
+
+    # Three lots per variant: one expired, one expiring within weeks, one far off.
+    lots = []
+    for variant_id in range(1, options.variants + 1):
+        for n, days in enumerate((-rng.randrange(1, 60), rng.randrange(1, 45), rng.randrange(120, 400))):
+            lots.append({"id": len(lots) + 1, "point_id": point.id, "variant_id": variant_id,
+                         "lot_code": f"L{variant_id}-{n}", "expires_on": today + timedelta(days=days),
+                         "on_hand": rng.randrange(5, 40), "received_at": now})
+    receipts = len(lots)
+    sales = max(0, options.movements - receipts)
+    sold = [0] * len(lots)
+    sale_lots = [rng.randrange(len(lots)) for _ in range(sales)]
+    for lot_index in sale_lots:
+        sold[lot_index] += 1
+
+    movements, lines = [], []
+    for lot, count in zip(lots, sold):
+        movement_id = len(movements) + 1
+        movements.append({"id": movement_id, "point_id": point.id, "kind": "receipt", "reference": "PGH-BENCH",
+                          "note": "", "total_vnd": 0, "created_at": now - timedelta(days=500)})
+        lines.append({"movement_id": movement_id, "lot_id": lot["id"], "variant_id": lot["variant_id"],
+                      "quantity": lot["on_hand"] + count, "unit_price_vnd": 0, "line_total_vnd": 0,
+                      "commission_rate_bps": 0, "commission_vnd": 0})
+    for i, lot_index in enumerate(sale_lots):
+        lot = lots[lot_index]
+        movement_id = len(movements) + 1
+        movements.append({"id": movement_id, "point_id": point.id, "kind": "sale", "payment_method": "cash",
+                          "reference": f"POS-{movement_id}", "note": "", "total_vnd": 100_000,
+                          "created_at": now - timedelta(minutes=(sales - i) // 2)})
+        lines.append({"movement_id": movement_id, "lot_id": lot["id"], "variant_id": lot["variant_id"],
+                      "quantity": -1, "unit_price_vnd": 100_000, "line_total_vnd": 100_000,
+                      "commission_rate_bps": 1500, "commission_vnd": 15_000})
+    _insert(Lot, lots)
+    _insert(StockMovement, movements)
+    _insert(MovementLine, lines)
+    on_hand = {}
+    for lot in lots:
+        on_hand[lot["variant_id"]] = on_hand.get(lot["variant_id"], 0) + lot["on_hand"]
+    _insert(PointStock, [{"point_id": point.id, "variant_id": v, "on_hand": q, "low_stock_threshold": 10,
+                          "updated_at": now} for v, q in on_hand.items()])
+    for table, last in (("producers", producers), ("products", products), ("variants", options.variants),
+                        ("lots", len(lots)), ("stock_movements", len(movements))):
+        _ids(dialect, table, last)
+    db.session.commit()
+    return {"point_id": point.id, "operator_id": operator.id, "operator": operator, "movements": len(movements),
+            "lines": len(lines), "lots": len(lots)}
+
+
+def _measure(app, world: dict, options: Options) -> dict[str, list[float]]:
+    from marketplace.accounts.services import create_token
+    from marketplace.extensions import db
+    from marketplace.showrooms import operations
+    from marketplace.showrooms.models import SalePayment
+
+    from flask import g
+
+    rng = random.Random(options.seed + 1)
+    _token, plaintext = create_token(world["operator"], "bench")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {plaintext}"}
+    point = world["point_id"]
+    timings = {"stock view, first page (HTTP)": [], "near-expiry list, 30 days (HTTP)": [],
+               "till sale, 3 lines (service)": []}
+
+    def timed(name, call):
+        # Requests share this app context, so drop Flask-Login's cached user between them.
+        g.pop("_login_user", None)
+        began = time.perf_counter()
+        result = call()
+        timings[name].append((time.perf_counter() - began) * 1000)
+        return result
+
+    for _ in range(20):  # warm caches and connections; not timed
+        client.get(f"/api/v1/points/{point}/stock?per_page=50", headers=headers)
+    for i in range(options.samples):
+        response = timed("stock view, first page (HTTP)",
+                         lambda: client.get(f"/api/v1/points/{point}/stock?per_page=50", headers=headers))
+        assert response.status_code == 200, response.json
+        response = timed("near-expiry list, 30 days (HTTP)",
+                         lambda: client.get(f"/api/v1/points/{point}/near-expiry?days=30&per_page=50", headers=headers))
+        assert response.status_code == 200, response.json
+        lines = [{"variant_id": v, "quantity": 1, "unit_price_vnd": None}
+                 for v in rng.sample(range(1, options.variants + 1), 3)]
+        timed("till sale, 3 lines (service)", lambda: operations.sell(
+            point, world["operator_id"], lines, SalePayment.CASH, f"bench-sale-{i}"))
+        db.session.remove()
+    return timings
