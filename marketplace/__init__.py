@@ -1,5 +1,6 @@
 """OCOP Marketplace: the application factory."""
 
+import importlib
 import os
 
 from flask import Flask
@@ -38,17 +39,20 @@ def create_app(config_class=None) -> Flask:
     return app
 
 
+# Every module that defines tables or listens to events, so the metadata (and
+# Alembic) sees every table and every subscriber is registered.
+MODEL_MODULES = (
+    "marketplace.accounts.models", "marketplace.accounts.auth",  # auth registers Flask-Login's loaders
+    "marketplace.regions.models", "marketplace.producers.models", "marketplace.catalog.models",
+    "marketplace.orders.models", "marketplace.payments.models", "marketplace.payouts.models",
+    "marketplace.payouts.earnings",  # subscribes the ledger to order and till events
+    "marketplace.showrooms.models", "search.models",
+)
+
+
 def _import_models():
-    """Every model module, so the metadata (and Alembic) sees every table."""
-    from marketplace.accounts import auth, models  # noqa: F401  (auth registers Flask-Login loaders)
-    from marketplace.catalog import models  # noqa: F401,F811
-    from marketplace.orders import models  # noqa: F401,F811
-    from marketplace.payments import models  # noqa: F401,F811
-    from marketplace.payouts import earnings, models  # noqa: F401,F811  (earnings subscribes to events)
-    from marketplace.producers import models  # noqa: F401,F811
-    from marketplace.regions import models  # noqa: F401,F811
-    from marketplace.showrooms import models  # noqa: F401,F811
-    from search import models  # noqa: F401,F811
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
 
 
 def _register_blueprints(app: Flask) -> None:

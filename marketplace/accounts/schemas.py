@@ -1,5 +1,5 @@
 import phonenumbers
-from marshmallow import ValidationError, fields, validate, validates
+from marshmallow import ValidationError, fields, validate
 
 from marketplace.accounts.roles import roles_of
 from marketplace.schemas import LocalDateTime, StrictSchema, Text

@@ -1,4 +1,4 @@
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate
 from stdnum import ean
 
 from marketplace.catalog.certification import IssuingLevel, OtherCertification
@@ -7,7 +7,7 @@ from marketplace.clock import today_vn
 from marketplace.money import format_vnd
 from marketplace.producers.models import LegalType
 from marketplace.producers.schemas import Slug
-from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, check_ward_in_province
+from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
 from marketplace.schemas import Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
 
 MAX_STOCK = 10_000_000
@@ -62,11 +62,7 @@ class ProductWriteSchema(StrictSchema):
     available_months = fields.List(Int(validate=validate.Range(min=1, max=12)), validate=_unique, load_default=list,
                                    metadata={"description": "Months in season; empty means all year"})
 
-    @validates_schema
-    def ward_lies_in_province(self, data, **kwargs):
-        if self.partial and "origin_ward_code" in data and "origin_province_code" not in data:
-            raise ValidationError({"origin_province_code": ["Send the province together with the ward."]})
-        check_ward_in_province(data, "origin_province_code", "origin_ward_code")
+    ward_lies_in_province = ward_in_province("origin_province_code", "origin_ward_code")
 
 
 class ProductPatchSchema(ProductWriteSchema):

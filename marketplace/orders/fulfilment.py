@@ -116,6 +116,8 @@ def cancel_by_shopper(user: User, order_id: int, reason: str) -> Order:
     order, refund_ids = _cancel_by_shopper(user, order_id, reason)
     for refund_id in refund_ids:
         payments.push_refund(refund_id)
+    if order.payment.status is PaymentStatus.CANCELED:
+        payments.cancel_intent_quietly(order.payment)
     return order
 
 
@@ -162,19 +164,28 @@ def expire_reservations(now=None) -> int:
     db.session.commit()
     expired = 0
     for order_id in due:
-        payment = db.session.scalar(sa.select(Payment).where(Payment.order_id == order_id))
-        if payment.stripe_payment_intent_id:
-            intent_id, payment_id = payment.stripe_payment_intent_id, payment.id
-            db.session.commit()
-            try:  # outside any transaction: a network call
-                intent = gateway.cancel_payment_intent(intent_id, payment_id)
-            except gateway.PaymentProviderError:
-                intent = gateway.retrieve_payment_intent(intent_id)
-            if intent.status != "canceled":
-                payments.apply_intent(intent)
-                continue
-        expired += _expire(order_id)
+        try:
+            expired += _expire_one(order_id)
+        except gateway.PaymentProviderError:
+            # Stripe is unreachable for this order: leave it for the next run, carry on with the rest.
+            db.session.rollback()
+            log.warning("Order %s not expired: Stripe could not be reached", order_id)
     return expired
+
+
+def _expire_one(order_id: int) -> int:
+    payment = db.session.scalar(sa.select(Payment).where(Payment.order_id == order_id))
+    if payment.stripe_payment_intent_id:
+        intent_id, payment_id = payment.stripe_payment_intent_id, payment.id
+        db.session.commit()
+        try:  # outside any transaction: a network call
+            intent = gateway.cancel_payment_intent(intent_id, payment_id)
+        except gateway.PaymentProviderError:
+            intent = gateway.retrieve_payment_intent(intent_id)
+        if intent.status != "canceled":
+            payments.apply_intent(intent)  # it was paid meanwhile: confirm rather than expire
+            return 0
+    return _expire(order_id)
 
 
 @transactional

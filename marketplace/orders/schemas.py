@@ -1,6 +1,6 @@
 import marshmallow as ma
 from flask import current_app
-from marshmallow import fields, validate, validates_schema
+from marshmallow import fields, validate
 
 from marketplace.accounts.schemas import PhoneField
 from marketplace.catalog.schemas import ProducerSummarySchema
@@ -8,7 +8,7 @@ from marketplace.orders.cart import MAX_LINE_QUANTITY
 from marketplace.orders.lifecycle import OrderStatus, SubOrderStatus
 from marketplace.orders.models import PaymentMethod
 from marketplace.payments.models import PaymentStatus
-from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, check_ward_in_province
+from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
 from marketplace.schemas import Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
 
 
@@ -25,9 +25,7 @@ class AddressSchema(StrictSchema):
     ward_code = WardCode(required=True)
     street_address = Text(max_length=200, required=True)
 
-    @validates_schema
-    def ward_lies_in_province(self, data, **kwargs):
-        check_ward_in_province(data, "province_code", "ward_code")
+    ward_lies_in_province = ward_in_province()
 
 
 class CheckoutSchema(StrictSchema):

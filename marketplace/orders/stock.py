@@ -40,6 +40,7 @@ def reserve(quantities: dict[int, int]) -> dict[int, Variant]:
         .join(Product, Variant.product_id == Product.id).join(Producer, Product.producer_id == Producer.id)
         .where(Variant.id.in_(ids)).order_by(Variant.id)
         .with_for_update(of=Variant)
+        .execution_options(populate_existing=True)  # the locked rows' values, not the session's stale copies
     ).all()
     variants = {v.id: v for v, _p, _s in rows}
     shortages = []
@@ -51,8 +52,9 @@ def reserve(quantities: dict[int, int]) -> dict[int, Variant]:
             shortages.append({"variant_id": variant_id, "requested": wanted, "available": 0,
                               "reason": "No longer on sale."})
         elif row[0].stock_quantity < wanted:
-            shortages.append({"variant_id": variant_id, "requested": wanted, "available": row[0].stock_quantity,
-                              "reason": f"Only {row[0].stock_quantity} left."})
+            left = row[0].stock_quantity
+            shortages.append({"variant_id": variant_id, "requested": wanted, "available": left,
+                              "reason": f"Only {left} left." if left else "Out of stock."})
     if shortages:
         raise InsufficientStock(shortages)
     for variant_id in ids:

@@ -50,7 +50,25 @@ def ensure_card_intent(order_id: int) -> Payment:
     db.session.commit()  # end the read transaction: nothing is held during the network call
     intent = gateway.create_payment_intent(payment_id=payment.id, order_number=order.number,
                                            amount_vnd=payment.amount_vnd)
-    return _store_intent(order_id, intent)
+    payment = _store_intent(order_id, intent)
+    if payment.status is not PaymentStatus.PENDING:
+        # The order expired or was cancelled while Stripe was creating the intent: close it so it takes no money.
+        cancel_intent_quietly(payment)
+    return payment
+
+
+def cancel_intent_quietly(payment: Payment) -> None:
+    """Cancel a card payment's open intent at Stripe, if any. A failure is logged,
+    not raised: should the shopper still pay, the payment lands on a cancelled
+    order and is refunded in full (see mark_paid)."""
+    if payment.method is not PaymentMethod.CARD or not payment.stripe_payment_intent_id:
+        return
+    intent_id, payment_id = payment.stripe_payment_intent_id, payment.id
+    db.session.commit()
+    try:
+        gateway.cancel_payment_intent(intent_id, payment_id)
+    except gateway.PaymentProviderError:
+        log.warning("Could not cancel PaymentIntent %s of payment %s", intent_id, payment_id)
 
 
 @transactional
@@ -100,7 +118,8 @@ def _apply_intent(intent: gateway.Intent, event: dict | None) -> list[int]:
     return []
 
 
-def mark_paid(payment: Payment, bank_reference: str = "") -> list[int]:
+def mark_paid(payment: Payment, bank_reference: str = "", actor: Actor = Actor.SYSTEM,
+              user_id: int | None = None) -> list[int]:
     """Record the money as received and confirm the order's waiting parts.
 
     Returns ids of refunds created for parts that were cancelled before the
@@ -118,8 +137,9 @@ def mark_paid(payment: Payment, bank_reference: str = "") -> list[int]:
                 events.publish("sub_order.paid", sub_order=sub_order)
     for sub_order in payment.order.sub_orders:
         if sub_order.status is SubOrderStatus.PENDING_PAYMENT:
-            sub_order.move_to(SubOrderStatus.CONFIRMED, Actor.SYSTEM)
-        elif sub_order.status is SubOrderStatus.CANCELLED and sub_order.refundable_vnd:
+            sub_order.move_to(SubOrderStatus.CONFIRMED, actor, user_id=user_id)
+        elif sub_order.status is SubOrderStatus.CANCELLED and sub_order.refundable_vnd \
+                and payment.method is not PaymentMethod.COD:  # no cash is taken for a cancelled COD part
             refunds.append(record_refund(payment, sub_order, sub_order.refundable_vnd,
                                           "Paid after the order had been cancelled.", None))
     db.session.flush()
@@ -212,7 +232,7 @@ def refund(order_id: int, sub_order_id: int, amount: int, reason: str, admin_id:
 
 
 @transactional
-def confirm_bank_transfer(order_id: int, amount_vnd: int, bank_reference: str) -> Payment:
+def confirm_bank_transfer(order_id: int, amount_vnd: int, bank_reference: str, admin_id: int | None = None) -> Payment:
     """An admin saw the transfer arrive. Raises NotFound, Conflict, InvalidInput."""
     payment = locked_payment(order_id)
     if payment.method is not PaymentMethod.BANK_TRANSFER:
@@ -225,5 +245,5 @@ def confirm_bank_transfer(order_id: int, amount_vnd: int, bank_reference: str) -
     if amount_vnd != payment.amount_vnd:
         raise InvalidInput(f"The order total is {payment.amount_vnd} đồng.",
                            errors={"amount_vnd": [f"Must equal the order total, {payment.amount_vnd} đồng."]})
-    mark_paid(payment, bank_reference)
+    mark_paid(payment, bank_reference, Actor.ADMIN, admin_id)  # the history names the admin who saw the money
     return payment

@@ -8,7 +8,6 @@ current state, which is idempotent.
 import logging
 
 import stripe
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.errors import DomainError

@@ -1,9 +1,9 @@
-from marshmallow import ValidationError, fields, validate, validates, validates_schema
+from marshmallow import ValidationError, fields, validate
 from stdnum.vn import mst
 
 from marketplace.accounts.schemas import PhoneField
 from marketplace.producers.models import LegalType, MemberRole, ProducerStatus
-from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, check_ward_in_province
+from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
 from marketplace.schemas import LocalDateTime, PageArgs, StrictSchema, Text
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lower-case letters, digits and single hyphens.")
@@ -36,11 +36,7 @@ class ProducerWriteSchema(StrictSchema):
     phone = PhoneField(load_default=None, allow_none=True)
     tax_code = TaxCode(load_default=None, allow_none=True)
 
-    @validates_schema
-    def ward_lies_in_province(self, data, **kwargs):
-        if self.partial and "ward_code" in data and "province_code" not in data:
-            raise ValidationError({"province_code": ["Send the province together with the ward."]})
-        check_ward_in_province(data, "province_code", "ward_code")
+    ward_lies_in_province = ward_in_province()
 
 
 class ProducerPatchSchema(ProducerWriteSchema):

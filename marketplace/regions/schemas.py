@@ -25,6 +25,19 @@ def check_ward_in_province(data: dict, province_key: str, ward_key: str) -> None
         raise ValidationError({ward_key: ["Unknown ward for this province."]})
 
 
+def ward_in_province(province_key: str = "province_code", ward_key: str = "ward_code"):
+    """A schema validator to put in a schema's body: the ward lies in the province,
+    and a partial update that changes the ward must name the province too."""
+
+    @validates_schema
+    def ward_lies_in_province(self, data, **kwargs):
+        if self.partial and ward_key in data and province_key not in data:
+            raise ValidationError({province_key: ["Send the province together with the ward."]})
+        check_ward_in_province(data, province_key, ward_key)
+
+    return ward_lies_in_province
+
+
 class RegionSchema(StrictSchema):
     code = fields.String(dump_only=True)
     name = fields.String(dump_only=True)

@@ -1,7 +1,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from marketplace.accounts.schemas import PhoneField
-from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, check_ward_in_province
+from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
 from marketplace.schemas import Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
 from marketplace.showrooms.models import AdjustmentReason, MovementKind, PointStatus, PointType, SalePayment
 
@@ -28,11 +28,7 @@ class PointWriteSchema(StrictSchema):
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
     status = fields.Enum(PointStatus, by_value=True, load_default=PointStatus.ACTIVE)
 
-    @validates_schema
-    def ward_lies_in_province(self, data, **kwargs):
-        if self.partial and "ward_code" in data and "province_code" not in data:
-            raise ValidationError({"province_code": ["Send the province together with the ward."]})
-        check_ward_in_province(data, "province_code", "ward_code")
+    ward_lies_in_province = ward_in_province()
 
 
 class PointPatchSchema(PointWriteSchema):
