@@ -52,7 +52,7 @@ class ConfirmTransfer(MethodView):
     @blp.errors(404, 409)
     def post(self, data, order_id):
         """Confirm a bank transfer arrived; the order's parts are confirmed"""
-        payments.confirm_bank_transfer(order_id, data["amount_vnd"], data["bank_reference"])
+        payments.confirm_bank_transfer(order_id, data["amount_vnd"], data["bank_reference"], current_user.id)
         return _order(order_id)
 
 

@@ -37,10 +37,13 @@ class LastOwner(Conflict):
     code, message = "last_owner", "A producer must keep at least one owner."
 
 
-def enum_column(enum_cls, length: int = 20):
-    """Store enums as their string values, checked by a named constraint."""
+def enum_column(enum_cls, length: int = 20, name: str | None = None):
+    """Store enums as their string values, checked by a named constraint.
+
+    Two columns of one enum in one table need distinct `name`s: PostgreSQL
+    refuses two check constraints with the same name on a table."""
     return sa.Enum(enum_cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
-                   validate_strings=True, create_constraint=True, name=enum_cls.__name__.lower())
+                   validate_strings=True, create_constraint=True, name=name or enum_cls.__name__.lower())
 
 
 class Producer(db.Model):

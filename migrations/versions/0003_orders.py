@@ -133,7 +133,7 @@ def upgrade():
     op.create_table('sub_order_status_changes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sub_order_id', sa.Integer(), nullable=False),
-    sa.Column('from_status', sa.Enum('pending_payment', 'confirmed', 'packed', 'shipped', 'delivered', 'completed', 'cancelled', 'refunded', name='suborderstatus', native_enum=False, create_constraint=True, length=20), nullable=True),
+    sa.Column('from_status', sa.Enum('pending_payment', 'confirmed', 'packed', 'shipped', 'delivered', 'completed', 'cancelled', 'refunded', name='from_suborderstatus', native_enum=False, create_constraint=True, length=20), nullable=True),
     sa.Column('to_status', sa.Enum('pending_payment', 'confirmed', 'packed', 'shipped', 'delivered', 'completed', 'cancelled', 'refunded', name='suborderstatus', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('actor', sa.Enum('shopper', 'producer', 'admin', 'system', name='actor', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('actor_user_id', sa.Integer(), nullable=True),
