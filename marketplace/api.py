@@ -5,6 +5,7 @@ import http
 
 import marshmallow as ma
 import flask_smorest
+from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
 from marketplace import access
@@ -40,6 +41,13 @@ class Api(flask_smorest.Api):
         return handle_http_exception(error)
 
 
+class StrictQueryParser(FlaskParser):
+    """Unknown query parameters are refused, as unknown body fields are: a typo
+    such as ?provice=11 would otherwise silently return everything."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
+
+
 class Blueprint(flask_smorest.Blueprint):
     """A flask-smorest Blueprint whose views declare an access rule.
 
@@ -47,6 +55,8 @@ class Blueprint(flask_smorest.Blueprint):
     unauthorised caller is refused before its input is even parsed. It also
     documents the 401/403/404 answers the rule can give.
     """
+
+    ARGUMENTS_PARSER = StrictQueryParser()
 
     def access(self, rule: "access.Rule"):
         def decorator(func):

@@ -27,10 +27,17 @@ class Int(fields.Integer):
     def __init__(self, strict: bool = True, **kwargs):
         super().__init__(strict=strict, **kwargs)
 
+    # No column is wider than BIGINT. A larger number (say, an id in a JSON body)
+    # would overflow the driver (SQLite raises OverflowError), a 500, not a 422.
+    LARGEST = 2**63 - 1
+
     def _validated(self, value):
         if isinstance(value, bool):
             raise self.make_error("invalid")
-        return super()._validated(value)
+        value = super()._validated(value)
+        if value is not None and abs(value) > self.LARGEST:
+            raise self.make_error("too_large")
+        return value
 
 
 class Text(fields.String):

@@ -4,6 +4,7 @@ Folding is done character by character on NFC text, so every position in the
 folded string is the same position in the original.
 """
 
+import html
 import re
 import unicodedata
 
@@ -27,26 +28,34 @@ def tokens(query: str) -> list[str]:
 
 
 def snippet(text: str, query: str, width: int = 160) -> str:
-    """Up to `width` characters of `text` around the first match, matches wrapped in <mark>."""
+    """Up to `width` characters of `text` around the first match, matches wrapped in <mark>.
+
+    The result is HTML: everything but the <mark> tags is escaped, since
+    clients render it and the text is written by producers.
+    """
     text = unicodedata.normalize("NFC", text)
     words = tokens(query)
     if not words or not text:
-        return text[:width]
+        return _escape(text[:width])
     folded = _fold_aligned(text)
     spans = []
     for match in _WORD.finditer(folded):
         if any(match.group().startswith(w) for w in words):
             spans.append(match.span())
     if not spans:
-        return text[:width]
+        return _escape(text[:width])
     start = max(0, spans[0][0] - width // 4)
     end = min(len(text), start + width)
     out, cursor = [], start
     for a, b in spans:
         if a < start or b > end:
             continue
-        out += [text[cursor:a], "<mark>", text[a:b], "</mark>"]
+        out += [_escape(text[cursor:a]), "<mark>", _escape(text[a:b]), "</mark>"]
         cursor = b
-    out.append(text[cursor:end])
+    out.append(_escape(text[cursor:end]))
     prefix, suffix = ("…" if start > 0 else ""), ("…" if end < len(text) else "")
     return prefix + "".join(out) + suffix
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)

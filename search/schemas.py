@@ -50,7 +50,8 @@ class SearchArgsSchema(StrictSchema):
 
 
 class SearchHitSchema(ProductCardSchema):
-    highlight = fields.String(dump_only=True, metadata={"description": "Matching text with <mark> around matches"})
+    highlight = fields.String(dump_only=True, metadata={
+        "description": "HTML: the matching text, escaped, with <mark> around matches"})
     producer = fields.Nested(ProducerSummarySchema, dump_only=True)
     origin_province = fields.Nested(ProvinceSchema, dump_only=True)
 

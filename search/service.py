@@ -5,6 +5,7 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from marketplace.catalog.models import Product
 from marketplace.errors import DomainError
 from search.documents import documents_for
 from search.models import SearchOutbox
@@ -67,6 +68,13 @@ def _apply_in_transaction(session: Session) -> None:
         return
     session.flush()
     product_ids = session.info.pop(PENDING_KEY)
+    # Writers that change one product at once index it one after the other, each
+    # from rows read after the lock (documents_for re-reads them). Without it, on
+    # PostgreSQL the second writer's delete misses the first one's new document
+    # and its insert then fails on the primary key. NO KEY UPDATE: inserts that
+    # merely reference a product are not held up.
+    session.execute(sa.select(Product.id).where(Product.id.in_(product_ids)).order_by(Product.id)
+                    .with_for_update(key_share=True))
     documents, removed = documents_for(product_ids)
     index.apply(documents, removed)
     session.execute(sa.delete(SearchOutbox).where(SearchOutbox.product_id.in_(product_ids)))

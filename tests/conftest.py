@@ -22,6 +22,8 @@ from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.regions.services import sync_regions
 
+pytest_plugins = ["tests.stripe_support"]
+
 REFERENCE_TABLES = {"regions", "provinces", "wards", "alembic_version"}
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -52,11 +54,19 @@ def _app(backend, tmp_path_factory):
     app = create_app(Config)
     app.test_client_class = Client
     with app.app_context():
+        if backend == "sqlite":
+            sa.event.listen(db.engine, "connect", _no_fsync)
         upgrade()
         sync_regions()
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+def _no_fsync(dbapi_connection, _record):
+    """A test database need not survive a power cut: skip fsync on every commit."""
+    dbapi_connection.execute("PRAGMA synchronous=OFF")
+    dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
 
 def _empty_tables():

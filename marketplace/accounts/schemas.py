@@ -38,7 +38,7 @@ class RegisterSchema(StrictSchema):
 
 
 class LoginSchema(StrictSchema):
-    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+    email = Text(max_length=254, min_length=3, required=True)
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
     remember = fields.Boolean(load_default=False)
 

@@ -15,7 +15,7 @@ from marketplace.database import transactional, utcnow
 from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
 from marketplace.pagination import paginate
-from marketplace.text import slugify
+from marketplace.producers.services import slug_from_name
 from search import outbox
 
 
@@ -81,7 +81,7 @@ def create_product(producer_id: int, data: dict) -> Product:
     Raises ProductSlugTaken, InvalidInput (certificate rules).
     """
     certification = data.pop("certification", None)
-    data["slug"] = data.get("slug") or slugify(data["name"])
+    data["slug"] = data.get("slug") or slug_from_name(data["name"])
     _ensure_slug_free(producer_id, data["slug"])
     product = Product(producer_id=producer_id, status=ProductStatus.DRAFT, **data)
     _apply_certificate(product, certification)

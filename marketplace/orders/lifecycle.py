@@ -75,7 +75,8 @@ def check_transition(current: SubOrderStatus, target: SubOrderStatus, actor: Act
 class OrderStatus(enum.StrEnum):
     PENDING_PAYMENT = "pending_payment"
     IN_PROGRESS = "in_progress"          # paid or COD, some parts not yet delivered
-    PARTIALLY_SHIPPED = "partially_shipped"
+    PARTIALLY_SHIPPED = "partially_shipped"  # some parts on their way, others still being prepared
+    SHIPPED = "shipped"                      # every live part has left the producers
     DELIVERED = "delivered"              # every live part delivered or completed
     COMPLETED = "completed"
     CANCELLED = "cancelled"
@@ -93,6 +94,8 @@ def derive_order_status(statuses: list[SubOrderStatus]) -> OrderStatus:
         return OrderStatus.COMPLETED
     if all(s in (S.DELIVERED, S.COMPLETED) for s in live):
         return OrderStatus.DELIVERED
+    if all(s in (S.SHIPPED, S.DELIVERED, S.COMPLETED) for s in live):
+        return OrderStatus.SHIPPED
     if any(s in (S.SHIPPED, S.DELIVERED, S.COMPLETED) for s in live):
         return OrderStatus.PARTIALLY_SHIPPED
     return OrderStatus.IN_PROGRESS

@@ -26,6 +26,19 @@ def _ensure_slug_free(slug: str, producer_id: int | None = None) -> None:
         raise SlugTaken()
 
 
+def slug_from_name(name: str) -> str:
+    """The slug a name folds to ("Hợp tác xã Ong mật" → "hop-tac-xa-ong-mat").
+
+    Raises InvalidInput when the name has too few Latin letters or digits to
+    make one (e.g. "???"), rather than store an empty, unreachable slug.
+    """
+    slug = slugify(name)
+    if len(slug) < 2:
+        raise InvalidInput("Could not make a slug from this name.",
+                           errors={"slug": ["The name has too few letters or digits for a slug; send one."]})
+    return slug
+
+
 def get_producer(producer_id: int) -> Producer:
     producer = db.session.get(Producer, producer_id)
     if producer is None:
@@ -39,7 +52,7 @@ def apply(user: User, data: dict) -> Producer:
 
     Raises SlugTaken.
     """
-    slug = data.pop("slug", None) or slugify(data["name"])
+    slug = data.pop("slug", None) or slug_from_name(data["name"])
     _ensure_slug_free(slug)
     producer = Producer(slug=slug, status=ProducerStatus.PENDING, **data)
     producer.members.append(ProducerMember(user_id=user.id, role=MemberRole.OWNER))

@@ -1,5 +1,6 @@
 """Search follows the catalogue: through the real services, the outbox and the CLI."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -77,7 +78,8 @@ def test_publishing_a_product_makes_it_searchable_at_once(app):
 
 
 def test_archiving_a_product_removes_it_from_the_next_search(app):
-    honey, tea = indexed(ProductFactory(name="Mật ong hoa ban"), ProductFactory(name="Chè Shan tuyết", description="Chè cổ thụ."))
+    honey, tea = indexed(ProductFactory(name="Mật ong hoa ban"),
+                         ProductFactory(name="Chè Shan tuyết", description="Chè cổ thụ."))
 
     catalog.archive(honey.producer_id, honey.id)
 
@@ -288,3 +290,41 @@ def test_search_status_prints_the_backend_and_the_backlog(app, runner, recording
 
     assert result.exit_code == 0, result.output
     assert "Backend: recording; outbox backlog: 2" in result.output
+
+
+# --- concurrent writers (PostgreSQL: SQLite lets one writer at a time) ------------
+
+def _waiting_for_a_lock() -> bool:
+    with db.engine.connect() as conn:
+        return bool(conn.scalar(sa.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")))
+
+
+def test_two_transactions_changing_one_product_at_once_both_reach_the_index(app, backend):
+    if backend != "postgresql":
+        pytest.skip("needs two concurrent writers, which PostgreSQL allows and SQLite does not")
+    (honey,) = indexed(ProductFactory(name="Mật ong hoa ban"))
+    producer_id, product_id = honey.producer_id, honey.id
+    # The first transaction has indexed its new price and not yet committed...
+    honey.variants[0].price_vnd = 200_000
+    outbox.product_changed(product_id)
+    service._apply_in_transaction(db.session)
+    errors = []
+
+    def second_transaction():
+        with app.app_context():
+            try:
+                catalog.update_product(producer_id, product_id, {"name": "Mật ong hoa ban Mường Phăng"})
+            except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
+                errors.append(exc)
+
+    # ...when a second one renames the product.
+    thread = threading.Thread(target=second_transaction)
+    thread.start()
+    while thread.is_alive() and not _waiting_for_a_lock():
+        thread.join(0.01)
+    db.session.commit()
+    thread.join()
+
+    assert errors == []
+    assert found(q="muong phang", price_max=200_000) == [product_id]

@@ -36,7 +36,7 @@ def test_registering_creates_an_account_and_logs_in(client):
 
     assert response.status_code == 201
     assert response.json["email"] == "lan@example.vn"
-    assert response.json["roles"] == {"shopper": True, "admin": False, "producers": []}
+    assert response.json["roles"] == {"shopper": True, "admin": False, "producers": [], "display_points": []}
     assert client.get(ME).json["id"] == response.json["id"]
 
 
@@ -82,6 +82,22 @@ def test_registration_never_returns_the_password_hash(client):
 
     assert_no_secrets(response)
     assert "password" not in response.json
+
+
+def test_no_account_response_ever_contains_a_password_hash(client, auth):
+    UserFactory(email="ha@example.vn")
+    responses = [
+        register(client),
+        register(client),
+        auth.login("ha@example.vn", password="wrong password"),
+        auth.login("ha@example.vn"),
+        client.get(ME),
+        create_token(client),
+        client.get(TOKENS),
+    ]
+
+    for response in responses:
+        assert_no_secrets(response)
 
 
 # --- sessions ----------------------------------------------------------------
@@ -298,6 +314,16 @@ def test_listing_tokens_never_shows_the_token_itself(client, auth):
     assert "token" not in response.json[0]
     assert "digest" not in response.json[0]
     assert token not in response.get_data(as_text=True)
+
+
+def test_listing_tokens_shows_only_your_own(client, bearer):
+    someone_else = UserFactory()
+    bearer(someone_else)
+    me = UserFactory()
+
+    response = client.get(TOKENS, headers=bearer(me))
+
+    assert len(response.json) == 1
 
 
 def test_only_the_digest_of_a_token_is_stored(client, auth):

@@ -4,7 +4,6 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.catalog.models import Product, ProductStatus, Variant
-from marketplace.database import utcnow
 from marketplace.extensions import db
 from marketplace.producers.models import MemberRole
 from tests.factories import DIEN_BIEN, DIEN_BIEN_WARD, ProducerFactory, ProductFactory, VariantFactory, member_of
