@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from marketplace import events
 from marketplace.catalog.models import Variant
@@ -43,7 +44,8 @@ def _point(point_id: int, *, open_only: bool = True) -> DisplayPoint:
 
 def _variants(variant_ids) -> dict[int, Variant]:
     ids = sorted(set(variant_ids))
-    variants = {v.id: v for v in db.session.scalars(sa.select(Variant).where(Variant.id.in_(ids)))}
+    variants = {v.id: v for v in db.session.scalars(
+        sa.select(Variant).where(Variant.id.in_(ids)).options(joinedload(Variant.product)))}
     missing = [i for i in ids if i not in variants]
     if missing:
         raise InvalidInput("Unknown variants.", errors={"lines": {str(i): ["No such variant."] for i in missing}})
@@ -116,16 +118,19 @@ def _take(point_id: int, movement: StockMovement, lines: list[dict], stock, *, i
           line_fields=None) -> None:
     """Take each line's quantity from a named lot, or first-expiring first."""
     lots = ledger.lock_lots(point_id, [l["variant_id"] for l in lines])
-    shortages, plan = [], []
+    shortages, plan, held = [], [], defaultdict(int)  # held: lot id → units planned for earlier lines
     for i, line in enumerate(lines):
         candidates = lots.get(line["variant_id"], [])
         if line.get("lot_code"):
             candidates = [lot for lot in candidates if lot.lot_code == line["lot_code"]]
-        allocations = ledger.allocate_fefo(candidates, line["quantity"], today_vn(), include_expired=include_expired)
+        allocations = ledger.allocate_fefo(candidates, line["quantity"], today_vn(), include_expired=include_expired,
+                                           held=held)
         if not allocations:
-            available = sum(lot.on_hand for lot in candidates if include_expired or lot.expires_on is None
-                            or lot.expires_on >= today_vn())
+            available = sum(lot.on_hand - held[lot.id] for lot in candidates if include_expired
+                            or lot.expires_on is None or lot.expires_on >= today_vn())
             shortages.append({"variant_id": line["variant_id"], "requested": line["quantity"], "available": available})
+        for allocation in allocations:
+            held[allocation.lot.id] += allocation.quantity
         plan.append((i, allocations))
     if shortages:
         raise ledger.InsufficientPointStock(shortages)  # before anything is written
@@ -275,6 +280,9 @@ def receive_transfer(point_id: int, actor_id: int, transfer_id: int, received: d
             discrepancies.append(f"{line.variant.label} lot {line.lot_code}: {line.discrepancy} missing")
         if line.quantity_received:
             lot = ledger.find_or_create_lot(point_id, line.variant_id, line.lot_code, line.expires_on)
+            if lot.expires_on != line.expires_on:  # the code is here with another date: keep these units' own date
+                own_code = f"{line.lot_code[:48]}/{line.expires_on or 'no-expiry'}"
+                lot = ledger.find_or_create_lot(point_id, line.variant_id, own_code, line.expires_on)
             ledger.move(movement, lot, line.quantity_received, stock[line.variant_id])
     movement.note = "; ".join(filter(None, [note, *discrepancies]))[:500]
     transfer.status, transfer.received_at = TransferStatus.RECEIVED, utcnow()
