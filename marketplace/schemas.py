@@ -69,6 +69,12 @@ def PriceVnd(**kwargs):
     return Int(validate=validate.Range(min=1, max=MAX_PRICE_VND), **kwargs)
 
 
+def RowId(**kwargs):
+    """The id of a row (an INTEGER primary key): 1 to 2³¹−1. Any other number
+    names no row; let into SQL, PostgreSQL fails on it ("integer out of range")."""
+    return Int(validate=validate.Range(min=1, max=2**31 - 1), **kwargs)
+
+
 class VndDisplay(fields.Function):
     """Read-only "150.000 ₫" rendering of a *_vnd attribute."""
 

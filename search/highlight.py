@@ -14,8 +14,21 @@ _WORD = re.compile(r"\w+")
 
 
 def _fold_aligned(text: str) -> str:
-    folded = "".join(fold(ch) or " " if not ch.isspace() else " " for ch in text)
+    folded = "".join(map(_folded_chars.__getitem__, text))
     return folded if len(folded) == len(text) else fold(text).ljust(len(text))
+
+
+class _FoldedChars(dict):
+    """character → what _fold_aligned puts in its place (cached: it runs for every hit)."""
+
+    def __missing__(self, ch: str) -> str:
+        if len(self) >= 10_000:
+            self.clear()
+        folded = self[ch] = fold(ch) or " " if not ch.isspace() else " "
+        return folded
+
+
+_folded_chars = _FoldedChars()
 
 
 def tokens(query: str) -> list[str]:

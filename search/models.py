@@ -27,45 +27,50 @@ class SearchOutbox(db.Model):
 class SearchDocument(db.Model):
     """The embedded backend's denormalised copy of a searchable product.
 
-    Full-text matching uses an FTS5 table (SQLite) or a GIN expression index
-    (PostgreSQL) over `text_folded`; both are created by the migration, not here.
+    Narrow on purpose: search reads these columns for every matching row. The
+    text lives in the dialect's `search_fts` object, made by the migration, not
+    here: an FTS5 table on SQLite, a table with a GIN index on PostgreSQL.
     """
 
     __tablename__ = "search_documents"
     __table_args__ = (
-        sa.Index("ix_search_documents_filters", "province_code", "stars"),
+        # Every filter and facet column, the facets first: a search without words
+        # counts its facets by reading this index in order, never the table.
+        sa.Index("ix_search_documents_facets", "province_code", "region", "group", "stars", "certifications",
+                 "valid_until", "in_stock", "producer_type", "ward_code", "price_min_vnd", "price_max_vnd"),
     )
 
     product_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(sa.String(200))
-    name_folded: Mapped[str] = mapped_column(sa.String(200), index=True)
+    name_folded: Mapped[str] = mapped_column(sa.String(200))
     producer_id: Mapped[int] = mapped_column(index=True)
     producer_name: Mapped[str] = mapped_column(sa.String(200))
     producer_slug: Mapped[str] = mapped_column(sa.String(120))
-    producer_folded: Mapped[str] = mapped_column(sa.String(200), index=True)
+    producer_folded: Mapped[str] = mapped_column(sa.String(200))
     producer_type: Mapped[str] = mapped_column(sa.String(20))
-    group: Mapped[str] = mapped_column(sa.String(20), index=True)
+    group: Mapped[str] = mapped_column(sa.String(20))
     stars: Mapped[int | None] = mapped_column(sa.SmallInteger)
     valid_until: Mapped[date | None]
     province_code: Mapped[int]
     ward_code: Mapped[int | None]
-    region: Mapped[str] = mapped_column(sa.String(40), index=True)
+    region: Mapped[str] = mapped_column(sa.String(40))
     price_min_vnd: Mapped[int] = mapped_column(sa.BigInteger, index=True)
     price_max_vnd: Mapped[int] = mapped_column(sa.BigInteger)
     in_stock: Mapped[bool]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    certifications: Mapped[str] = mapped_column(sa.String(200))  # space-separated, sorted
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     popularity: Mapped[int] = mapped_column(default=0)
-    text: Mapped[str] = mapped_column(sa.Text)
-    text_folded: Mapped[str] = mapped_column(sa.Text)
 
 
 class SearchDocumentTag(db.Model):
-    """Multi-valued facets of a document: other certifications, display-point provinces."""
+    """Multi-valued filters of a document: display points and their provinces.
+    (Other certifications, also multi-valued, are SearchDocument.certifications,
+    so a search reads every facet from one row.)"""
 
     __tablename__ = "search_document_tags"
     __table_args__ = (sa.Index("ix_search_document_tags_kind_value", "kind", "value"),)
 
     product_id: Mapped[int] = mapped_column(sa.ForeignKey("search_documents.product_id", ondelete="CASCADE"),
                                             primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)  # "certification" | "point_province"
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)  # "point_province" | "point"
     value: Mapped[str] = mapped_column(sa.String(40), primary_key=True)

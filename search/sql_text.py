@@ -5,7 +5,9 @@ finds "Mật ong". Both also look at the original text, so a query typed with
 diacritics ranks exact matches above folded ones. Every word matches as a
 prefix, which tolerates unfinished and some mistyped words.
 
-The FTS5 table and the PostgreSQL GIN indexes are created by the migration.
+The text lives in a dialect-specific `search_fts` object made by the
+migration: an FTS5 table on SQLite (rowid = product id), a plain table with a
+GIN index on PostgreSQL.
 """
 
 import re
@@ -24,36 +26,48 @@ def words(query: str, *, folded: bool) -> list[str]:
 
 
 class SqliteText:
-    """SQLite FTS5 over a `search_fts` table whose rowid is the product id."""
+    """SQLite FTS5 over `search_fts` (rowid = product id)."""
+
+    fts = sa.table("search_fts", sa.column("rowid"), sa.column("text_exact"))
 
     def match_expression(self, query: str) -> str:
         folded = " ".join(f'"{w}"*' for w in words(query, folded=True))
         exact = " ".join(f'"{w}"*' for w in words(query, folded=False))
         return f"({{text_folded name_folded}} : ({folded})) OR (text_exact : ({exact}))"
 
-    def matching(self, query: str):
-        """A selectable of (product_id, score): lower bm25 is better, so negate it."""
-        fts = sa.table("search_fts", sa.column("rowid"))
+    def source(self, query: str):
+        """(table, join condition with search_documents, match condition, score)."""
+        match = sa.literal_column("search_fts").op("MATCH")(self.match_expression(query))
+        # Lower bm25 is better, so negate it. FTS5 computes it only for the rows
+        # that ask for it, so the caller can limit it to the hits.
         score = -sa.func.bm25(sa.literal_column("search_fts"), 1.0, 4.0, 3.0, 0.0)
-        return (sa.select(fts.c.rowid.label("product_id"), score.label("score"))
-                .where(sa.literal_column("search_fts").op("MATCH")(self.match_expression(query)))
-                .subquery("matches"))
+        return self.fts, self.fts.c.rowid == D.product_id, match, score
 
-    def replace(self, conn, documents, removed_ids) -> None:
-        ids = list(removed_ids) + [d.product_id for d in documents]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            conn.execute(sa.text("DELETE FROM search_fts WHERE rowid IN ({})".format(",".join(map(str, chunk)))))
+    def texts(self, conn, product_ids) -> dict[int, str]:
+        rows = conn.execute(sa.select(self.fts.c.rowid, self.fts.c.text_exact)
+                            .where(self.fts.c.rowid.in_(product_ids)))
+        return dict(rows.all())
+
+    # --- writing ---
+
+    def insert(self, conn, documents) -> None:
+        """`documents`: (ProductDocument, folded text, folded name, folded producer)."""
         if documents:
-            conn.execute(
-                sa.text("INSERT INTO search_fts (rowid, text_folded, text_exact, name_folded, producer_folded) "
-                        "VALUES (:id, :folded, :exact, :name, :producer)"),
-                [{"id": d.product_id, "folded": d.folded_text, "exact": d.text, "name": d.folded_name,
-                  "producer": d.folded_producer} for d in documents],
+            conn.exec_driver_sql(
+                "INSERT INTO search_fts (rowid, text_folded, text_exact, name_folded, producer_folded) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(d.product_id, text, d.text, name, producer) for d, text, name, producer in documents],
             )
 
+    def remove(self, conn, product_ids) -> None:
+        conn.execute(sa.delete(self.fts).where(self.fts.c.rowid.in_(product_ids)))
+
     def clear(self, conn) -> None:
-        conn.execute(sa.text("DELETE FROM search_fts"))
+        conn.exec_driver_sql("DELETE FROM search_fts")
+
+    def optimize(self, conn) -> None:
+        """Merge the index into one b-tree after a full rebuild: fewer pages to read per query."""
+        conn.exec_driver_sql("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
 
     def prefix_match(self, column: str, query: str):
         tokens = " ".join(f'"{w}"*' for w in words(query, folded=True))
@@ -65,26 +79,40 @@ class SqliteText:
 class PostgresText:
     """PostgreSQL full-text search with the 'simple' configuration over pre-folded text."""
 
+    fts = sa.table("search_fts", sa.column("product_id"), sa.column("text"), sa.column("text_folded"))
+
     @staticmethod
     def _tsquery(terms: list[str]):
         return sa.func.to_tsquery("simple", " & ".join(f"{w}:*" for w in terms))
 
-    def matching(self, query: str):
+    def source(self, query: str):
+        fts = self.fts
         folded_q = self._tsquery(words(query, folded=True))
         exact_q = self._tsquery(words(query, folded=False))
-        folded_vector = sa.func.to_tsvector("simple", D.text_folded)
+        folded_vector = sa.func.to_tsvector("simple", fts.c.text_folded)
         score = (sa.func.ts_rank(folded_vector, folded_q)
-                 + 4 * sa.func.ts_rank(sa.func.to_tsvector("simple", sa.func.lower(D.text)), exact_q)
+                 + 4 * sa.func.ts_rank(sa.func.to_tsvector("simple", sa.func.lower(fts.c.text)), exact_q)
                  + 3 * sa.func.ts_rank(sa.func.to_tsvector("simple", D.name_folded), folded_q))
-        return (sa.select(D.product_id.label("product_id"), score.label("score"))
-                .where(folded_vector.op("@@")(folded_q))
-                .subquery("matches"))
+        return fts, fts.c.product_id == D.product_id, folded_vector.op("@@")(folded_q), score
 
-    def replace(self, conn, documents, removed_ids) -> None:
-        """Nothing to do: the GIN indexes follow search_documents."""
+    def texts(self, conn, product_ids) -> dict[int, str]:
+        rows = conn.execute(sa.select(self.fts.c.product_id, self.fts.c.text)
+                            .where(self.fts.c.product_id.in_(product_ids)))
+        return dict(rows.all())
+
+    def insert(self, conn, documents) -> None:
+        if documents:
+            conn.execute(sa.insert(self.fts), [{"product_id": d.product_id, "text": d.text, "text_folded": text}
+                                               for d, text, _name, _producer in documents])
+
+    def remove(self, conn, product_ids) -> None:
+        conn.execute(sa.delete(self.fts).where(self.fts.c.product_id.in_(product_ids)))
 
     def clear(self, conn) -> None:
-        """Nothing to do."""
+        conn.execute(sa.delete(self.fts))
+
+    def optimize(self, conn) -> None:
+        """Nothing to do: GIN indexes need no merging."""
 
     def prefix_match(self, column: str, query: str):
         return (sa.select(D.product_id)

@@ -99,7 +99,9 @@ def release_due(now: datetime | None = None) -> int:
     """Make earnings available for parts delivered at least the holding period ago."""
     now = now or utcnow()
     cutoff = now - timedelta(days=current_app.config["PAYOUT_HOLD_DAYS"])
-    released_ids = sa.select(JournalEntry.sub_order_id).where(JournalEntry.kind == EntryKind.RELEASE)
+    # Display-point releases carry no sub-order: leave their NULLs out, or NOT IN matches nothing.
+    released_ids = sa.select(JournalEntry.sub_order_id).where(JournalEntry.kind == EntryKind.RELEASE,
+                                                              JournalEntry.sub_order_id.is_not(None))
     sale_ids = sa.select(JournalEntry.sub_order_id).where(JournalEntry.kind.in_(SALE_KINDS))
     due = db.session.scalars(
         sa.select(SubOrder.id).where(SubOrder.delivered_at <= cutoff, SubOrder.id.in_(sale_ids),
@@ -112,7 +114,9 @@ def release_due(now: datetime | None = None) -> int:
 
 @transactional
 def _release(sub_order_id: int) -> None:
-    sub_order = db.session.get(SubOrder, sub_order_id, with_for_update=True)
+    # Lock the sub-order row only: its joined-eager producer is an outer join, which
+    # PostgreSQL refuses to lock ("FOR UPDATE cannot be applied to the nullable side").
+    sub_order = db.session.get(SubOrder, sub_order_id, with_for_update={"of": SubOrder})
     if _has_entry(sub_order_id, [EntryKind.RELEASE]):
         return  # another worker got here first
     pending = balance(Account.PRODUCER_PENDING, sub_order.producer_id, sub_order_id=sub_order_id)

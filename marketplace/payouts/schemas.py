@@ -2,7 +2,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from marketplace.catalog.models import ProductGroup
 from marketplace.payouts.models import PayoutRail, PayoutStatus
-from marketplace.schemas import Int, LocalDateTime, PageArgs, StrictSchema, Text, VndDisplay
+from marketplace.schemas import Int, LocalDateTime, PageArgs, RowId, StrictSchema, Text, VndDisplay
 
 
 class BalanceSchema(StrictSchema):
@@ -74,11 +74,11 @@ class PayoutRunSchema(StrictSchema):
 
 class PayoutQuerySchema(PageArgs):
     status = fields.Enum(PayoutStatus, by_value=True)
-    producer_id = Int(strict=False)
+    producer_id = RowId(strict=False)
 
 
 class RunPayoutsSchema(StrictSchema):
-    producer_ids = fields.List(Int(), load_default=None, validate=validate.Length(min=1, max=1000),
+    producer_ids = fields.List(RowId(), load_default=None, validate=validate.Length(min=1, max=1000),
                                metadata={"description": "Only these producers (e.g. to retry a failed payout)"})
 
 

@@ -7,6 +7,7 @@ decrement is also conditional (on_hand + change >= 0): stock can never go
 negative, even where row locks are ignored (SQLite).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -44,7 +45,8 @@ def lock_stock(point_id: int, variant_ids) -> dict[int, PointStock]:
                                               "low_stock_threshold": 0} for v in ids])
     rows = db.session.scalars(
         sa.select(PointStock).where(PointStock.point_id == point_id, PointStock.variant_id.in_(ids))
-        .order_by(PointStock.variant_id).with_for_update().execution_options(populate_existing=True)
+        # OF: lock only these rows, not the eagerly joined variants (PostgreSQL refuses FOR UPDATE on an outer join).
+        .order_by(PointStock.variant_id).with_for_update(of=PointStock).execution_options(populate_existing=True)
     ).all()
     return {row.variant_id: row for row in rows}
 
@@ -54,7 +56,7 @@ def lock_lots(point_id: int, variant_ids) -> dict[int, list[Lot]]:
     lots = db.session.scalars(
         sa.select(Lot).where(Lot.point_id == point_id, Lot.variant_id.in_(sorted(set(variant_ids))), Lot.on_hand > 0)
         .order_by(Lot.variant_id, Lot.expires_on.is_(None), Lot.expires_on, Lot.id)
-        .with_for_update().execution_options(populate_existing=True)
+        .with_for_update(of=Lot).execution_options(populate_existing=True)
     ).all()
     by_variant: dict[int, list[Lot]] = {}
     for lot in lots:
@@ -67,7 +69,7 @@ def find_or_create_lot(point_id: int, variant_id: int, lot_code: str, expires_on
                                        "expires_on": expires_on, "on_hand": 0}])
     return db.session.scalar(
         sa.select(Lot).where(Lot.point_id == point_id, Lot.variant_id == variant_id, Lot.lot_code == lot_code)
-        .with_for_update().execution_options(populate_existing=True))
+        .with_for_update(of=Lot).execution_options(populate_existing=True))
 
 
 @dataclass
@@ -76,16 +78,20 @@ class Allocation:
     quantity: int
 
 
-def allocate_fefo(lots: list[Lot], quantity: int, today: date, *, include_expired: bool = False) -> list[Allocation]:
-    """Take `quantity` from the first-expiring lots. Expired lots are never sold."""
+def allocate_fefo(lots: list[Lot], quantity: int, today: date, *, include_expired: bool = False,
+                  held: Mapping[int, int] | None = None) -> list[Allocation]:
+    """Take `quantity` from the first-expiring lots. Expired lots are never sold.
+    `held` maps lot id → units already allocated to earlier lines of the same movement."""
+    held = held or {}
     allocations, wanted = [], quantity
-    for lot in lots:
+    # Sorted here too (stable, so equal dates keep the caller's id order): FEFO must not depend on the caller.
+    for lot in sorted(lots, key=lambda lot: (lot.expires_on is None, lot.expires_on or date.min)):
         if wanted == 0:
             break
         if not include_expired and lot.expires_on is not None and lot.expires_on < today:
             continue
-        take = min(lot.on_hand, wanted)
-        if take:
+        take = min(lot.on_hand - held.get(lot.id, 0), wanted)
+        if take > 0:
             allocations.append(Allocation(lot, take))
             wanted -= take
     return allocations if wanted == 0 else []

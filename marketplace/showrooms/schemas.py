@@ -2,7 +2,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from marketplace.accounts.schemas import PhoneField
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
-from marketplace.schemas import Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
+from marketplace.schemas import Int, LocalDateTime, PageArgs, PriceVnd, RowId, StrictSchema, Text, VndDisplay
 from marketplace.showrooms.models import AdjustmentReason, MovementKind, PointStatus, PointType, SalePayment
 
 MAX_LINES = 200
@@ -129,21 +129,21 @@ class NearExpiryQuerySchema(PageArgs):
 # --- movements ---------------------------------------------------------------
 
 class ReceiptLineSchema(StrictSchema):
-    variant_id = Int(required=True)
+    variant_id = RowId(required=True)
     quantity = Int(required=True, validate=QUANTITY)
     lot_code = Text(max_length=60, required=True)
     expires_on = fields.Date(load_default=None, allow_none=True)
 
 
 class ReceiptSchema(StrictSchema):
-    producer_id = Int(required=True)
+    producer_id = RowId(required=True)
     delivery_note = Text(max_length=80, required=True, metadata={"description": "Số phiếu giao hàng"})
     lines = _lines(ReceiptLineSchema)
     note = Text(max_length=500, min_length=0, load_default="")
 
 
 class SaleLineSchema(StrictSchema):
-    variant_id = Int(required=True)
+    variant_id = RowId(required=True)
     quantity = Int(required=True, validate=QUANTITY)
     unit_price_vnd = PriceVnd(load_default=None, allow_none=True,
                               metadata={"description": "Defaults to the listing price"})
@@ -156,27 +156,27 @@ class SaleSchema(StrictSchema):
 
 
 class TakeLineSchema(StrictSchema):
-    variant_id = Int(required=True)
+    variant_id = RowId(required=True)
     quantity = Int(required=True, validate=QUANTITY)
     lot_code = Text(max_length=60, load_default=None, allow_none=True,
                     metadata={"description": "A specific lot; first-expiring first when omitted"})
 
 
 class ReturnSchema(StrictSchema):
-    producer_id = Int(required=True)
+    producer_id = RowId(required=True)
     reference = Text(max_length=80, required=True)
     lines = _lines(TakeLineSchema)
     note = Text(max_length=500, min_length=0, load_default="")
 
 
 class TransferOutSchema(StrictSchema):
-    to_point_id = Int(required=True)
+    to_point_id = RowId(required=True)
     lines = _lines(TakeLineSchema)
     note = Text(max_length=500, min_length=0, load_default="")
 
 
 class ReceivedLineSchema(StrictSchema):
-    transfer_line_id = Int(required=True)
+    transfer_line_id = RowId(required=True)
     quantity_received = Int(required=True, validate=validate.Range(min=0, max=100_000))
 
 
@@ -187,7 +187,7 @@ class ReceiveTransferSchema(StrictSchema):
 
 
 class AdjustmentLineSchema(StrictSchema):
-    variant_id = Int(required=True)
+    variant_id = RowId(required=True)
     lot_code = Text(max_length=60, required=True)
     expires_on = fields.Date(load_default=None, allow_none=True)
     counted = Int(validate=validate.Range(min=0, max=1_000_000), load_default=None, allow_none=True,
@@ -235,7 +235,7 @@ class MovementSchema(StrictSchema):
 
 class MovementQuerySchema(PageArgs):
     kind = fields.Enum(MovementKind, by_value=True)
-    variant_id = Int(strict=False)
+    variant_id = RowId(strict=False)
     since = fields.Date()
     until = fields.Date()
 
@@ -307,7 +307,7 @@ class SalesReportQuerySchema(StrictSchema):
     period = fields.String(load_default="month", validate=validate.OneOf(["day", "month"]))
     since = fields.Date()
     until = fields.Date()
-    point_id = Int(strict=False)
+    point_id = RowId(strict=False)
 
 
 class SalesReportRowSchema(StrictSchema):

@@ -256,12 +256,14 @@ class Catalogue:
 # --- the query mix ------------------------------------------------------------
 
 QUERY_TYPES = {
-    "text": "q only (relevance mostly); facets share the query's WHERE",
-    "text+filters": "q + price/stock/producer type/display point; facets share the query's WHERE",
+    "text": "q only, mostly by relevance: every facet is counted over the same matches",
+    "text+filters": "q + 1-2 filters that are not facets (price, stock, producer type, ward, "
+                    "display point): the facets still share one set of rows",
     "filters": "no q, 1-3 filters of any kind, browse sorts",
-    "text+facet filters": "q + 2-3 filters on faceted fields: each facet drops its own filter",
-    "deep page": "page 200 of 50 (offset 9,950), browse or broad q",
-    "suggest": "backend.suggest(prefix)",
+    "text+filters+facets": "q + 2-3 filters on faceted fields (province, region, stars, group, "
+                           "certification), sometimes a price: each facet drops its own filter",
+    "deep page": "page 200 of 50 (offset 9,950): browse all, a region, or a broad q",
+    "suggest": "backend.suggest(prefix), not a search",
 }
 
 SUGGEST_PREFIXES = ("mat o", "mật", "che sh", "chè shan", "gao s", "gạo tám", "ca ph", "cà phê r", "mien",
@@ -352,7 +354,7 @@ class QueryMix:
         elif kind == "filters":
             args = {**self._filters(rng.sample(self.FACET_FILTERS + self.OTHER_FILTERS, rng.randint(1, 3))),
                     "sort": rng.choice(["relevance", "price_asc", "price_desc", "newest", "stars"])}
-        elif kind == "text+facet filters":
+        elif kind == "text+filters+facets":
             names = rng.sample(self.FACET_FILTERS, rng.randint(2, 3))
             if rng.random() < 0.3:
                 names.append("price")
@@ -390,6 +392,7 @@ class Options:
 @dataclass
 class Timings:
     latencies: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, list[float]] = field(default_factory=dict)
     totals: dict[str, list[int]] = field(default_factory=dict)
 
 
@@ -502,12 +505,16 @@ def _run(options: Options, url: str, echo) -> None:
             db.session.rollback()
         timings = Timings()
         began = time.perf_counter()
+        load_before = os.getloadavg()
         for query in mix.queries(options.queries):
+            cpu_began = time.process_time()
             elapsed, total = _execute(backend, query)
             db.session.rollback()  # each search in its own transaction, as a request would be
+            timings.cpu.setdefault(query.kind, []).append((time.process_time() - cpu_began) * 1000)
             timings.latencies.setdefault(query.kind, []).append(elapsed * 1000)
             timings.totals.setdefault(query.kind, []).append(total)
         querying = time.perf_counter() - began
+        load_after = os.getloadavg()
         rss_queries = max_rss_mib()
         db.session.remove()
         db.engine.dispose()
@@ -517,35 +524,45 @@ def _run(options: Options, url: str, echo) -> None:
     echo(f"products {options.products:,} (producers {len(catalogue.producers):,}), "
          f"queries {options.queries:,} + {options.queries // 5:,} suggestions, seed {options.seed}, "
          f"setup (migrations + regions) {setup_s:.1f} s")
+    echo(f"machine: {os.cpu_count()} CPUs; load average (1 min) {load_before[0]:.1f} before the queries, "
+         f"{load_after[0]:.1f} after")
     echo("")
-    echo(f"Indexing: ProductDocument batches of {options.batch_size:,} → backend.reindex(), one transaction")
+    echo(f"Indexing: ProductDocument batches of {options.batch_size:,} → backend.reindex(), one transaction, "
+         "commit included")
     echo(f"  indexed {indexed:,} products in {indexing:.1f} s = {indexed / indexing:,.0f} products/s"
-         f"  (document generation, {generating:.1f} s, excluded)")
+         f"  (generating the documents, {generating:.1f} s, excluded)")
     echo("")
-    echo(f"Query latency, ms (in-process backend.search/suggest; {max(10, options.queries // 20)} warm-up "
-         f"queries not timed; {querying:.1f} s in all)")
-    header = f"  {'type':<20}{'n':>6}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}   {'with hits':>9}{'median total':>14}"
+    echo(f"Query latency, ms: backend.search()/suggest() in process, wall clock; 'cpu' is this process's "
+         f"CPU time{' (the database server' + chr(39) + 's is not in it)' if dialect != 'sqlite' else ''}. "
+         f"{max(10, options.queries // 20)} warm-up queries not timed; {querying:.1f} s in all.")
+    header = (f"  {'type':<21}{'n':>5}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}{'cpu p50':>9}{'cpu p95':>9}"
+              f"{'with hits':>11}{'median total':>14}")
     echo(header)
     echo("  " + "-" * (len(header) - 2))
     for kind in QUERY_TYPES:
         values = timings.latencies.get(kind, [])
         if not values:
             continue
-        totals = timings.totals[kind]
+        cpu, totals = timings.cpu[kind], timings.totals[kind]
         with_hits = sum(1 for t in totals if t) / len(totals)
-        echo(f"  {kind:<20}{len(values):>6}{percentile(values, 50):>9.1f}{percentile(values, 95):>9.1f}"
-             f"{percentile(values, 99):>9.1f}{max(values):>9.1f}   {with_hits:>8.0%}{statistics.median(totals):>14,.0f}")
+        echo(f"  {kind:<21}{len(values):>5}{percentile(values, 50):>8.1f}{percentile(values, 95):>8.1f}"
+             f"{percentile(values, 99):>8.1f}{max(values):>8.1f}{percentile(cpu, 50):>9.1f}{percentile(cpu, 95):>9.1f}"
+             f"{with_hits:>11.0%}{statistics.median(totals):>14,.0f}")
     searches = [v for k, vs in timings.latencies.items() if k != "suggest" for v in vs]
-    echo(f"  {'all searches':<20}{len(searches):>6}{percentile(searches, 50):>9.1f}"
-         f"{percentile(searches, 95):>9.1f}{percentile(searches, 99):>9.1f}{max(searches):>9.1f}")
+    cpu = [v for k, vs in timings.cpu.items() if k != "suggest" for v in vs]
+    echo(f"  {'all searches':<21}{len(searches):>5}{percentile(searches, 50):>8.1f}{percentile(searches, 95):>8.1f}"
+         f"{percentile(searches, 99):>8.1f}{max(searches):>8.1f}{percentile(cpu, 50):>9.1f}{percentile(cpu, 95):>9.1f}")
     echo("")
+    echo("  Every search computes the page, the total and all five facets (province, region, stars, group,")
+    echo("  certification), each facet counted with every filter but its own. What each type exercises:")
     for kind, meaning in QUERY_TYPES.items():
-        echo(f"  {kind:<20}{meaning}")
-    echo("  (Every search computes the page, the total and all five facets. 'median total' is for suggest "
-         "the number of suggestions.)")
+        echo(f"  {kind:<21}{meaning}")
+    echo("  'with hits': share of queries with a total above 0; 'median total': of the matches (for suggest,")
+    echo("  of the suggestions).")
     echo("")
-    echo(f"Peak memory (getrusage ru_maxrss, whole process): after setup {rss_setup:,.0f} MiB, "
-         f"after indexing {rss_indexed:,.0f} MiB, after queries {rss_queries:,.0f} MiB")
+    echo(f"Peak memory (getrusage ru_maxrss: peak resident set of the whole process, database cache included): "
+         f"after setup {rss_setup:,.0f} MiB, after indexing {rss_indexed:,.0f} MiB, after queries "
+         f"{rss_queries:,.0f} MiB")
 
 
 def _execute(backend, query: Query) -> tuple[float, int]:

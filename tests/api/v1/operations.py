@@ -2,10 +2,13 @@
 shared by the authorization-matrix and OpenAPI tests."""
 
 import re
+from functools import cache
 
 from flask import Flask
 from werkzeug.routing import Rule as UrlRule
 
+from config import TestConfig
+from marketplace import create_app
 from marketplace.access import Rule
 
 # Served by flask-smorest and docs.py for humans and tools; public by design,
@@ -19,6 +22,12 @@ DOCUMENTATION_ENDPOINTS = frozenset({
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
 
 _PATH_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+@cache
+def collection_app() -> Flask:
+    """An app built once, without a database, to list operations when tests are collected."""
+    return create_app(TestConfig)
 
 
 def operations(app: Flask) -> list[tuple[str, UrlRule]]:

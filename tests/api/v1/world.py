@@ -1,0 +1,180 @@
+"""A small marketplace with someone in every role, for the tests that call
+every operation (the authorization matrix and the fuzzer), and a sample value
+for every path parameter in it.
+
+Producer A has an owner, a staff member, a bank account, a draft and an active
+product; producer B has its own owner. There is an admin, a shopper, and the operator of display
+point P. Whatever only some operations need (an order, stock at P, a transfer
+on its way to P, a payout) is made the first time a sample value asks for it.
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from factory.alchemy import SQLAlchemyModelFactory
+from flask import current_app
+
+from marketplace.accounts.models import User
+from marketplace.accounts.services import create_token
+from marketplace.catalog.models import Product, ProductStatus, Variant
+from marketplace.extensions import db
+from marketplace.orders import cart
+from marketplace.orders.checkout import checkout
+from marketplace.orders.models import Order
+from marketplace.orders.schemas import CheckoutSchema
+from marketplace.payouts.models import BankAccount, Payout, PayoutRail, PayoutRun, PayoutStatus
+from marketplace.producers.models import MemberRole, Producer, ProducerMember
+from marketplace.showrooms import operations as point_operations
+from marketplace.showrooms import services as point_services
+from marketplace.showrooms.models import DisplayPoint, PointOperator, PointType, StockTransfer
+from tests import factories
+from tests.factories import (DIEN_BIEN, DIEN_BIEN_WARD, MemberFactory, ProducerFactory, ProductFactory, UserFactory,
+                             member_of)
+
+ROLES = ("anonymous", "shopper", "owner", "staff", "other_producer", "admin", "operator")
+
+CHECKOUT = {
+    "payment_method": "cod",
+    "shipping_address": {"recipient_name": "Lò Thị Mai", "phone": "0912345678", "province_code": DIEN_BIEN,
+                         "ward_code": DIEN_BIEN_WARD, "street_address": "Bản Hin 1"},
+}
+
+
+@dataclass
+class World:
+    producer: Producer
+    draft: Product
+    product: Product
+    staff_membership: ProducerMember
+    point: DisplayPoint
+    users: dict[str, User]
+    buyer_role: str
+    _tokens: dict = field(default_factory=dict)
+
+    @property
+    def variant(self) -> Variant:
+        return self.product.variants[0]
+
+    @property
+    def buyer(self) -> User:
+        """Whose cart, orders and tokens the sample ids name."""
+        return self.users[self.buyer_role]
+
+    def token(self, role: str):
+        """(ApiToken, plaintext) for `role`'s account, made once."""
+        if role not in self._tokens:
+            self._tokens[role] = create_token(self.users[role], "world")
+        return self._tokens[role]
+
+    def bearer(self, role: str) -> dict:
+        return {} if role == "anonymous" else {"Authorization": f"Bearer {self.token(role)[1]}"}
+
+    @cached_property
+    def order(self) -> Order:
+        """The buyer's cash-on-delivery order for A's product (the variant goes back in the cart after)."""
+        cart.set_line(self.buyer, self.variant.id, 1)
+        order, _created = checkout(self.buyer, CheckoutSchema().load(CHECKOUT), "world-checkout")
+        cart.set_line(self.buyer, self.variant.id, 1)
+        return order
+
+    @cached_property
+    def stocked_variant(self) -> Variant:
+        """A's variant, in the buyer's cart and in stock at point P."""
+        cart.set_line(self.buyer, self.variant.id, 1)
+        self._stock(self.point)
+        return self.variant
+
+    @cached_property
+    def incoming_transfer(self) -> StockTransfer:
+        """Stock on its way from another point to P."""
+        other = new_point("Điểm OCOP Mường Thanh")
+        self._stock(other)
+        return point_operations.transfer_out(other.id, self.users["operator"].id, self.point.id,
+                                             [{"variant_id": self.variant.id, "quantity": 1}])
+
+    @cached_property
+    def payout(self) -> Payout:
+        """A bank-transfer payout to A, in transit, in a run of its own."""
+        run = PayoutRun(started_by_id=self.users["admin"].id, minimum_vnd=current_app.config["PAYOUT_MINIMUM_VND"])
+        payout = Payout(run=run, producer_id=self.producer.id, amount_vnd=500_000, rail=PayoutRail.BANK_TRANSFER,
+                        status=PayoutStatus.IN_TRANSIT, bank_bin="970436", bank_name="Vietcombank",
+                        account_number="0123456789", holder_name="HTX Mật ong Điện Biên")
+        db.session.add(payout)
+        db.session.commit()
+        return payout
+
+    def _stock(self, point: DisplayPoint) -> None:
+        point_services.set_consignment(point.id, self.producer.id, 1500, True)
+        point_operations.receive(point.id, self.users["operator"].id, self.producer.id, "PGH-01",
+                                 [{"variant_id": self.variant.id, "quantity": 5, "lot_code": "L01"}])
+
+
+def new_point(name: str) -> DisplayPoint:
+    point = DisplayPoint(name=name, point_type=PointType.OCOP_CENTRE, province_code=DIEN_BIEN,
+                         ward_code=DIEN_BIEN_WARD)
+    db.session.add(point)
+    db.session.flush()
+    return point
+
+
+@contextmanager
+def _flushing_factories():
+    """Factories flush instead of committing each row, so a world is one transaction."""
+    model_factories = [f for f in vars(factories).values()
+                       if isinstance(f, type) and issubclass(f, SQLAlchemyModelFactory) and not f._meta.abstract]
+    saved = {f: f._meta.sqlalchemy_session_persistence for f in model_factories}
+    for f in model_factories:
+        f._meta.sqlalchemy_session_persistence = "flush"
+    try:
+        yield
+    finally:
+        for f, persistence in saved.items():
+            f._meta.sqlalchemy_session_persistence = persistence
+
+
+def build_world(buyer_role: str = "shopper") -> World:
+    """A fresh world whose sample ids for carts, orders and tokens are `buyer_role`'s."""
+    with _flushing_factories():
+        producer = ProducerFactory()
+        owner = member_of(producer, MemberRole.OWNER)
+        staff_membership = MemberFactory(producer=producer, role=MemberRole.STAFF)
+        draft = ProductFactory(producer=producer, status=ProductStatus.DRAFT, published_at=None)
+        product = ProductFactory(producer=producer)
+        users = {
+            "shopper": UserFactory(),
+            "owner": owner,
+            "staff": staff_membership.user,
+            "other_producer": member_of(ProducerFactory(), MemberRole.OWNER),
+            "admin": UserFactory(is_admin=True),
+            "operator": UserFactory(),
+        }
+        db.session.add(BankAccount(producer_id=producer.id, bank_bin="970436", bank_name="Vietcombank",
+                                   account_number="0123456789", holder_name="HTX Mật ong Điện Biên"))
+        point = new_point("Trung tâm OCOP Điện Biên")
+        db.session.add(PointOperator(point_id=point.id, user_id=users["operator"].id))
+    db.session.commit()
+    return World(producer, draft, product, staff_membership, point, users,
+                 "shopper" if buyer_role == "anonymous" else buyer_role)
+
+
+# A sample value for every path parameter, by name. The product is the active
+# one, because the public product page shows nothing else. Ids of things that
+# belong to an account (tokens, orders, cart lines) are the buyer's own.
+SAMPLE_PATH_VALUES = {
+    "producer_id": lambda world: world.producer.id,
+    "product_id": lambda world: world.product.id,
+    "variant_id": lambda world: world.stocked_variant.id,
+    "member_id": lambda world: world.staff_membership.id,
+    "slug": lambda world: world.producer.slug,
+    "code": lambda world: DIEN_BIEN,
+    "token_id": lambda world: world.token(world.buyer_role)[0].id,
+    "order_id": lambda world: world.order.id,
+    "sub_order_id": lambda world: world.order.sub_orders[0].id,
+    "point_id": lambda world: world.point.id,
+    "transfer_id": lambda world: world.incoming_transfer.id,
+    "user_id": lambda world: world.users["operator"].id,
+    "run_id": lambda world: world.payout.run_id,
+    "payout_id": lambda world: world.payout.id,
+    "filename": lambda world: "swagger-ui.css",
+}

@@ -1,0 +1,122 @@
+"""Money journeys at the service level, for the ledger and payout tests:
+orders placed and paid, delivered, refunded, and the balances that follow.
+
+Everything goes through the same services the API calls, so every ledger
+entry is written by the real event handlers."""
+
+import itertools
+from datetime import timedelta
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+import stripe
+
+from marketplace.database import utcnow
+from marketplace.extensions import db
+from marketplace.orders import cart, checkout, fulfilment
+from marketplace.orders.lifecycle import SubOrderStatus
+from marketplace.orders.models import Order, PaymentMethod, SubOrder
+from marketplace.payments import services as payments
+from marketplace.payouts import ledger
+from marketplace.payouts.models import BankAccount, JournalEntry, JournalLine
+
+# Hà Nội: another socio-economic region than the factories' Điện Biên producers.
+ADDRESS = {"recipient_name": "Trần Thu Hà", "phone": "0912345678", "province_code": 1, "ward_code": 70,
+           "street_address": "12 Hàng Bạc"}
+OTHER_REGION_FEE = 45_000  # Điện Biên → Hà Nội, TestConfig's SHIPPING_FEES_VND
+
+_keys = itertools.count(1)
+
+
+def place_order(shopper, *lines, method: str = "bank_transfer") -> Order:
+    """Check out (variant, quantity) pairs or variants (or their ids). Nothing is paid yet."""
+    for line in lines:
+        variant, quantity = line if isinstance(line, tuple) else (line, 1)
+        cart.set_line(shopper, getattr(variant, "id", variant), quantity)
+    body = {"payment_method": PaymentMethod(method), "shipping_address": ADDRESS}
+    order, _created = checkout.checkout(shopper, body, f"money-{next(_keys):06d}")
+    return order
+
+
+def place_paid_order(shopper, *lines, method: str = "bank_transfer") -> Order:
+    """A bank-transfer order whose transfer has been confirmed (cash on delivery is
+    paid part by part, by `deliver`)."""
+    order = place_order(shopper, *lines, method=method)
+    if order.payment_method is PaymentMethod.BANK_TRANSFER:
+        payments.confirm_bank_transfer(order.id, order.total_vnd, f"FT{order.id:08d}")
+    return db.session.get(Order, order.id)
+
+
+def deliver(sub_order: SubOrder) -> SubOrder:
+    """Ship and deliver a confirmed part, collecting the cash if it is cash on delivery."""
+    if sub_order.status is SubOrderStatus.CONFIRMED:
+        fulfilment.ship(sub_order.producer_id, sub_order.id, None, "Viettel Post", f"VTP{sub_order.id:08d}")
+    cash = sub_order.total_vnd if sub_order.order.payment_method is PaymentMethod.COD else None
+    return fulfilment.deliver(sub_order.producer_id, sub_order.id, None, cash)
+
+
+def refund(sub_order: SubOrder, amount_vnd: int, reason: str = "Hàng bị vỡ"):
+    return payments.refund(sub_order.order_id, sub_order.id, amount_vnd, reason, None)
+
+
+def release_all_delivered() -> None:
+    """Put every delivered part past the holding period (deliveries moved back in time)."""
+    db.session.execute(sa.update(SubOrder).where(SubOrder.delivered_at.is_not(None))
+                       .values(delivered_at=utcnow() - timedelta(days=365)))
+    db.session.commit()
+
+
+def give_bank_account(producer, stripe_account_id: str | None = None) -> BankAccount:
+    account = BankAccount(producer_id=producer.id, bank_bin="970436", bank_name="Vietcombank",
+                          account_number=f"00110044{producer.id:05d}", holder_name=producer.name.upper(),
+                          stripe_account_id=stripe_account_id)
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
+def earned_vnd(sub_order: SubOrder) -> int:
+    """What the producer keeps from a part: its total less commission."""
+    return sub_order.total_vnd - sub_order.commission_vnd
+
+
+def balance_of(producer) -> ledger.ProducerBalance:
+    db.session.expire_all()
+    return ledger.producer_balance(producer.id if hasattr(producer, "id") else producer)
+
+
+def unbalanced_entries() -> list[tuple[int, int]]:
+    """(entry id, sum) of every journal entry whose lines don't sum to zero."""
+    return db.session.execute(
+        sa.select(JournalLine.entry_id, sa.func.sum(JournalLine.amount_vnd)).group_by(JournalLine.entry_id)
+        .having(sa.func.sum(JournalLine.amount_vnd) != 0)).all()
+
+
+def entries_of_kind(kind) -> list[JournalEntry]:
+    return db.session.scalars(sa.select(JournalEntry).where(JournalEntry.kind == kind)
+                              .order_by(JournalEntry.id)).all()
+
+
+class FakeTransfers:
+    """Stripe's `v1.transfers` for Connect, which localstripe lacks. Answers from a
+    script (None: a successful transfer; an exception: raised) and records every call."""
+
+    def __init__(self, *script):
+        self.script = list(script)
+        self.calls = []
+
+    def create(self, params, options=None):
+        self.calls.append((params, options))
+        answer = self.script.pop(0) if self.script else None
+        if isinstance(answer, Exception):
+            raise answer
+        return stripe.Transfer.construct_from({
+            "id": f"tr_1Pq{len(self.calls):020d}", "object": "transfer", "amount": params["amount"],
+            "currency": params["currency"], "destination": params["destination"],
+            "transfer_group": params["transfer_group"], "metadata": params["metadata"], "reversed": False,
+        }, "sk_test_ocop")
+
+
+def fake_stripe_client(*script):
+    """An object shaped like stripe.StripeClient, as far as Connect transfers go."""
+    return SimpleNamespace(v1=SimpleNamespace(transfers=FakeTransfers(*script)))
