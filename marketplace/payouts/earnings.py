@@ -166,7 +166,7 @@ def release_due_point_sales(cutoff: datetime) -> int:
 @transactional
 def _release_point_sale(movement_id: int, producer_id: int) -> None:
     # Serialise releases of one producer's earnings with payout runs (they lock the same row).
-    db.session.execute(sa.select(Producer.id).where(Producer.id == producer_id).with_for_update())
+    db.session.execute(sa.select(Producer.id).where(Producer.id == producer_id).with_for_update(key_share=True))
     if db.session.scalar(sa.select(sa.func.count()).select_from(JournalEntry).where(
             JournalEntry.kind == EntryKind.RELEASE, JournalEntry.movement_id == movement_id,
             JournalEntry.producer_id == producer_id)):

@@ -57,7 +57,8 @@ def _open_run(started_by_id: int | None) -> int:
 @transactional
 def _pay_producer(run_id: int, producer_id: int) -> int | None:
     # The lock that makes concurrent runs safe: one payout decision per producer at a time.
-    db.session.execute(sa.select(Producer.id).where(Producer.id == producer_id).with_for_update())
+    # NO KEY UPDATE: checkouts inserting sub-orders for this producer (a key share) are not held up.
+    db.session.execute(sa.select(Producer.id).where(Producer.id == producer_id).with_for_update(key_share=True))
     lines = db.session.scalars(_unpaid_available_lines(producer_id)).all()
     amount = -sum(line.amount_vnd for line in lines)
     run = db.session.get(PayoutRun, run_id)
