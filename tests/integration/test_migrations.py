@@ -23,7 +23,7 @@ def schema_differences(app, metadata: sa.MetaData) -> list:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={
             "compare_type": options["compare_type"],
-            "include_name": options["include_name"],
+            "include_name": options.get("include_name"),
         })
         return compare_metadata(context, metadata)
 

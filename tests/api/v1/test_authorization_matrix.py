@@ -1,9 +1,12 @@
 """Who may call what: every operation the app answers, called by every role,
 gets the answer its declared access rule promises.
 
-A role the rule allows must get past access control (any answer but 401, 403
-or 404; a 409 or 422 for the empty body is fine). A role it refuses gets 401
-when anonymous, otherwise one of the rule's documented refusals (403 or 404).
+Each case builds a fresh world (tests/api/v1/world.py), fills the path from
+its sample values, sends an empty JSON body with the role's bearer token, and
+checks: a role the rule allows gets past access control (any answer but 401,
+403 or 404; a 409 or 422 for the empty body is fine); a role it refuses gets
+401 when anonymous, otherwise one of the rule's documented refusals (403 or
+404); and nobody gets a 5xx.
 """
 
 import pytest
@@ -17,7 +20,6 @@ from tests.api.v1.operations import (DOCUMENTATION_ENDPOINTS, access_rule, colle
 from tests.api.v1.world import ROLES, SAMPLE_PATH_VALUES, build_world
 
 REFUSED = {401, 403, 404}
-
 
 OPERATIONS = [(method, url_rule.rule, url_rule.endpoint) for method, url_rule in operations(collection_app())]
 
@@ -80,7 +82,7 @@ def test_each_role_gets_the_answer_the_rule_promises(client, method, route, endp
     response = client.open(url, method=method, json={}, headers=world.bearer(role))
 
     status = response.status_code
-    context = f"{method} {url} as {role} (rule {rule.name!r}) answered {status}: {response.get_data(as_text=True)[:300]}"
+    context = f"{method} {url} as {role} (rule {rule.name!r}): {status} {response.get_data(as_text=True)[:300]}"
     assert status < 500, context
     if role in rule.allows:
         assert status not in REFUSED, context

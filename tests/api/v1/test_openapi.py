@@ -21,10 +21,12 @@ def document(client):
 
 
 def each_operation(document):
+    """(label, operation, every parameter including the path item's) for each operation."""
     for path, item in document["paths"].items():
         for method, operation in item.items():
             if method != "parameters":
-                yield f"{method.upper()} {path}", operation, item.get("parameters", []) + operation.get("parameters", [])
+                parameters = item.get("parameters", []) + operation.get("parameters", [])
+                yield f"{method.upper()} {path}", operation, parameters
 
 
 def api_operations(app):
