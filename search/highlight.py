@@ -51,10 +51,8 @@ def snippet(text: str, query: str, width: int = 160) -> str:
     if not words or not text:
         return _escape(text[:width])
     folded = _fold_aligned(text)
-    spans = []
-    for match in _WORD.finditer(folded):
-        if any(match.group().startswith(w) for w in words):
-            spans.append(match.span())
+    prefixes = tuple(words)
+    spans = [match.span() for match in _WORD.finditer(folded) if match.group().startswith(prefixes)]
     if not spans:
         return _escape(text[:width])
     start = max(0, spans[0][0] - width // 4)

@@ -25,11 +25,14 @@ class SearchOutbox(db.Model):
 
 
 class SearchDocument(db.Model):
-    """The embedded backend's denormalised copy of a searchable product.
+    """The embedded backend's denormalised copy of a searchable product: every
+    filter, facet and sort value, and nothing else.
 
-    Narrow on purpose: search reads these columns for every matching row. The
-    text lives in the dialect's `search_fts` object, made by the migration, not
-    here: an FTS5 table on SQLite, a table with a GIN index on PostgreSQL.
+    Narrow on purpose: search reads these columns for every matching row, so
+    they are small integers where they can be (see search/codes.py), and the
+    names live in SearchName. The text lives in the dialect's `search_fts`
+    object, made by the migrations: an FTS5 table on SQLite, a table with
+    stored tsvectors and GIN indexes on PostgreSQL.
     """
 
     __tablename__ = "search_documents"
@@ -41,31 +44,40 @@ class SearchDocument(db.Model):
     )
 
     product_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    province_code: Mapped[int]
+    region: Mapped[int] = mapped_column(sa.SmallInteger)           # codes.REGION_CODES
+    group: Mapped[int] = mapped_column(sa.SmallInteger)            # codes.GROUP_CODES
+    stars: Mapped[int | None] = mapped_column(sa.SmallInteger)     # as awarded
+    valid_until: Mapped[date | None]
+    certifications: Mapped[int] = mapped_column(sa.SmallInteger)   # codes.CERTIFICATION_BITS, or-ed
+    in_stock: Mapped[bool]
+    producer_type: Mapped[str] = mapped_column(sa.String(20))
+    ward_code: Mapped[int | None]
+    price_min_vnd: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    price_max_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    popularity: Mapped[int] = mapped_column(default=0)
+    producer_id: Mapped[int] = mapped_column(index=True)
+
+
+class SearchName(db.Model):
+    """A searchable product's name and its producer's, for suggestions."""
+
+    __tablename__ = "search_names"
+
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("search_documents.product_id", ondelete="CASCADE"),
+                                            primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     name_folded: Mapped[str] = mapped_column(sa.String(200))
-    producer_id: Mapped[int] = mapped_column(index=True)
     producer_name: Mapped[str] = mapped_column(sa.String(200))
     producer_slug: Mapped[str] = mapped_column(sa.String(120))
     producer_folded: Mapped[str] = mapped_column(sa.String(200))
-    producer_type: Mapped[str] = mapped_column(sa.String(20))
-    group: Mapped[str] = mapped_column(sa.String(20))
-    stars: Mapped[int | None] = mapped_column(sa.SmallInteger)
-    valid_until: Mapped[date | None]
-    province_code: Mapped[int]
-    ward_code: Mapped[int | None]
-    region: Mapped[str] = mapped_column(sa.String(40))
-    price_min_vnd: Mapped[int] = mapped_column(sa.BigInteger, index=True)
-    price_max_vnd: Mapped[int] = mapped_column(sa.BigInteger)
-    in_stock: Mapped[bool]
-    certifications: Mapped[str] = mapped_column(sa.String(200))  # space-separated, sorted
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    popularity: Mapped[int] = mapped_column(default=0)
 
 
 class SearchDocumentTag(db.Model):
     """Multi-valued filters of a document: display points and their provinces.
     (Other certifications, also multi-valued, are SearchDocument.certifications,
-    so a search reads every facet from one row.)"""
+    a bit set, so a search reads every facet from one row.)"""
 
     __tablename__ = "search_document_tags"
     __table_args__ = (sa.Index("ix_search_document_tags_kind_value", "kind", "value"),)

@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from marketplace.clock import today_vn
 from marketplace.extensions import db
 from marketplace.text import fold
-from search import sql_text
+from search import codes, sql_text
 from search.highlight import snippet
-from search.models import SearchDocument as D, SearchDocumentTag as Tag
+from search.models import SearchDocument as D, SearchDocumentTag as Tag, SearchName as Name
 from search.query import FACETS, Hit, SearchQuery, SearchResult, Suggestion
 
 
@@ -45,6 +45,7 @@ class SqlBackend:
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             conn.execute(sa.delete(Tag).where(Tag.product_id.in_(chunk)))
+            conn.execute(sa.delete(Name).where(Name.product_id.in_(chunk)))
             text.remove(conn, chunk)
             conn.execute(sa.delete(D).where(D.product_id.in_(chunk)))
         self._insert(conn, text, documents)
@@ -54,6 +55,7 @@ class SqlBackend:
         conn = db.session.connection()
         text = self._text()
         conn.execute(sa.delete(Tag))
+        conn.execute(sa.delete(Name))
         text.clear(conn)
         conn.execute(sa.delete(D))
         count = 0
@@ -68,7 +70,8 @@ class SqlBackend:
             return
         # Fold each text once, for both the document row and the full-text index.
         folded = [(d, fold(d.text), fold(d.name), fold(d.producer_name)) for d in documents]
-        conn.execute(sa.insert(D), [_row(*f) for f in folded])
+        conn.execute(sa.insert(D), [_row(d) for d in documents])
+        conn.execute(sa.insert(Name), [_names(*f) for f in folded])
         tags = [{"product_id": d.product_id, "kind": "point_province", "value": str(p)}
                 for d in documents for p in d.display_point_provinces]
         tags += [{"product_id": d.product_id, "kind": "point", "value": str(p)}
@@ -131,15 +134,17 @@ class SqlBackend:
             return []
         text = self._text()
         products = db.session.execute(
-            sa.select(D.product_id, D.name).where(D.product_id.in_(text.prefix_match("name_folded", prefix)))
-            .order_by(D.popularity.desc(), D.name).limit(limit)
+            sa.select(Name.product_id, Name.name).join(D, D.product_id == Name.product_id)
+            .where(Name.product_id.in_(text.prefix_match("name_folded", prefix)))
+            .order_by(D.popularity.desc(), Name.name).limit(limit)
         ).all()
         suggestions = [Suggestion(name, "product", product_id=pid) for pid, name in products]
         if len(suggestions) < limit:
             producers = db.session.execute(
-                sa.select(D.producer_name, D.producer_slug)
-                .where(D.product_id.in_(text.prefix_match("producer_folded", prefix)))
-                .group_by(D.producer_name, D.producer_slug).order_by(D.producer_name).limit(limit - len(suggestions))
+                sa.select(Name.producer_name, Name.producer_slug)
+                .where(Name.product_id.in_(text.prefix_match("producer_folded", prefix)))
+                .group_by(Name.producer_name, Name.producer_slug).order_by(Name.producer_name)
+                .limit(limit - len(suggestions))
             ).all()
             suggestions += [Suggestion(name, "producer", producer_slug=slug) for name, slug in producers]
         return suggestions
@@ -195,17 +200,18 @@ class _Filters:
         if q.provinces:
             self.facet_filters["province"] = (D.province_code.in_(q.provinces), 0, set(q.provinces).__contains__)
         if q.regions:
-            self.facet_filters["region"] = (D.region.in_(q.regions), 1, set(q.regions).__contains__)
+            regions = {codes.REGION_CODES[r] for r in q.regions}
+            self.facet_filters["region"] = (D.region.in_(regions), 1, regions.__contains__)
         if q.groups:
-            self.facet_filters["group"] = (D.group.in_(q.groups), 2, set(q.groups).__contains__)
+            groups = {codes.GROUP_CODES[g] for g in q.groups}
+            self.facet_filters["group"] = (D.group.in_(groups), 2, groups.__contains__)
         if q.stars or q.min_stars:
             allowed = {s for s in (3, 4, 5) if (not q.stars or s in q.stars) and s >= (q.min_stars or 0)}
             self.facet_filters["stars"] = (self.stars_now.in_(allowed), 3, allowed.__contains__)
         if q.certifications:
-            wanted = set(q.certifications)
-            self.facet_filters["certification"] = (
-                sa.or_(*[(" " + D.certifications + " ").contains(f" {c} ", autoescape=True) for c in wanted]),
-                4, lambda certifications: not wanted.isdisjoint(certifications.split()))
+            wanted = codes.certification_bits(q.certifications)  # any of them
+            self.facet_filters["certification"] = (D.certifications.op("&")(wanted) != 0, 4,
+                                                   lambda bits: bits & wanted != 0)
 
     def every_facet(self):
         """True for a hit: a row that passes every facet filter too."""
@@ -224,7 +230,7 @@ class _Filters:
 
     def facets(self, groups: dict) -> tuple[int, dict]:
         """The total and the facet counts, from row counts per group of facet values
-        (province, region, group, stars counting today or 0, certifications)."""
+        (province, region code, group code, stars counting today or 0, certification bits)."""
         total = 0
         counts = {name: Counter() for name in self.GROUP}
         checks = [(name, position, test) for name, (_c, position, test) in self.facet_filters.items()]
@@ -241,11 +247,28 @@ class _Filters:
                 for name, value in zip(self.GROUP, values):
                     if own is None or own == name:
                         if name == "certification":
-                            for certification in value.split():
-                                counts[name][certification] += count
+                            for bit in _BITS[value]:
+                                counts[name][bit] += count
                         elif value or name != "stars":
                             counts[name][value] += count
-        return total, {name: dict(counts[name]) for name in FACETS}
+        return total, {name: {_decode(name, value): count for value, count in counts[name].items()}
+                       for name in FACETS}
+
+
+def _decode(facet: str, value):
+    """A facet value as the API names it."""
+    if facet == "region":
+        return codes.REGIONS_BY_CODE[value]
+    if facet == "group":
+        return codes.GROUPS_BY_CODE[value]
+    if facet == "certification":
+        return codes.CERTIFICATIONS_BY_BIT[value]
+    return value
+
+
+# The single bits in each bit set of certifications.
+_BITS = [[bit for bit in codes.CERTIFICATIONS_BY_BIT if bits & bit]
+         for bits in range(2 * max(codes.CERTIFICATIONS_BY_BIT))]
 
 
 def _page(rows, query: SearchQuery) -> list[Hit]:
@@ -282,13 +305,17 @@ def _order(sort: str, today: date) -> list:
     return [*orders[sort], D.product_id.desc()]
 
 
-def _row(d, folded_text: str, folded_name: str, folded_producer: str) -> dict:
+def _row(d) -> dict:
     return {
-        "product_id": d.product_id, "name": d.name, "name_folded": folded_name, "producer_id": d.producer_id,
-        "producer_name": d.producer_name, "producer_slug": d.producer_slug, "producer_folded": folded_producer,
-        "producer_type": d.producer_type, "group": d.group, "stars": d.stars, "valid_until": d.certificate_valid_until,
-        "province_code": d.province_code, "ward_code": d.ward_code, "region": d.region,
-        "price_min_vnd": d.price_min_vnd, "price_max_vnd": d.price_max_vnd, "in_stock": d.in_stock,
-        "certifications": " ".join(sorted(d.certifications)), "created_at": d.created_at,
-        "popularity": d.popularity,
+        "product_id": d.product_id, "province_code": d.province_code, "region": codes.REGION_CODES[d.region],
+        "group": codes.GROUP_CODES[d.group], "stars": d.stars, "valid_until": d.certificate_valid_until,
+        "certifications": codes.certification_bits(d.certifications), "in_stock": d.in_stock,
+        "producer_type": d.producer_type, "ward_code": d.ward_code, "price_min_vnd": d.price_min_vnd,
+        "price_max_vnd": d.price_max_vnd, "created_at": d.created_at, "popularity": d.popularity,
+        "producer_id": d.producer_id,
     }
+
+
+def _names(d, _folded_text: str, folded_name: str, folded_producer: str) -> dict:
+    return {"product_id": d.product_id, "name": d.name, "name_folded": folded_name,
+            "producer_name": d.producer_name, "producer_slug": d.producer_slug, "producer_folded": folded_producer}

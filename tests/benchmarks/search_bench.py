@@ -19,9 +19,12 @@ What is measured
 - Queries: backend.search() / backend.suggest() called in process, so the
   figures are the backend's own latency, without HTTP, marshmallow or loading
   the hit products. Every search computes the page, the total and all five
-  facets; the query types differ in what the facets have to exclude.
+  facets; the query types differ in what the facets have to exclude. Wall
+  clock, and this process's CPU time beside it: on a shared machine the gap
+  is time spent waiting for a CPU (with PostgreSQL, also the server's work).
 - Memory: peak resident set size of the whole process (getrusage ru_maxrss),
-  read after each phase; it includes SQLite's page cache and the generator.
+  read after each phase; it includes SQLite's page cache, the database pages
+  mapped by mmap_size, and the generator.
 """
 
 import os
@@ -469,7 +472,8 @@ def _run(options: Options, url: str, echo) -> None:
         upgrade()
         sync_regions()
         dialect = db.engine.dialect.name
-        version = db.session.scalar(sa.text("SELECT sqlite_version()" if dialect == "sqlite" else "SHOW server_version"))
+        version = db.session.scalar(
+            sa.text("SELECT sqlite_version()" if dialect == "sqlite" else "SHOW server_version"))
         db.session.commit()
         setup_s = time.perf_counter() - started
         rss_setup = max_rss_mib()

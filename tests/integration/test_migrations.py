@@ -95,3 +95,40 @@ def test_upgrade_builds_an_empty_sqlite_file_and_downgrade_to_base_removes_every
     assert downgraded.exit_code == 0, downgraded.output
     assert tables_after_downgrade == {"alembic_version"}
     assert versions == []
+
+
+def test_remaking_the_embedded_search_index_queues_every_product_until_search_sync(tmp_path):
+    """Migration 0006 remakes the embedded index (derived data) in a new shape,
+    empty, and queues every product: `search sync` fills it again."""
+    from search import outbox, service
+    from search.query import SearchQuery
+
+    class FreshDatabase(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'upgraded.db'}"
+        SEARCH_BACKEND = "sql"
+
+    fresh = create_app(FreshDatabase)
+    runner = fresh.test_cli_runner()
+
+    def honey_search():
+        with fresh.app_context():
+            result = service.search(SearchQuery(q="mat ong"))
+            names = [h.product_id for h in result.hits]
+            backlog = outbox.backlog()
+            db.session.remove()
+            return result.total, names, backlog
+
+    steps = [runner.invoke(args=args) for args in (["db", "upgrade"], ["demo", "load"])]
+    total_before, hits_before, backlog_before = honey_search()
+    steps += [runner.invoke(args=["db", "downgrade", "0005"]), runner.invoke(args=["db", "upgrade"])]
+    total_queued, _hits, backlog_queued = honey_search()
+    steps.append(runner.invoke(args=["search", "sync"]))
+    total_after, hits_after, backlog_after = honey_search()
+    with fresh.app_context():
+        products = db.session.scalar(sa.text("SELECT count(*) FROM products"))
+        db.engine.dispose()
+
+    assert [s.exit_code for s in steps] == [0] * len(steps), [s.output for s in steps]
+    assert total_before > 0 and backlog_before == 0
+    assert (total_queued, backlog_queued) == (0, 2 * products)  # queued by the downgrade, then by the upgrade
+    assert (total_after, hits_after, backlog_after) == (total_before, hits_before, 0)
