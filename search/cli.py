@@ -20,6 +20,8 @@ def sync(loop, interval, batch_size):
     index = backend()
     while True:
         counts = outbox.drain(index, batch_size)
+        if counts["paused"]:
+            click.echo("A reindex is running: changes wait in the outbox until it ends.")
         if counts["rows"]:
             click.echo("indexed {indexed}, removed {removed}, failed {failed}".format(**counts))
         if counts["rows"] == batch_size and not counts["failed"]:
@@ -35,6 +37,9 @@ def sync(loop, interval, batch_size):
 def reindex(batch_size):
     """Rebuild the whole index. Searches keep working while it runs."""
     index = backend()
+    # First, so that every change committed from now on waits in the outbox and
+    # is applied after the new index is in place (on PostgreSQL).
+    outbox.lock_for_reindex()
     batches = list(all_searchable_ids(batch_size))
     total = sum(len(b) for b in batches)
 

@@ -6,9 +6,10 @@ fresh one while the old one keeps answering, then swap the alias to it in one
 atomic step. Changes reach the index through the outbox (`search sync`), never
 inside the writer's database transaction.
 
-Changes drained by `search sync` while a reindex is loading land in the old
-index and are lost at the swap: pause the sync worker while reindexing, or
-run `search reindex` again.
+While `search reindex` loads a new index, `search sync` applies nothing on
+PostgreSQL (search/outbox.py, REINDEX_LOCK): changes wait in the outbox and
+reach the new index after the swap, rather than the old one that the swap
+drops. On SQLite, pause the sync worker while reindexing.
 """
 
 from contextlib import contextmanager

@@ -206,7 +206,7 @@ def test_a_failed_drain_keeps_the_rows_and_backs_off(app, recording):
     counts = outbox.drain(DownBackend())
 
     (row,) = outbox_rows()
-    assert counts == {"indexed": 0, "removed": 0, "failed": 1, "rows": 1}
+    assert counts == {"indexed": 0, "removed": 0, "failed": 1, "rows": 1, "paused": False}
     assert row.attempts == 1
     assert row.available_at > before
     assert "cluster unreachable" in row.last_error
@@ -232,7 +232,7 @@ def test_a_later_drain_with_a_working_backend_applies_the_failed_rows(app, recor
 
     counts = outbox.drain(recording)
 
-    assert counts == {"indexed": 1, "removed": 0, "failed": 0, "rows": 1}
+    assert counts == {"indexed": 1, "removed": 0, "failed": 0, "rows": 1, "paused": False}
     assert recording.documents[honey.id].name == "Mật ong bạc hà"
     assert outbox_rows() == []
 
@@ -328,3 +328,36 @@ def test_two_transactions_changing_one_product_at_once_both_reach_the_index(app,
 
     assert errors == []
     assert found(q="muong phang", price_max=200_000) == [product_id]
+
+
+def test_sync_waits_while_a_reindex_runs_so_no_change_lands_in_the_index_being_replaced(app, backend, runner,
+                                                                                        recording):
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL advisory locks; on SQLite the sync worker is paused by hand")
+    honey = ProductFactory()
+    catalog.update_product(honey.producer_id, honey.id, {"name": "Mật ong bạc hà"})
+    with db.engine.connect() as reindexing:  # a reindex in another process, in its transaction
+        reindexing.execute(sa.select(sa.func.pg_advisory_xact_lock(outbox.REINDEX_LOCK)))
+
+        paused = outbox.drain(recording)
+        cli = runner.invoke(args=["search", "sync"])
+
+        reindexing.rollback()  # the reindex ends: its lock goes with its transaction
+    resumed = outbox.drain(recording)
+
+    assert paused == {"indexed": 0, "removed": 0, "failed": 0, "rows": 0, "paused": True}
+    assert "A reindex is running" in cli.output and "Outbox backlog: 1" in cli.output
+    assert resumed == {"indexed": 1, "removed": 0, "failed": 0, "rows": 1, "paused": False}
+    assert recording.documents[honey.id].name == "Mật ong bạc hà"
+
+
+def test_a_reindex_waits_for_a_sync_batch_in_flight(app, backend):
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL advisory locks")
+    assert outbox._sync_may_run()  # a sync batch holds the shared lock until it commits
+    with db.engine.connect() as reindexing:
+        taken = reindexing.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(outbox.REINDEX_LOCK)))
+        reindexing.rollback()
+    db.session.rollback()
+
+    assert taken is False
