@@ -94,10 +94,7 @@ def send_connect_transfer(payout_id: int) -> Payout:
                                        destination=destination)
     except connect.TransferFailed as exc:
         return mark_failed(payout_id, f"Stripe transfer failed: {exc}")
-    payout = mark_paid(payout_id, bank_reference=transfer_id)
-    payout.stripe_transfer_id = transfer_id
-    db.session.commit()
-    return payout
+    return mark_paid(payout_id, transfer_id, stripe_transfer_id=transfer_id)
 
 
 def _locked_payout(payout_id: int) -> Payout:
@@ -110,10 +107,11 @@ def _locked_payout(payout_id: int) -> Payout:
 
 
 @transactional
-def mark_paid(payout_id: int, bank_reference: str) -> Payout:
+def mark_paid(payout_id: int, bank_reference: str, stripe_transfer_id: str | None = None) -> Payout:
     """The bank (or Stripe) confirmed the money arrived. Raises NotFound, Conflict."""
     payout = _locked_payout(payout_id)
     payout.status, payout.bank_reference, payout.settled_at = PayoutStatus.PAID, bank_reference, utcnow()
+    payout.stripe_transfer_id = stripe_transfer_id or payout.stripe_transfer_id
     post(EntryKind.PAYOUT_PAID, [debit(Account.PAYOUTS_IN_TRANSIT, payout.amount_vnd, payout.producer_id),
                                  credit(Account.SHOPPER_CLEARING, payout.amount_vnd)],
          producer_id=payout.producer_id, payout_id=payout.id, reference=f"payout-{payout.id}",
