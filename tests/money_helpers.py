@@ -5,6 +5,7 @@ Everything goes through the same services the API calls, so every ledger
 entry is written by the real event handlers."""
 
 import itertools
+import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -97,26 +98,66 @@ def entries_of_kind(kind) -> list[JournalEntry]:
                               .order_by(JournalEntry.id)).all()
 
 
-class FakeTransfers:
-    """Stripe's `v1.transfers` for Connect, which localstripe lacks. Answers from a
-    script (None: a successful transfer; an exception: raised) and records every call."""
+class MadeThenLost:
+    """A script answer: Stripe makes the transfer, then the answer is lost (a timeout,
+    a reset connection) and the client raises `error`."""
 
-    def __init__(self, *script):
-        self.script = list(script)
-        self.calls = []
+    def __init__(self, error: Exception):
+        self.error = error
+
+
+class FakeTransfers:
+    """Stripe's `v1.transfers` for Connect, which localstripe lacks. `create` answers
+    from a script (None: a transfer is made; an exception: raised, nothing made;
+    MadeThenLost(exception): made, then raised) and, as Stripe does, replays the
+    transfer an idempotency key already made without reading the script. `list`
+    answers with the transfers made in a transfer group, or raises the next of
+    `lookups` that is an exception. Every call is recorded."""
+
+    def __init__(self, *script, lookups=()):
+        self.script, self.lookups = list(script), list(lookups)
+        self.calls, self.list_calls, self.made = [], [], []
+        self._by_key = {}
+        self._lock = threading.Lock()  # Stripe's idempotency is atomic, even for runs in threads
 
     def create(self, params, options=None):
-        self.calls.append((params, options))
-        answer = self.script.pop(0) if self.script else None
-        if isinstance(answer, Exception):
-            raise answer
-        return stripe.Transfer.construct_from({
-            "id": f"tr_1Pq{len(self.calls):020d}", "object": "transfer", "amount": params["amount"],
+        with self._lock:
+            self.calls.append((params, options))
+            key = (options or {}).get("idempotency_key")
+            if key in self._by_key:
+                return self._by_key[key]
+            answer = self.script.pop(0) if self.script else None
+            if isinstance(answer, Exception):
+                raise answer
+            transfer = self.make(f"tr_1Pq{len(self.calls):020d}", params)
+            if key:
+                self._by_key[key] = transfer
+        if isinstance(answer, MadeThenLost):
+            raise answer.error
+        return transfer
+
+    def make(self, transfer_id, params, **fields):
+        """A transfer Stripe holds (also for tests to put one there directly)."""
+        transfer = stripe.Transfer.construct_from({
+            "id": transfer_id, "object": "transfer", "amount": params["amount"],
             "currency": params["currency"], "destination": params["destination"],
             "transfer_group": params["transfer_group"], "metadata": params["metadata"], "reversed": False,
+            "amount_reversed": 0, **fields,
         }, "sk_test_ocop")
+        self.made.append(transfer)
+        return transfer
+
+    def list(self, params=None, options=None):
+        self.list_calls.append(params)
+        answer = self.lookups.pop(0) if self.lookups else None
+        if isinstance(answer, Exception):
+            raise answer
+        group = (params or {}).get("transfer_group")
+        found = [t for t in reversed(self.made) if group is None or t["transfer_group"] == group]
+        return stripe.ListObject.construct_from({"object": "list", "url": "/v1/transfers", "has_more": False,
+                                                 "data": found[:(params or {}).get("limit", 10)]}, "sk_test_ocop")
 
 
-def fake_stripe_client(*script):
+def fake_stripe_client(*script, lookups=()):
     """An object shaped like stripe.StripeClient, as far as Connect transfers go."""
-    return SimpleNamespace(v1=SimpleNamespace(transfers=FakeTransfers(*script)))
+    return SimpleNamespace(v1=SimpleNamespace(transfers=FakeTransfers(*script, lookups=lookups)))

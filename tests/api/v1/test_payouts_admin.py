@@ -15,8 +15,8 @@ from marketplace.producers.models import MemberRole
 from marketplace.showrooms import operations as point_operations
 from marketplace.showrooms.models import SalePayment
 from tests.factories import ProductFactory, UserFactory, member_of
-from tests.money_helpers import (balance_of, deliver, fake_stripe_client, give_bank_account, place_order,
-                                 place_paid_order, refund, release_all_delivered)
+from tests.money_helpers import (MadeThenLost, balance_of, deliver, fake_stripe_client, give_bank_account,
+                                 place_order, place_paid_order, refund, release_all_delivered)
 from tests.point_factories import DisplayPointFactory, consign, new_key, receive
 
 ADMIN = "/api/v1/admin"
@@ -296,17 +296,16 @@ def test_a_producer_on_stripe_connect_is_paid_by_transfer_during_the_run(client,
     assert (balance.available_vnd, balance.in_transit_vnd, balance.paid_vnd) == (0, 0, ONE_JAR_EARNED)
 
 
-STRIPE_ERRORS = [
+STRIPE_REFUSALS = [
     stripe.InvalidRequestError(f"No such destination: '{CONNECT_ACCOUNT}'", "destination", code="resource_missing",
                                http_status=400),
-    stripe.APIConnectionError("Could not connect to Stripe (api.stripe.com).", should_retry=True),
-    stripe.RateLimitError("Too many requests hit the API too quickly.", http_status=429),
+    stripe.PermissionError("The provided key does not have access to this account.", http_status=403),
 ]
 
 
-@pytest.mark.parametrize("error", STRIPE_ERRORS, ids=["no such destination", "connection error", "rate limited"])
-def test_a_failed_connect_transfer_fails_the_payout_and_a_later_run_pays_it(client, admin, shopper, monkeypatch,
-                                                                           error):
+@pytest.mark.parametrize("error", STRIPE_REFUSALS, ids=["no such destination", "no access"])
+def test_a_refused_connect_transfer_fails_the_payout_and_a_later_run_pays_it(client, admin, shopper, monkeypatch,
+                                                                            error):
     stripe_client = fake_stripe_client(error)
     monkeypatch.setattr(connect, "client", lambda: stripe_client)
     producer = producer_earning(shopper, stripe_account_id=CONNECT_ACCOUNT)
@@ -325,6 +324,30 @@ def test_a_failed_connect_transfer_fails_the_payout_and_a_later_run_pays_it(clie
         f"payout-{failed['id']}-attempt-1", f"payout-{retried['id']}-attempt-1"]
     after_retry = balance_of(producer)
     assert (after_retry.available_vnd, after_retry.in_transit_vnd, after_retry.paid_vnd) == (0, 0, ONE_JAR_EARNED)
+
+
+TIMED_OUT = stripe.APIConnectionError("Request to Stripe timed out after it was sent.", should_retry=True)
+
+
+@pytest.mark.parametrize("error", [TIMED_OUT, stripe.RateLimitError("Too many requests.", http_status=429)],
+                         ids=["timed out", "rate limited"])
+def test_a_connect_transfer_with_no_answer_stays_in_transit_and_is_never_paid_by_a_second_payout(
+        client, admin, shopper, monkeypatch, error):
+    stripe_client = fake_stripe_client(MadeThenLost(error))
+    monkeypatch.setattr(connect, "client", lambda: stripe_client)
+    producer = producer_earning(shopper, stripe_account_id=CONNECT_ACCOUNT)
+
+    [unsure] = run_payouts(client, admin)["payouts"]
+    again = run_payouts(client, admin)
+
+    assert (unsure["status"], unsure["stripe_transfer_id"]) == ("in_transit", None)
+    assert unsure["failure_reason"].startswith(f"Stripe's answer to attempt 1 is unknown ({error.user_message})")
+    assert again["payouts"] == []
+    [made] = stripe_client.v1.transfers.made
+    settled = client.get(PAYOUTS, headers=admin).json["items"]
+    assert [(p["id"], p["status"], p["stripe_transfer_id"]) for p in settled] == [(unsure["id"], "paid", made["id"])]
+    balance = balance_of(producer)
+    assert (balance.available_vnd, balance.in_transit_vnd, balance.paid_vnd) == (0, 0, ONE_JAR_EARNED)
 
 
 # --- revenue --------------------------------------------------------------------------------------
