@@ -83,6 +83,16 @@ class MarkFailed(MethodView):
         return runs.mark_failed(payout_id, data["reason"])
 
 
+@blp.route("/payouts/<int:payout_id>/reconcile")
+class Reconcile(MethodView):
+    @blp.access(ADMIN)
+    @blp.response(200, schemas.PayoutSchema)
+    @blp.errors(404, 409)
+    def post(self, payout_id):
+        """Look a Stripe Connect payout in transit up at Stripe: mark it paid, or send it again"""
+        return runs.reconcile_payout(payout_id)
+
+
 @blp.route("/revenue")
 class Revenue(MethodView):
     @blp.access(ADMIN)

@@ -116,6 +116,20 @@ def reconcile_connect_payouts(producer_ids: list[int] | None = None) -> list[Pay
     return [send_connect_transfer(payout_id) for payout_id in payout_ids]
 
 
+def reconcile_payout(payout_id: int) -> Payout:
+    """Settle one Connect payout in transit with Stripe. Raises NotFound, Conflict."""
+    payout = db.session.get(Payout, payout_id)
+    if payout is None:
+        raise NotFound("No such payout.", code="payout_not_found")
+    if payout.status is not PayoutStatus.IN_TRANSIT:
+        raise Conflict(f"This payout is already {payout.status}.", code="payout_not_in_transit")
+    if payout.rail is not PayoutRail.STRIPE_CONNECT:
+        raise Conflict("Only Stripe Connect payouts are settled with Stripe; mark this one paid or failed.",
+                       code="payout_not_stripe_connect")
+    db.session.commit()
+    return send_connect_transfer(payout_id)
+
+
 def send_connect_transfer(payout_id: int) -> Payout:
     """Transfer a Connect payout, or settle one an earlier attempt left unsure.
 

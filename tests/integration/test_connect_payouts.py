@@ -338,3 +338,14 @@ def test_reconciling_settles_only_connect_payouts_still_waiting_for_stripe(produ
     assert again == []
     assert db.session.get(Payout, bank_transfer.id).status is PayoutStatus.IN_TRANSIT
     assert (len(transfers.calls), len(transfers.list_calls)) == (1, 1)
+
+
+def test_the_cli_reconciles_and_says_what_is_still_waiting(app, runner, producer, stripe_answers):
+    stripe_answers(TIMED_OUT, SERVER_ERROR)
+    [payout] = runs.run_payouts().payouts
+
+    result = runner.invoke(args=["payouts", "reconcile"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "Checked 1 Connect payouts at Stripe: 0 paid, 0 failed, 1 still in transit."
+    assert result.output.splitlines()[1].startswith(f"  payout {payout.id}: Stripe's answer to attempt 1 is unknown")

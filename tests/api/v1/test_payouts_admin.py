@@ -350,6 +350,36 @@ def test_a_connect_transfer_with_no_answer_stays_in_transit_and_is_never_paid_by
     assert (balance.available_vnd, balance.in_transit_vnd, balance.paid_vnd) == (0, 0, ONE_JAR_EARNED)
 
 
+def test_an_admin_settles_a_connect_payout_with_stripe_without_a_run(client, admin, shopper, monkeypatch):
+    stripe_client = fake_stripe_client(TIMED_OUT)
+    monkeypatch.setattr(connect, "client", lambda: stripe_client)
+    producer = producer_earning(shopper, stripe_account_id=CONNECT_ACCOUNT)
+    [unsure] = run_payouts(client, admin)["payouts"]
+    producer_earning(shopper, stripe_account_id=CONNECT_ACCOUNT)  # a producer the reconciliation leaves alone
+
+    response = client.post(f"{PAYOUTS}/{unsure['id']}/reconcile", headers=admin)
+    again = client.post(f"{PAYOUTS}/{unsure['id']}/reconcile", headers=admin)
+
+    assert response.status_code == 200
+    assert (response.json["id"], response.json["status"]) == (unsure["id"], "paid")
+    assert response.json["stripe_transfer_id"] == stripe_client.v1.transfers.made[0]["id"]
+    assert [options["idempotency_key"] for _params, options in stripe_client.v1.transfers.calls] == [
+        f"payout-{unsure['id']}-attempt-1"] * 2
+    assert (again.status_code, again.json["code"]) == (409, "payout_not_in_transit")
+    assert balance_of(producer).paid_vnd == ONE_JAR_EARNED
+
+
+def test_only_a_connect_payout_in_transit_is_settled_with_stripe(client, admin, shopper):
+    producer_earning(shopper)
+    [by_bank] = run_payouts(client, admin)["payouts"]
+
+    response = client.post(f"{PAYOUTS}/{by_bank['id']}/reconcile", headers=admin)
+    unknown = client.post(f"{PAYOUTS}/999999/reconcile", headers=admin)
+
+    assert (response.status_code, response.json["code"]) == (409, "payout_not_stripe_connect")
+    assert (unknown.status_code, unknown.json["code"]) == (404, "payout_not_found")
+
+
 # --- revenue --------------------------------------------------------------------------------------
 
 def test_revenue_is_the_commission_net_of_refunds_by_day_and_month_in_vietnam_time(client, admin, shopper):
@@ -450,7 +480,8 @@ def test_changing_a_rate_after_checkout_keeps_that_orders_commission_and_a_new_o
 OPERATIONS = [("get", RUNS, None), ("post", RUNS, {}), ("get", f"{RUNS}/1", None),
               ("get", f"{RUNS}/1/bank-file.csv", None), ("get", PAYOUTS, None),
               ("post", f"{PAYOUTS}/1/mark-paid", {"bank_reference": "VCB1"}),
-              ("post", f"{PAYOUTS}/1/mark-failed", {"reason": "x"}), ("get", f"{ADMIN}/revenue", None),
+              ("post", f"{PAYOUTS}/1/mark-failed", {"reason": "x"}), ("post", f"{PAYOUTS}/1/reconcile", None),
+              ("get", f"{ADMIN}/revenue", None),
               ("get", RATES, None), ("put", RATES, {"scope": "group", "key": "food", "rate_bps": 0})]
 OPERATION_IDS = [f"{method.upper()} {path.removeprefix(ADMIN)}" for method, path, _body in OPERATIONS]
 
