@@ -10,17 +10,18 @@ from collections import defaultdict
 
 import pytest
 import sqlalchemy as sa
+import stripe
 
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders.models import SubOrder
 from marketplace.payments import services as payments
-from marketplace.payouts import ledger, runs
+from marketplace.payouts import connect, ledger, runs
 from marketplace.payouts.earnings import release_due
 from marketplace.payouts.models import Account, EntryKind, JournalEntry, Payout, PayoutItem, PayoutStatus
 from tests.factories import ProductFactory, UserFactory
-from tests.money_helpers import (balance_of, deliver, earned_vnd, entries_of_kind, give_bank_account,
-                                 place_paid_order, release_all_delivered, unbalanced_entries)
+from tests.money_helpers import (balance_of, deliver, earned_vnd, entries_of_kind, fake_stripe_client,
+                                 give_bank_account, place_paid_order, release_all_delivered, unbalanced_entries)
 
 
 @pytest.fixture(autouse=True)
@@ -157,3 +158,30 @@ def test_refunds_racing_the_release_of_their_deliveries_leave_nothing_stuck_in_p
         taken_back[producer_id] += 100_000 - commission * 100_000 // total
     assert {producer_id: balance_of(producer_id).available_vnd for producer_id in producers_with_deliveries} == {
         producer_id: earned - taken_back[producer_id] for producer_id, earned in producers_with_deliveries.items()}
+
+
+def test_simultaneous_runs_settle_a_connect_payout_left_unsure_with_one_transfer(app, monkeypatch):
+    stripe_client = fake_stripe_client(stripe.APIConnectionError("Request to Stripe timed out.", should_retry=True))
+    monkeypatch.setattr(connect, "client", lambda: stripe_client)
+    product = ProductFactory(variant__stock_quantity=100)
+    give_bank_account(product.producer, "acct_1PqRsTuVwXyZ0123")
+    [sub_order] = place_paid_order(UserFactory(), (product.variants[0], 2)).sub_orders
+    deliver(sub_order)
+    release_all_delivered()
+    [unsure] = runs.run_payouts().payouts
+    payout_id, producer_id, amount = unsure.id, unsure.producer_id, unsure.amount_vnd
+
+    results = race(app, [a_payout_run] * 3 + [lambda: runs.reconcile_payout(payout_id).status] * 2)
+
+    assert [r for r in crashes(results) if not isinstance(r, Conflict)] == []
+    [made] = stripe_client.v1.transfers.made
+    assert {options["idempotency_key"] for _params, options in stripe_client.v1.transfers.calls} == {
+        f"payout-{payout_id}-attempt-1"}
+    db.session.remove()
+    payout = db.session.get(Payout, payout_id)
+    assert (payout.status, payout.stripe_transfer_id) == (PayoutStatus.PAID, made["id"])
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Payout)) == 1
+    assert [e.payout_id for e in entries_of_kind(EntryKind.PAYOUT_PAID)] == [payout_id]
+    balance = balance_of(producer_id)
+    assert (balance.available_vnd, balance.in_transit_vnd, balance.paid_vnd) == (0, 0, amount)
+    assert unbalanced_entries() == []
