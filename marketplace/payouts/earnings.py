@@ -138,7 +138,8 @@ def record_point_sale(movement, producer_id: int, total_vnd: int, commission_vnd
         credit(Account.PRODUCER_PENDING, total_vnd - commission_vnd, producer_id),
         credit(Account.COMMISSION_REVENUE, commission_vnd),
     ], producer_id=producer_id, movement_id=movement.id, reference=movement.reference,
-        memo=f"Sold at display point {movement.point_id}")
+        memo=f"Sold at display point {movement.point_id}",
+        flush=False)  # a sale of several producers' goods writes its entries in one statement, at commit
 
 
 @subscribe("point_cash.handed_over")

@@ -30,8 +30,10 @@ def credit(account: Account, amount: int, producer_id: int | None = None) -> Leg
     return Leg(account, -amount, producer_id)
 
 
-def post(kind: EntryKind, legs: list[Leg], **refs) -> JournalEntry:
-    """Append one balanced entry. Zero legs are dropped.
+def post(kind: EntryKind, legs: list[Leg], *, flush: bool = True, **refs) -> JournalEntry:
+    """Append one balanced entry. Zero legs are dropped. With flush=False the
+    entry is written at the caller's next flush (its id is unknown until then),
+    so entries posted together go to the database in one statement.
 
     Raises UnbalancedEntry if the legs don't sum to zero, or if a producer
     account leg names no producer.
@@ -45,7 +47,8 @@ def post(kind: EntryKind, legs: list[Leg], **refs) -> JournalEntry:
     entry.lines = [JournalLine(account=leg.account, amount_vnd=leg.amount_vnd, producer_id=leg.producer_id)
                    for leg in legs]
     db.session.add(entry)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return entry
 
 
