@@ -5,9 +5,13 @@ variant-id order, then their lots in (variant, expiry, id) order, so two
 operations at one point always queue the same way and never deadlock. Every
 decrement is also conditional (on_hand + change >= 0): stock can never go
 negative, even where row locks are ignored (SQLite).
+
+Reads here are plain rows, not ORM objects: a till sale is on the hot path,
+and nothing it locks needs the identity map.
 """
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
+from marketplace.catalog.models import Variant
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.showrooms.models import Lot, MovementLine, PointStock, StockMovement
@@ -30,6 +35,15 @@ class InsufficientPointStock(Conflict):
         self.shortages = shortages
 
 
+@dataclass
+class Balance:
+    """A locked PointStock row: what an operation needs of it, kept in step with its changes."""
+
+    variant_id: int
+    product_id: int
+    on_hand: int
+
+
 def _insert_ignoring_duplicates(model, rows: list[dict]) -> None:
     if not rows:
         return
@@ -38,27 +52,27 @@ def _insert_ignoring_duplicates(model, rows: list[dict]) -> None:
     db.session.execute(insert(model).values(rows).on_conflict_do_nothing())
 
 
-def lock_stock(point_id: int, variant_ids) -> dict[int, PointStock]:
+def lock_stock(point_id: int, variant_ids) -> dict[int, Balance]:
     """Lock (creating if needed) the point's balance rows for these variants, in id order."""
     ids = sorted(set(variant_ids))
     _insert_ignoring_duplicates(PointStock, [{"point_id": point_id, "variant_id": v, "on_hand": 0,
                                               "low_stock_threshold": 0} for v in ids])
-    rows = db.session.scalars(
-        sa.select(PointStock).where(PointStock.point_id == point_id, PointStock.variant_id.in_(ids))
-        # OF: lock only these rows, not the eagerly joined variants (PostgreSQL refuses FOR UPDATE on an outer join).
-        .order_by(PointStock.variant_id).with_for_update(of=PointStock).execution_options(populate_existing=True)
-    ).all()
-    return {row.variant_id: row for row in rows}
+    rows = db.session.execute(
+        sa.select(PointStock.variant_id, Variant.product_id, PointStock.on_hand).join(Variant)
+        .where(PointStock.point_id == point_id, PointStock.variant_id.in_(ids))
+        .order_by(PointStock.variant_id).with_for_update(of=PointStock))
+    return {row.variant_id: Balance(*row) for row in rows}
 
 
-def lock_lots(point_id: int, variant_ids) -> dict[int, list[Lot]]:
-    """The point's lots of these variants with stock, first-expiring first (no expiry last)."""
-    lots = db.session.scalars(
-        sa.select(Lot).where(Lot.point_id == point_id, Lot.variant_id.in_(sorted(set(variant_ids))), Lot.on_hand > 0)
+def lock_lots(point_id: int, variant_ids) -> dict[int, list]:
+    """The point's lots of these variants with stock, first-expiring first (no expiry last).
+    Call it after lock_stock: the lots are read, in this statement's snapshot, once the balances are ours."""
+    lots = db.session.execute(
+        sa.select(Lot.id, Lot.variant_id, Lot.lot_code, Lot.expires_on, Lot.on_hand)
+        .where(Lot.point_id == point_id, Lot.variant_id.in_(sorted(set(variant_ids))), Lot.on_hand > 0)
         .order_by(Lot.variant_id, Lot.expires_on.is_(None), Lot.expires_on, Lot.id)
-        .with_for_update(of=Lot).execution_options(populate_existing=True)
-    ).all()
-    by_variant: dict[int, list[Lot]] = {}
+        .with_for_update(of=Lot))
+    by_variant: dict[int, list] = {}
     for lot in lots:
         by_variant.setdefault(lot.variant_id, []).append(lot)
     return by_variant
@@ -74,7 +88,7 @@ def find_or_create_lot(point_id: int, variant_id: int, lot_code: str, expires_on
 
 @dataclass
 class Allocation:
-    lot: Lot
+    lot: Lot  # or any row with id, variant_id, lot_code, expires_on and on_hand
     quantity: int
 
 
@@ -97,24 +111,70 @@ def allocate_fefo(lots: list[Lot], quantity: int, today: date, *, include_expire
     return allocations if wanted == 0 else []
 
 
-def move(movement: StockMovement, lot: Lot, change: int, stock: PointStock, **line_fields) -> MovementLine:
+@dataclass(frozen=True)
+class Change:
+    """A signed change to one lot (+ into the point, − out of it)."""
+
+    lot_id: int
+    variant_id: int
+    quantity: int
+
+
+def apply(point_id: int, changes: Iterable[Change], balances: Mapping[int, Balance]) -> None:
+    """Apply signed changes to their lots and to the point's balances: one
+    conditional UPDATE for the lots and one for the balances, however many
+    lines there are. Several changes to one lot (two lines of one variant) are
+    summed first, since an UPDATE changes each row once. `balances` (locked by
+    lock_stock) are kept in step in memory.
+
+    Raises InsufficientPointStock if any lot or balance would go below zero;
+    nothing is then kept, as the caller's transaction rolls back.
+    """
+    by_lot, by_variant, variant_of = defaultdict(int), defaultdict(int), {}
+    for change in changes:
+        by_lot[change.lot_id] += change.quantity
+        by_variant[change.variant_id] += change.quantity
+        variant_of[change.lot_id] = change.variant_id
+    if not by_lot:
+        return
+    lot_change = sa.case(by_lot, value=Lot.id)
+    stock_change = sa.case(by_variant, value=PointStock.variant_id)
+    lots = (sa.update(Lot).where(Lot.id.in_(by_lot), Lot.on_hand + lot_change >= 0)
+            .values(on_hand=Lot.on_hand + lot_change))
+    stock = (sa.update(PointStock).where(PointStock.point_id == point_id, PointStock.variant_id.in_(by_variant),
+                                         PointStock.on_hand + stock_change >= 0)
+             .values(on_hand=PointStock.on_hand + stock_change))
+    for stmt, rows in ((lots, len(by_lot)), (stock, len(by_variant))):
+        if db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount != rows:
+            raise InsufficientPointStock(_shortages(point_id, by_lot, by_variant, variant_of))
+    for variant_id, change in by_variant.items():
+        balances[variant_id].on_hand += change
+
+
+def _shortages(point_id: int, by_lot, by_variant, variant_of) -> list[dict]:
+    """What would have gone below zero, as it stands now. Sales and returns plan
+    within what they read under the row locks, so in practice only an adjustment
+    asking for more than a lot holds gets here."""
+    lots = dict(db.session.execute(sa.select(Lot.id, Lot.on_hand).where(Lot.id.in_(list(by_lot)))).all())
+    balances = dict(db.session.execute(sa.select(PointStock.variant_id, PointStock.on_hand).where(
+        PointStock.point_id == point_id, PointStock.variant_id.in_(list(by_variant)))).all())
+    short = {variant_of[lot_id]: {"variant_id": variant_of[lot_id], "requested": -change,
+                                  "available": lots.get(lot_id, 0)}
+             for lot_id, change in by_lot.items() if lots.get(lot_id, 0) + change < 0}
+    short.update({v: {"variant_id": v, "requested": -change, "available": balances.get(v, 0)}
+                  for v, change in by_variant.items() if balances.get(v, 0) + change < 0})
+    return [short[v] for v in sorted(short)]
+
+
+def move(movement: StockMovement, lot: Lot, change: int, balances: Mapping[int, Balance],
+         **line_fields) -> MovementLine:
     """Apply one signed change to a lot and the point's balance, and record it on the movement.
 
     Raises InsufficientPointStock if it would take either below zero.
     """
-    for model, key in ((Lot, {"id": lot.id}), (PointStock, {"point_id": stock.point_id,
-                                                              "variant_id": stock.variant_id})):
-        conditions = [getattr(model, name) == value for name, value in key.items()]
-        updated = db.session.execute(
-            sa.update(model).where(*conditions, model.on_hand + change >= 0)
-            .values(on_hand=model.on_hand + change).execution_options(synchronize_session=False)
-        ).rowcount
-        if updated != 1:
-            raise InsufficientPointStock([{"variant_id": lot.variant_id, "requested": -change,
-                                           "available": lot.on_hand}])
-    # Mirror the database in memory without marking the rows dirty (no second UPDATE).
+    apply(movement.point_id, [Change(lot.id, lot.variant_id, change)], balances)
+    # Mirror the database in memory without marking the lot dirty (no second UPDATE).
     set_committed_value(lot, "on_hand", lot.on_hand + change)
-    set_committed_value(stock, "on_hand", stock.on_hand + change)
     line = MovementLine(lot_id=lot.id, variant_id=lot.variant_id, quantity=change, **line_fields)
     movement.lines.append(line)
     return line

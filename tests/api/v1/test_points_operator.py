@@ -310,6 +310,66 @@ def test_two_lines_of_one_variant_cannot_together_take_more_than_is_on_hand(clie
     assert on_hand(point.id, honey.id) == 4
 
 
+def test_two_lines_taking_from_one_lot_take_both_quantities_from_it(client, as_operator, point, honey):
+    # The lots are updated in one statement: the lines' takes from a lot must add up, not overwrite each other.
+    receive(point, honey, 5, "SOON", in_days(20))
+    receive(point, honey, 5, "LATE", in_days(300))
+
+    response = sell(client, as_operator, point, (honey, 2), (honey, 2, 200_000))
+
+    assert response.status_code == 201, response.json
+    assert taken(response.json) == [("SOON", -2), ("SOON", -2)]
+    assert lot_balances(point.id, honey.id) == {"SOON": 1, "LATE": 5}
+    assert on_hand(point.id, honey.id) == 6
+    assert ledger_mismatches() == []
+
+
+def test_a_sale_of_several_variants_takes_each_from_its_first_expiring_lots(client, as_operator, point, honey):
+    jam = VariantFactory(product=honey.product, label="Hũ 250 ml", price_vnd=120_000)
+    receive(point, honey, 3, "H-LATE", in_days(300))
+    receive(point, honey, 2, "H-SOON", in_days(20))
+    receive(point, jam, 4, "J-LATE", in_days(200))
+    receive(point, jam, 1, "J-SOON", in_days(10))
+
+    response = sell(client, as_operator, point, (jam, 2), (honey, 3), (honey, 1))
+
+    assert response.status_code == 201, response.json
+    assert taken(response.json) == [("J-SOON", -1), ("J-LATE", -1), ("H-SOON", -2), ("H-LATE", -1), ("H-LATE", -1)]
+    assert lot_balances(point.id, honey.id) == {"H-SOON": 0, "H-LATE": 1}
+    assert lot_balances(point.id, jam.id) == {"J-SOON": 0, "J-LATE": 3}
+    assert (on_hand(point.id, honey.id), on_hand(point.id, jam.id)) == (1, 3)
+    assert response.json["total_vnd"] == 2 * 120_000 + 4 * 250_000
+    assert ledger_mismatches() == []
+
+
+def test_a_variant_never_held_here_cannot_be_sold(client, as_operator, point, honey):
+    never_here = VariantFactory(product=honey.product, label="Hũ 1 lít")
+    receive(point, honey, 5, "L1", in_days(90))
+
+    response = sell(client, as_operator, point, (honey, 1), (never_here, 1))
+
+    assert (response.status_code, response.json["code"]) == (409, "insufficient_stock")
+    assert response.json["errors"] == {"lines": {str(never_here.id): ["Only 0 available, 1 asked for."]}}
+    assert on_hand(point.id, honey.id) == 5
+    assert movement_count(point, MovementKind.SALE) == 0
+
+
+def test_a_sale_of_an_unknown_variant_or_one_not_consigned_here_is_refused(client, as_operator, point, honey):
+    receive(point, honey, 5, "L1", in_days(90))
+    elsewhere = ProductFactory().variants[0]  # its producer has no consignment at this point
+
+    unknown = client.post(url(point, "/sales"), headers={**as_operator, "Idempotency-Key": new_key()}, json={
+        "payment_method": "cash", "lines": [{"variant_id": honey.id, "quantity": 1},
+                                            {"variant_id": 987_654, "quantity": 1}]})
+    not_consigned = sell(client, as_operator, point, (honey, 1), (elsewhere, 1))
+
+    assert unknown.status_code == 422
+    assert unknown.json["errors"]["json"] == {"lines": {"987654": ["No such variant."]}}
+    assert (not_consigned.status_code, not_consigned.json["code"]) == (409, "not_consigned")
+    assert not_consigned.json["errors"] == {"lines": {"1": ["This point does not carry this producer's products."]}}
+    assert on_hand(point.id, honey.id) == 5
+
+
 # --- returns, transfers and adjustments ----------------------------------------------
 
 def test_stock_goes_back_to_its_producer_expired_lots_first(client, as_operator, point, honey):
