@@ -203,8 +203,16 @@ def apply_charge_refunded(intent_id: str, amount_refunded: int, event: dict) -> 
     record_event(event)
     payment = db.session.scalar(
         sa.select(Payment).where(Payment.stripe_payment_intent_id == intent_id).with_for_update())
-    if payment is not None and amount_refunded > payment.refunded_vnd:
-        record_refund(payment, None, amount_refunded - payment.refunded_vnd, "Refunded in Stripe", None)
+    if payment is None or amount_refunded <= payment.refunded_vnd:
+        return
+    amount = amount_refunded - payment.refunded_vnd
+    # Stripe refunds the order as a whole. When only one producer's part can take
+    # the amount, it is theirs; otherwise it stays unallocated, for the platform.
+    takers = [s for s in payment.order.sub_orders if s.refundable_vnd > 0]
+    sub_order = takers[0] if len(takers) == 1 and takers[0].refundable_vnd >= amount else None
+    record_refund(payment, sub_order, amount, "Refunded in Stripe", None)
+    if sub_order:
+        _close_if_fully_refunded(sub_order, Actor.SYSTEM, None, "Refunded in Stripe")
 
 
 @transactional
@@ -216,10 +224,14 @@ def _refund(order_id: int, sub_order_id: int, amount: int, reason: str, admin_id
     if payment.status is not PaymentStatus.SUCCEEDED and not sub_order.cash_collected_vnd:
         raise Conflict("Nothing has been paid for this order yet.", code="not_paid")
     refund = record_refund(payment, sub_order, amount, reason, admin_id)
+    _close_if_fully_refunded(sub_order, Actor.ADMIN, admin_id, reason)
+    return refund
+
+
+def _close_if_fully_refunded(sub_order: SubOrder, actor: Actor, user_id: int | None, reason: str) -> None:
     if sub_order.refundable_vnd == 0 and sub_order.status is not SubOrderStatus.REFUNDED:
         release_stock(sub_order)
-        sub_order.move_to(SubOrderStatus.REFUNDED, Actor.ADMIN, user_id=admin_id, reason=reason)
-    return refund
+        sub_order.move_to(SubOrderStatus.REFUNDED, actor, user_id=user_id, reason=reason)
 
 
 def refund(order_id: int, sub_order_id: int, amount: int, reason: str, admin_id: int) -> Refund:

@@ -234,8 +234,46 @@ def test_a_refund_made_in_stripe_is_recorded_for_what_we_had_not_counted(client,
     assert (ours.json["result"], theirs.json["result"]) == ("processed", "processed")
     assert refunds_after_ours == [50_000]
     external = db.session.scalars(sa.select(Refund).order_by(Refund.id)).all()[-1]
-    assert (external.amount_vnd, external.sub_order_id, external.stripe_refund_id) == (70_000, None, None)
-    assert paid_order.order()["payment"]["refunded_vnd"] == 120_000
+    # One producer's order: the refund made in Stripe is theirs.
+    assert (external.amount_vnd, external.sub_order_id, external.stripe_refund_id) == (
+        70_000, order["sub_orders"][0]["id"], None)
+    after = paid_order.order()
+    assert after["payment"]["refunded_vnd"] == 120_000
+    assert after["sub_orders"][0]["refunded_vnd"] == 120_000
+
+
+def test_a_full_refund_made_in_stripe_closes_a_one_producer_order_and_returns_its_stock(client, paid_order):
+    deliver(client, intent_event(paid_order.intent_id))
+    order = paid_order.order()
+    variant_id = order["sub_orders"][0]["lines"][0]["variant_id"]
+    stock_before = db.session.get(Variant, variant_id).stock_quantity
+
+    deliver(client, charge_refunded_event(paid_order.intent_id, order["total_vnd"]))
+
+    after = paid_order.order()
+    assert (after["status"], after["sub_orders"][0]["status"]) == ("refunded", "refunded")
+    db.session.expire_all()
+    assert db.session.get(Variant, variant_id).stock_quantity == stock_before + 1
+
+
+def test_a_refund_made_in_stripe_for_a_several_producer_order_stays_unallocated(client, stripe_config, bearer):
+    honey, tea = ProductFactory(), ProductFactory()
+    headers = bearer(UserFactory())
+    for product in (honey, tea):
+        client.put(f"/api/v1/cart/lines/{product.variants[0].id}", json={"quantity": 1}, headers=headers)
+    placed = client.post("/api/v1/checkout", json={"payment_method": "card", "shipping_address": ADDRESS},
+                         headers={**headers, "Idempotency-Key": "two-producers"}).json
+    intent_id = placed["payment"]["stripe"]["payment_intent_id"]
+    pay_with_card(stripe_config, intent_id)
+    deliver(client, intent_event(intent_id))
+
+    deliver(client, charge_refunded_event(intent_id, 30_000))
+
+    (refund,) = db.session.scalars(sa.select(Refund)).all()
+    assert (refund.amount_vnd, refund.sub_order_id) == (30_000, None)
+    order = client.get(f"/api/v1/orders/{placed['id']}", headers=headers).json
+    assert [s["refunded_vnd"] for s in order["sub_orders"]] == [0, 0]
+    assert order["payment"]["refunded_vnd"] == 30_000
 
 
 def test_the_refund_event_for_our_own_full_refund_changes_nothing(client, paid_order):
