@@ -30,9 +30,19 @@ branch_labels = None
 depends_on = None
 
 
+# As in 0002. rowid is the product id; folding (đ → d too) happens in Python.
+# The last query word is a prefix; Vietnamese syllables are short, so 2- and
+# 3-letter prefixes are indexed: "ca"* is one lookup, not a merge of every term.
+SQLITE_FTS = ("CREATE VIRTUAL TABLE search_fts USING fts5("
+              "text_folded, text_exact, name_folded, producer_folded, "
+              "tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')")
+
+
 def _drop_index_tables():
     op.execute("DROP TABLE IF EXISTS search_fts")
     op.drop_table('search_document_tags')
+    if sa.inspect(op.get_bind()).has_table('search_names'):
+        op.drop_table('search_names')
     op.drop_table('search_documents')
 
 
@@ -46,6 +56,15 @@ def _create_tags():
     )
     with op.batch_alter_table('search_document_tags', schema=None) as batch_op:
         batch_op.create_index('ix_search_document_tags_kind_value', ['kind', 'value'], unique=False)
+
+
+def _index_documents():
+    """The same indexes in both shapes."""
+    with op.batch_alter_table('search_documents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_search_documents_created_at'), ['created_at'], unique=False)
+        batch_op.create_index('ix_search_documents_facets', ['province_code', 'region', 'group', 'stars', 'certifications', 'valid_until', 'in_stock', 'producer_type', 'ward_code', 'price_min_vnd', 'price_max_vnd'], unique=False)
+        batch_op.create_index(batch_op.f('ix_search_documents_price_min_vnd'), ['price_min_vnd'], unique=False)
+        batch_op.create_index(batch_op.f('ix_search_documents_producer_id'), ['producer_id'], unique=False)
 
 
 def _queue_every_product():
@@ -79,11 +98,7 @@ def upgrade():
     sa.Column('producer_id', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('product_id', name=op.f('pk_search_documents'))
     )
-    with op.batch_alter_table('search_documents', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_search_documents_created_at'), ['created_at'], unique=False)
-        batch_op.create_index('ix_search_documents_facets', ['province_code', 'region', 'group', 'stars', 'certifications', 'valid_until', 'in_stock', 'producer_type', 'ward_code', 'price_min_vnd', 'price_max_vnd'], unique=False)
-        batch_op.create_index(batch_op.f('ix_search_documents_price_min_vnd'), ['price_min_vnd'], unique=False)
-        batch_op.create_index(batch_op.f('ix_search_documents_producer_id'), ['producer_id'], unique=False)
+    _index_documents()
 
     op.create_table('search_names',
     sa.Column('product_id', sa.Integer(), nullable=False),
@@ -99,14 +114,7 @@ def upgrade():
 
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
-        # As in 0002. rowid is the product id; folding (đ → d too) happens in Python.
-        # The last query word is a prefix; Vietnamese syllables are short, so 2- and
-        # 3-letter prefixes are indexed: "ca"* is one lookup, not a merge of every term.
-        op.execute(
-            "CREATE VIRTUAL TABLE search_fts USING fts5("
-            "text_folded, text_exact, name_folded, producer_folded, "
-            "tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')"
-        )
+        op.execute(SQLITE_FTS)
     elif dialect == "postgresql":
         # The text and its tsvectors, stored: matching and ranking read them
         # instead of running to_tsvector on every candidate row.
@@ -126,10 +134,7 @@ def upgrade():
 
 def downgrade():
     """Back to 0002's shape, empty, with every product queued again."""
-    op.execute("DROP TABLE IF EXISTS search_fts")
-    op.drop_table('search_document_tags')
-    op.drop_table('search_names')
-    op.drop_table('search_documents')
+    _drop_index_tables()
     op.create_table('search_documents',
     sa.Column('product_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -153,19 +158,11 @@ def downgrade():
     sa.Column('popularity', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('product_id', name=op.f('pk_search_documents'))
     )
-    with op.batch_alter_table('search_documents', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_search_documents_created_at'), ['created_at'], unique=False)
-        batch_op.create_index('ix_search_documents_facets', ['province_code', 'region', 'group', 'stars', 'certifications', 'valid_until', 'in_stock', 'producer_type', 'ward_code', 'price_min_vnd', 'price_max_vnd'], unique=False)
-        batch_op.create_index(batch_op.f('ix_search_documents_price_min_vnd'), ['price_min_vnd'], unique=False)
-        batch_op.create_index(batch_op.f('ix_search_documents_producer_id'), ['producer_id'], unique=False)
+    _index_documents()
     _create_tags()
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
-        op.execute(
-            "CREATE VIRTUAL TABLE search_fts USING fts5("
-            "text_folded, text_exact, name_folded, producer_folded, "
-            "tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')"
-        )
+        op.execute(SQLITE_FTS)
     elif dialect == "postgresql":
         op.execute("CREATE TABLE search_fts ("
                    "product_id integer PRIMARY KEY REFERENCES search_documents (product_id) ON DELETE CASCADE, "
