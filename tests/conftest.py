@@ -80,6 +80,14 @@ def _empty_tables():
 
 
 @pytest.fixture
+def postgresql_only(backend):
+    """For races: SQLite ignores SELECT ... FOR UPDATE and serialises every writer."""
+    if backend != "postgresql":
+        pytest.skip("SQLite ignores SELECT ... FOR UPDATE and serialises all writers on the whole file, "
+                    "so these races can only be run on PostgreSQL (set TEST_DATABASE_URL)")
+
+
+@pytest.fixture
 def app(_app):
     with _app.app_context():
         yield _app

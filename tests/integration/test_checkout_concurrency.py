@@ -1,13 +1,7 @@
-"""Shoppers checking out at the same instant, on PostgreSQL.
+"""Shoppers checking out at the same instant, on PostgreSQL (tests/concurrency.py)."""
 
-Each shopper runs in its own thread, with its own app context, database
-session and connection, and all are released together by a barrier. Whatever
-they commit stays visible to the test (the `app` fixture empties the tables
-afterwards).
-"""
-
-import threading
 from collections import Counter
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +10,7 @@ from marketplace.catalog.models import Variant
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import SubOrderStatus
 from marketplace.orders.models import Cart, CartLine, Order, OrderLine, StatusChange
+from tests import concurrency
 from tests.factories import ProductFactory, UserFactory
 from tests.stripe_support import pay_with_card, signed
 
@@ -23,37 +18,8 @@ ADDRESS = {"recipient_name": "Trần Thu Hà", "phone": "0912345678", "province_
            "street_address": "12 Hàng Bạc"}
 COD = {"payment_method": "cod", "shipping_address": ADDRESS}
 
-
-@pytest.fixture(autouse=True)
-def _postgresql_only(backend):
-    if backend != "postgresql":
-        pytest.skip("SQLite ignores SELECT ... FOR UPDATE and serialises all writers on the whole file, "
-                    "so these races can only be run on PostgreSQL (set TEST_DATABASE_URL)")
-
-
-def race(app, attempts):
-    """Run each attempt(client) in its own thread, all released at once.
-    Returns their responses, or the exception an attempt raised, in order."""
-    barrier = threading.Barrier(len(attempts))
-    results = [None] * len(attempts)
-
-    def run(index, attempt):
-        with app.app_context():
-            client = app.test_client()
-            barrier.wait(timeout=30)
-            try:
-                results[index] = attempt(client)
-            except Exception as exc:  # a deadlock or any crash is reported, never lost with its thread
-                results[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a checkout never finished"
-    db.session.expire_all()  # the test's own session now reads what the threads committed
-    return results
+pytestmark = pytest.mark.usefixtures("postgresql_only")
+race = partial(concurrency.race, with_client=True)  # each shopper with a test client of their own
 
 
 def shopper_with(bearer, *lines):

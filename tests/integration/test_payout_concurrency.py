@@ -1,11 +1,5 @@
-"""Payout runs started at the same instant, on PostgreSQL.
+"""Payout runs started at the same instant, on PostgreSQL (tests/concurrency.py)."""
 
-Each run happens in its own thread, with its own app context, session and
-connection, all released together by a barrier. Whatever they commit stays
-visible to the test (the `app` fixture empties the tables afterwards).
-"""
-
-import threading
 from collections import defaultdict
 
 import pytest
@@ -19,43 +13,13 @@ from marketplace.payments import services as payments
 from marketplace.payouts import connect, ledger, runs
 from marketplace.payouts.earnings import release_due
 from marketplace.payouts.models import Account, EntryKind, JournalEntry, Payout, PayoutItem, PayoutStatus
+from tests.concurrency import crashes, race
 from tests.factories import ProductFactory, UserFactory
 from tests.money_helpers import (balance_of, deliver, earned_vnd, entries_of_kind, fake_stripe_client,
                                  give_bank_account, place_paid_order, release_all_delivered, unbalanced_entries)
 
 
-@pytest.fixture(autouse=True)
-def _postgresql_only(backend):
-    if backend != "postgresql":
-        pytest.skip("SQLite ignores SELECT ... FOR UPDATE and serialises all writers on the whole file, "
-                    "so these races can only be run on PostgreSQL (set TEST_DATABASE_URL)")
-
-
-def race(app, attempts):
-    """Run each attempt() in its own thread, all released at once.
-    Returns their results, or the exception an attempt raised, in order."""
-    barrier = threading.Barrier(len(attempts))
-    results = [None] * len(attempts)
-
-    def run(index, attempt):
-        with app.app_context():
-            barrier.wait(timeout=30)
-            try:
-                results[index] = attempt()
-            except Exception as exc:  # a deadlock or any crash is reported, never lost with its thread
-                results[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a payout run never finished"
-    return results
-
-
-def crashes(results):
-    return [r for r in results if isinstance(r, Exception)]
+pytestmark = pytest.mark.usefixtures("postgresql_only")
 
 
 def a_payout_run():
