@@ -64,14 +64,20 @@ def lock_stock(point_id: int, variant_ids) -> dict[int, Balance]:
     return {row.variant_id: Balance(*row) for row in rows}
 
 
+# The statements a till sale runs are built once, here: building and hashing a
+# statement on every call costs about as much as running it.
+_LOTS_WITH_STOCK = (
+    sa.select(Lot.id, Lot.variant_id, Lot.lot_code, Lot.expires_on, Lot.on_hand)
+    .where(Lot.point_id == sa.bindparam("point_id"),
+           Lot.variant_id.in_(sa.bindparam("variant_ids", expanding=True)), Lot.on_hand > 0)
+    .order_by(Lot.variant_id, Lot.expires_on.is_(None), Lot.expires_on, Lot.id)
+    .with_for_update(of=Lot))
+
+
 def lock_lots(point_id: int, variant_ids) -> dict[int, list]:
     """The point's lots of these variants with stock, first-expiring first (no expiry last).
     Call it after lock_stock: the lots are read, in this statement's snapshot, once the balances are ours."""
-    lots = db.session.execute(
-        sa.select(Lot.id, Lot.variant_id, Lot.lot_code, Lot.expires_on, Lot.on_hand)
-        .where(Lot.point_id == point_id, Lot.variant_id.in_(sorted(set(variant_ids))), Lot.on_hand > 0)
-        .order_by(Lot.variant_id, Lot.expires_on.is_(None), Lot.expires_on, Lot.id)
-        .with_for_update(of=Lot))
+    lots = db.session.execute(_LOTS_WITH_STOCK, {"point_id": point_id, "variant_ids": sorted(set(variant_ids))})
     by_variant: dict[int, list] = {}
     for lot in lots:
         by_variant.setdefault(lot.variant_id, []).append(lot)
@@ -120,12 +126,23 @@ class Change:
     quantity: int
 
 
+_lots, _balances = Lot.__table__.c, PointStock.__table__.c
+_CHANGE_LOT = (sa.update(Lot.__table__)
+               .where(_lots.id == sa.bindparam("key"), _lots.on_hand + sa.bindparam("change") >= 0)
+               .values(on_hand=_lots.on_hand + sa.bindparam("change")))
+_CHANGE_BALANCE = (sa.update(PointStock.__table__)
+                   .where(_balances.point_id == sa.bindparam("point"), _balances.variant_id == sa.bindparam("key"),
+                          _balances.on_hand + sa.bindparam("change") >= 0)
+                   .values(on_hand=_balances.on_hand + sa.bindparam("change")))
+
+
 def apply(point_id: int, changes: Iterable[Change], balances: Mapping[int, Balance]) -> None:
     """Apply signed changes to their lots and to the point's balances: one
-    conditional UPDATE for the lots and one for the balances, however many
-    lines there are. Several changes to one lot (two lines of one variant) are
-    summed first, since an UPDATE changes each row once. `balances` (locked by
-    lock_stock) are kept in step in memory.
+    conditional UPDATE run for every lot in one executemany, and one for every
+    balance (psycopg pipelines an executemany: one round trip each, however many
+    lines). Several changes to one lot (two lines of one variant) are summed
+    first, so each row is updated once. `balances` (locked by lock_stock) are
+    kept in step in memory.
 
     Raises InsufficientPointStock if any lot or balance would go below zero;
     nothing is then kept, as the caller's transaction rolls back.
@@ -137,15 +154,11 @@ def apply(point_id: int, changes: Iterable[Change], balances: Mapping[int, Balan
         variant_of[change.lot_id] = change.variant_id
     if not by_lot:
         return
-    lot_change = sa.case(by_lot, value=Lot.id)
-    stock_change = sa.case(by_variant, value=PointStock.variant_id)
-    lots = (sa.update(Lot).where(Lot.id.in_(by_lot), Lot.on_hand + lot_change >= 0)
-            .values(on_hand=Lot.on_hand + lot_change))
-    stock = (sa.update(PointStock).where(PointStock.point_id == point_id, PointStock.variant_id.in_(by_variant),
-                                         PointStock.on_hand + stock_change >= 0)
-             .values(on_hand=PointStock.on_hand + stock_change))
-    for stmt, rows in ((lots, len(by_lot)), (stock, len(by_variant))):
-        if db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount != rows:
+    for stmt, rows in ((_CHANGE_LOT, [{"key": lot_id, "change": c} for lot_id, c in by_lot.items()]),
+                       (_CHANGE_BALANCE, [{"point": point_id, "key": variant_id, "change": c}
+                                          for variant_id, c in by_variant.items()])):
+        # The rowcount of an executemany is the sum over its rows: each must have matched.
+        if db.session.execute(stmt, rows).rowcount != len(rows):
             raise InsufficientPointStock(_shortages(point_id, by_lot, by_variant, variant_of))
     for variant_id, change in by_variant.items():
         balances[variant_id].on_hand += change

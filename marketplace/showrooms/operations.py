@@ -1,6 +1,7 @@
 """Everything that moves stock at a display point. Each function is one
 transaction that writes one movement and keeps the balances in step."""
 
+import functools
 import hashlib
 import json
 from collections import defaultdict
@@ -149,15 +150,15 @@ def _plan(point_id: int, lines: list[dict], *, include_expired=False) -> list[tu
 
 
 def _take(point_id: int, lines: list[dict], stock: dict[int, ledger.Balance], *, include_expired=False,
-          line_fields=None) -> list[tuple[ledger.Allocation, MovementLine]]:
+          line_fields=None) -> list[tuple[ledger.Allocation, dict]]:
     """Take each line's quantity from its lots (see _plan), in one update of the
-    lots and one of the balances. Returns each allocation with its movement line
-    (`line_fields(line index, quantity)` adds to the line), for the caller to record."""
+    lots and one of the balances. Returns each allocation with the fields of its
+    movement line (`line_fields(line index, quantity)` adds to them), for the caller to record."""
     plan = _plan(point_id, lines, include_expired=include_expired)
     ledger.apply(point_id, [ledger.Change(a.lot.id, a.lot.variant_id, -a.quantity) for _i, a in plan], stock)
-    return [(allocation, MovementLine(lot_id=allocation.lot.id, variant_id=allocation.lot.variant_id,
-                                      quantity=-allocation.quantity,
-                                      **(line_fields(i, allocation.quantity) if line_fields else {})))
+    return [(allocation, {"lot_id": allocation.lot.id, "variant_id": allocation.lot.variant_id,
+                          "quantity": -allocation.quantity,
+                          **(line_fields(i, allocation.quantity) if line_fields else {})})
             for i, allocation in plan]
 
 
@@ -195,19 +196,18 @@ def _replayed(sale: StockMovement, digest: str) -> StockMovement:
     return sale
 
 
-# A till sale is the hot path (issue #6: p95 ≤ 20 ms on PostgreSQL), so it reads
-# with few, combined statements: the point and the key together; the balances
-# with each variant's price, producer and consignment rate, in the statement
-# that locks them; then the lots. Its writes are one update of the lots, one
-# of the balances, and the movement, its lines and its ledger entries as one
-# insert each. The rules are those of every other movement.
+# A till sale is the hot path (issue #6: p95 ≤ 20 ms on PostgreSQL), so it makes
+# few round trips: one reads the point, the Idempotency-Key and (PostgreSQL) the
+# new sale's id; one locks the balances and reads with them each variant's
+# price, producer and consignment rate; one reads the lots. Then one each for
+# the lots' and the balances' conditional updates (see ledger.apply), and one
+# insert each for the movement, its lines, the ledger entries and their lines.
+# The rules (lock order, conditional decrements, FEFO) are those of every other
+# movement.
 
 @transactional
 def _sell(point_id, actor_id, lines, payment_method, idempotency_key, digest, note) -> tuple[StockMovement, bool]:
-    key = sa.and_(StockMovement.point_id == DisplayPoint.id, StockMovement.idempotency_key == idempotency_key)
-    found = db.session.execute(
-        sa.select(DisplayPoint.status, StockMovement.id, StockMovement.request_fingerprint)
-        .outerjoin(StockMovement, key).where(DisplayPoint.id == point_id)).first()
+    found = _point_and_key(point_id, idempotency_key)
     if found and found.id is not None:
         return _replayed(db.session.get(StockMovement, found.id), digest), False
     _check_point(found and found.status)
@@ -225,25 +225,66 @@ def _sell(point_id, actor_id, lines, payment_method, idempotency_key, digest, no
         return {"unit_price_vnd": price, "line_total_vnd": price * quantity, "commission_rate_bps":
                 row.commission_rate_bps, "commission_vnd": commission_vnd(price * quantity, row.commission_rate_bps)}
 
-    # The movement is built once its lines are known, so it is written in one insert, total included.
     sale_lines = [line for _allocation, line in _take(point_id, lines, stock, line_fields=priced)]
-    movement = StockMovement(point_id=point_id, kind=MovementKind.SALE, actor_user_id=actor_id,
-                             payment_method=payment_method, idempotency_key=idempotency_key,
-                             request_fingerprint=digest, note=note, lines=sale_lines,
-                             total_vnd=sum(line.line_total_vnd for line in sale_lines))
-    db.session.add(movement)
-    db.session.flush()
-    movement.reference = f"POS-{point_id}-{movement.id}"
-
+    movement = _record_sale(found.next_id, point_id, actor_id, payment_method, idempotency_key, digest, note,
+                            sale_lines)
     by_producer = defaultdict(lambda: {"total_vnd": 0, "commission_vnd": 0})
     for line in sale_lines:
-        share = by_producer[shelf[line.variant_id].producer_id]
-        share["total_vnd"] += line.line_total_vnd
-        share["commission_vnd"] += line.commission_vnd
+        share = by_producer[shelf[line["variant_id"]].producer_id]
+        share["total_vnd"] += line["line_total_vnd"]
+        share["commission_vnd"] += line["commission_vnd"]
     for producer_id, share in sorted(by_producer.items()):
         events.publish("point_sale.recorded", movement=movement, producer_id=producer_id, **share)
     _shelves_changed(stock, before)
     return movement, True
+
+
+def _point_and_key(point_id: int, idempotency_key: str):
+    """The point's status (None: no such point), the sale already made with this
+    key if any (id, fingerprint), and next_id: on PostgreSQL, an id drawn for the
+    new sale (unused if it is not made), so its POS reference goes in with its
+    insert; None on SQLite, where the insert gives the id."""
+    stmt = _point_and_key_statement(db.session.get_bind().dialect.name)
+    return db.session.execute(stmt, {"point_id": point_id, "key": idempotency_key}).first()
+
+
+# Built once (see ledger._LOTS_WITH_STOCK).
+@functools.cache
+def _point_and_key_statement(dialect: str):
+    next_id = (sa.func.nextval(sa.func.pg_get_serial_sequence(StockMovement.__tablename__, "id"))
+               if dialect == "postgresql" else sa.null())
+    key = sa.and_(StockMovement.point_id == DisplayPoint.id, StockMovement.idempotency_key == sa.bindparam("key"))
+    return (sa.select(DisplayPoint.status, StockMovement.id, StockMovement.request_fingerprint,
+                      next_id.label("next_id"))
+            .outerjoin(StockMovement, key).where(DisplayPoint.id == sa.bindparam("point_id")))
+
+
+def _record_sale(sale_id: int | None, point_id, actor_id, payment_method, idempotency_key, digest, note,
+                 lines: list[dict]) -> StockMovement:
+    """Write the sale and its lines (their fields, as _take gives them)."""
+    movement = StockMovement(id=sale_id, point_id=point_id, kind=MovementKind.SALE, actor_user_id=actor_id,
+                             payment_method=payment_method, idempotency_key=idempotency_key,
+                             request_fingerprint=digest, note=note, total_vnd=sum(l["line_total_vnd"] for l in lines))
+    db.session.add(movement)
+    if movement.id is None:
+        db.session.flush()
+    movement.reference = f"POS-{point_id}-{movement.id}"
+    db.session.flush()  # before its lines and ledger entries, which refer to it
+    # The lines go in as one plain insert, not through the unit of work, which
+    # would only add cost: movement.lines loads them from the database when read.
+    db.session.execute(sa.insert(MovementLine), [{"movement_id": movement.id, **line} for line in lines])
+    return movement
+
+
+_SHELF = (  # built once (see ledger._LOTS_WITH_STOCK)
+    sa.select(PointStock.variant_id, PointStock.on_hand, Variant.product_id, Variant.price_vnd, Product.producer_id,
+              Consignment.commission_rate_bps)
+    .join(Variant, Variant.id == PointStock.variant_id).join(Product, Product.id == Variant.product_id)
+    .outerjoin(Consignment, sa.and_(Consignment.point_id == PointStock.point_id,
+                                    Consignment.producer_id == Product.producer_id, Consignment.active.is_(True)))
+    .where(PointStock.point_id == sa.bindparam("point_id"),
+           PointStock.variant_id.in_(sa.bindparam("variant_ids", expanding=True)))
+    .order_by(PointStock.variant_id).with_for_update(of=PointStock))
 
 
 def _lock_shelf(point_id: int, lines: list[dict]) -> dict:
@@ -254,15 +295,7 @@ def _lock_shelf(point_id: int, lines: list[dict]) -> dict:
     Raises InvalidInput (unknown variant).
     """
     ids = sorted({l["variant_id"] for l in lines})
-    consigned = sa.and_(Consignment.point_id == PointStock.point_id, Consignment.producer_id == Product.producer_id,
-                        Consignment.active.is_(True))
-    shelf = {row.variant_id: row for row in db.session.execute(
-        sa.select(PointStock.variant_id, PointStock.on_hand, Variant.product_id, Variant.price_vnd,
-                  Product.producer_id, Consignment.commission_rate_bps)
-        .join(Variant, Variant.id == PointStock.variant_id).join(Product, Product.id == Variant.product_id)
-        .outerjoin(Consignment, consigned)
-        .where(PointStock.point_id == point_id, PointStock.variant_id.in_(ids))
-        .order_by(PointStock.variant_id).with_for_update(of=PointStock))}
+    shelf = {row.variant_id: row for row in db.session.execute(_SHELF, {"point_id": point_id, "variant_ids": ids})}
     if len(shelf) < len(ids):  # never held here, or no such variant: nothing to lock, nothing on hand
         variants = _variants(v for v in ids if v not in shelf)
         rates = {producer_id: c.commission_rate_bps for producer_id, c in _consignments(point_id).items()}
@@ -297,7 +330,8 @@ def return_to_producer(point_id: int, actor_id: int, producer_id: int, reference
     before = _snapshot(stock)
     movement = _new_movement(point_id, MovementKind.RETURN_TO_PRODUCER, actor_id, reference=reference,
                              producer_id=producer_id, note=note)
-    movement.lines.extend(line for _allocation, line in _take(point_id, lines, stock, include_expired=True))
+    movement.lines.extend(MovementLine(**line) for _allocation, line in _take(point_id, lines, stock,
+                                                                              include_expired=True))
     _shelves_changed(stock, before)
     return movement
 
@@ -321,8 +355,8 @@ def transfer_out(point_id: int, actor_id: int, to_point_id: int, lines: list[dic
     movement = _new_movement(point_id, MovementKind.TRANSFER_OUT, actor_id, transfer_id=transfer.id,
                              reference=f"TR-{transfer.id}", note=note)
     for allocation, line in _take(point_id, lines, stock):
-        movement.lines.append(line)
-        transfer.lines.append(TransferLine(variant_id=line.variant_id, lot_code=allocation.lot.lot_code,
+        movement.lines.append(MovementLine(**line))
+        transfer.lines.append(TransferLine(variant_id=line["variant_id"], lot_code=allocation.lot.lot_code,
                                            expires_on=allocation.lot.expires_on, quantity_sent=allocation.quantity))
     _shelves_changed(stock, before)
     return transfer
