@@ -1,12 +1,8 @@
-"""Operators ringing up the same stock at the same instant, on PostgreSQL.
+"""Operators ringing up the same stock at the same instant, on PostgreSQL (tests/concurrency.py)."""
 
-Each sale runs in its own thread, with its own app context, session and
-connection, and all are released together by a barrier.
-"""
-
-import threading
 from collections import Counter
 from datetime import timedelta
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
@@ -16,50 +12,19 @@ from marketplace.extensions import db
 from marketplace.payouts.models import EntryKind, JournalEntry
 from marketplace.showrooms.models import MovementKind, MovementLine, StockMovement
 from tests.factories import ProductFactory, VariantFactory
+from tests import concurrency
 from tests.money_helpers import unbalanced_entries
 from tests.point_factories import DisplayPointFactory, consign, ledger_mismatches, lot_balances, on_hand, operator_of, \
     receive
 
 SOON, LATER = today_vn() + timedelta(days=30), today_vn() + timedelta(days=300)
 
-
-@pytest.fixture(autouse=True)
-def _postgresql_only(backend):
-    if backend != "postgresql":
-        pytest.skip("SQLite ignores SELECT ... FOR UPDATE and serialises all writers on the whole file, "
-                    "so these races can only be run on PostgreSQL (set TEST_DATABASE_URL)")
-
-
-def race(app, attempts):
-    """Run each attempt(client) in its own thread, all released at once.
-    Returns their responses, or the exception an attempt raised, in order."""
-    barrier = threading.Barrier(len(attempts))
-    results = [None] * len(attempts)
-
-    def run(index, attempt):
-        with app.app_context():
-            client = app.test_client()
-            barrier.wait(timeout=30)
-            try:
-                results[index] = attempt(client)
-            except Exception as exc:  # a deadlock or any crash is reported, never lost with its thread
-                results[index] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a sale never finished"
-    db.session.remove()
-    return results
+pytestmark = pytest.mark.usefixtures("postgresql_only")
+race = partial(concurrency.race, with_client=True)  # each till with a test client of its own
 
 
 def outcomes(results):
-    crashes = [r for r in results if isinstance(r, Exception)]
-    assert crashes == [], crashes
+    assert concurrency.crashes(results) == []
     return Counter((r.status_code, r.json.get("code")) for r in results)
 
 
