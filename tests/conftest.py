@@ -10,6 +10,8 @@ data (regions) is loaded once; every other table is emptied after each test.
 """
 
 import os
+import time
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +21,7 @@ from flask_migrate import upgrade
 
 from config import TestConfig, normalise_database_url
 from marketplace import create_app
+from marketplace.clock import VIETNAM_TZ
 from marketplace.extensions import db
 from marketplace.regions.services import sync_regions
 
@@ -77,6 +80,17 @@ def _empty_tables():
     with db.engine.begin() as conn:
         for table in tables:
             conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clear_of_midnight_in_vietnam():
+    """"Today" is the date in Vietnam; a test that straddles its midnight (17:00 UTC)
+    would compare two different days. No test takes 20 s, so one that would start
+    closer to midnight than that waits until just after it."""
+    now = datetime.now(VIETNAM_TZ)
+    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=VIETNAM_TZ)
+    if (midnight - now).total_seconds() < 20:
+        time.sleep((midnight - now).total_seconds() + 0.5)
 
 
 @pytest.fixture

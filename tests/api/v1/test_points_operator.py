@@ -19,11 +19,8 @@ from tests.money_helpers import balance_of, entries_of_kind, unbalanced_entries
 from tests.point_factories import (DisplayPointFactory, PointOperatorFactory, consign, ledger_mismatches, lot_balances,
                                    movement_sum, new_key, on_hand, operator_of, receive)
 
-TODAY = today_vn()
-
-
 def in_days(days: int) -> date:
-    return TODAY + timedelta(days=days)
+    return today_vn() + timedelta(days=days)
 
 
 @pytest.fixture
@@ -637,9 +634,9 @@ def test_the_movement_history_filters_by_kind_variant_and_date(client, as_operat
     assert ids() == [sale["id"], jam_receipt.id, old_receipt.id]
     assert ids(kind="sale") == [sale["id"]]
     assert ids(variant_id=honey.id) == [sale["id"], old_receipt.id]
-    assert ids(since=TODAY.isoformat()) == [sale["id"], jam_receipt.id]
+    assert ids(since=today_vn().isoformat()) == [sale["id"], jam_receipt.id]
     assert ids(until=in_days(-5).isoformat()) == [old_receipt.id]
-    assert ids(kind="receipt", since=TODAY.isoformat()) == [jam_receipt.id]
+    assert ids(kind="receipt", since=today_vn().isoformat()) == [jam_receipt.id]
 
 
 def test_todays_takings_count_every_method_and_the_cash_still_to_hand_over(client, as_operator, point, honey):
@@ -650,7 +647,7 @@ def test_todays_takings_count_every_method_and_the_cash_still_to_hand_over(clien
 
     today = client.get(url(point, "/sales/today"), headers=as_operator).json
 
-    assert today == {"date": TODAY.isoformat(), "sales": 3, "units": 4, "total_vnd": 990_000,
+    assert today == {"date": today_vn().isoformat(), "sales": 3, "units": 4, "total_vnd": 990_000,
                      "by_payment_method": {"cash": 740_000, "card": 250_000, "bank_transfer": 0},
                      "cash_taken_vnd": 740_000, "cash_to_hand_over_vnd": 740_000}
 
