@@ -87,6 +87,11 @@ def lock_lots(point_id: int, variant_ids) -> dict[int, list]:
 def find_or_create_lot(point_id: int, variant_id: int, lot_code: str, expires_on: date | None) -> Lot:
     _insert_ignoring_duplicates(Lot, [{"point_id": point_id, "variant_id": variant_id, "lot_code": lot_code,
                                        "expires_on": expires_on, "on_hand": 0}])
+    return find_lot(point_id, variant_id, lot_code)
+
+
+def find_lot(point_id: int, variant_id: int, lot_code: str) -> Lot | None:
+    """The lot, locked, or None."""
     return db.session.scalar(
         sa.select(Lot).where(Lot.point_id == point_id, Lot.variant_id == variant_id, Lot.lot_code == lot_code)
         .with_for_update(of=Lot).execution_options(populate_existing=True))

@@ -415,11 +415,17 @@ def adjust(point_id: int, actor_id: int, reason: AdjustmentReason, lines: list[d
     before = _snapshot(stock)
     movement = _new_movement(point_id, MovementKind.ADJUSTMENT, actor_id, reason=reason, note=note)
     for i, line in enumerate(lines):
-        lot = ledger.find_or_create_lot(point_id, line["variant_id"], line["lot_code"], line.get("expires_on"))
-        change = line["counted"] - lot.on_hand if line.get("counted") is not None else line["change"]
+        lot = ledger.find_lot(point_id, line["variant_id"], line["lot_code"])
+        on_hand = lot.on_hand if lot else 0
+        change = line["counted"] - on_hand if line.get("counted") is not None else line["change"]
         if reason is not AdjustmentReason.COUNT_CORRECTION and change > 0:
             raise InvalidInput(errors={"lines": {str(i): [f"A {reason} adjustment can only remove stock."]}})
-        if change:
+        if lot is None and change < 0:
+            raise InvalidInput(errors={"lines": {str(i): {"lot_code": [
+                f"This point holds no lot {line['lot_code']} of this variant."]}}})
+        if change:  # units found in a lot the point had no record of make that lot
+            lot = lot or ledger.find_or_create_lot(point_id, line["variant_id"], line["lot_code"],
+                                                   line.get("expires_on"))
             ledger.move(movement, lot, change, stock)
     _shelves_changed(stock, before)
     return movement

@@ -19,6 +19,7 @@ from tests.money_helpers import balance_of, entries_of_kind, unbalanced_entries
 from tests.point_factories import (DisplayPointFactory, PointOperatorFactory, consign, ledger_mismatches, lot_balances,
                                    movement_sum, new_key, on_hand, operator_of, receive)
 
+
 def in_days(days: int) -> date:
     return today_vn() + timedelta(days=days)
 
@@ -539,6 +540,34 @@ def test_an_adjustment_gives_either_the_count_or_the_change(client, as_operator,
 
     assert response.status_code == 422
     assert on_hand(point.id, honey.id) == 5
+
+
+def test_writing_off_a_lot_the_point_does_not_hold_is_refused_and_makes_no_lot(client, as_operator, point, honey):
+    receive(point, honey, 5, "L1", in_days(90))
+
+    response = client.post(url(point, "/adjustments"), headers=as_operator, json={
+        "reason": "damaged", "lines": [{"variant_id": honey.id, "lot_code": "L9", "change": -1}]})
+
+    assert response.status_code == 422
+    assert response.json["errors"] == {"json": {"lines": {"0": {"lot_code": [
+        "This point holds no lot L9 of this variant."]}}}}
+    assert lot_balances(point.id, honey.id) == {"L1": 5}
+    assert movement_count(point, MovementKind.ADJUSTMENT) == 0
+
+
+def test_a_count_makes_a_lot_only_for_units_found_in_it(client, as_operator, point, honey):
+    receive(point, honey, 5, "L1", in_days(90))
+
+    response = client.post(url(point, "/adjustments"), headers=as_operator, json={
+        "reason": "count_correction", "lines": [
+            {"variant_id": honey.id, "lot_code": "L1", "counted": 5},
+            {"variant_id": honey.id, "lot_code": "EMPTY", "counted": 0},
+            {"variant_id": honey.id, "lot_code": "FOUND", "counted": 2, "expires_on": in_days(60).isoformat()}]})
+
+    assert response.status_code == 201, response.json
+    assert taken(response.json) == [("FOUND", 2)]
+    assert lot_balances(point.id, honey.id) == {"L1": 5, "FOUND": 2}
+    assert on_hand(point.id, honey.id) == movement_sum(point.id, honey.id) == 7
 
 
 def test_an_adjustment_cannot_take_a_lot_below_zero(client, as_operator, point, honey):
