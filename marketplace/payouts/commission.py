@@ -8,8 +8,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from marketplace.database import transactional
+from marketplace.errors import InvalidInput
 from marketplace.extensions import db
 from marketplace.payouts.models import CommissionRate
+from marketplace.producers.models import Producer
 
 BPS = 10_000
 
@@ -35,7 +37,13 @@ def list_rates() -> list[CommissionRate]:
 
 @transactional
 def set_rate(scope: str, key: str, bps: int | None) -> CommissionRate | None:
-    """Set a group or producer rate; None removes it (back to the next level)."""
+    """Set a group or producer rate; None removes it (back to the next level).
+
+    Raises InvalidInput for a producer that does not exist."""
+    if scope == "producer":
+        key = str(int(key))  # "007" is producer 7
+        if bps is not None and db.session.get(Producer, int(key)) is None:
+            raise InvalidInput("No such producer.", errors={"key": ["No producer has this id."]})
     rate = db.session.scalar(sa.select(CommissionRate).where(CommissionRate.scope == scope, CommissionRate.key == key))
     if bps is None:
         if rate:

@@ -112,7 +112,8 @@ class CommissionRateSchema(StrictSchema):
     def key_fits_scope(self, data, **kwargs):
         if data.get("scope") == "group" and data.get("key") not in [g.value for g in ProductGroup]:
             raise ValidationError({"key": ["Not an OCOP product group."]})
-        if data.get("scope") == "producer" and not str(data.get("key", "")).isdigit():
+        if data.get("scope") == "producer" and not (str(data.get("key", "")).isascii()
+                                                   and str(data.get("key", "")).isdigit()):
             raise ValidationError({"key": ["A producer id."]})
 
 

@@ -14,7 +14,7 @@ from marketplace.payouts.models import BankAccount, EntryKind, JournalEntry
 from marketplace.producers.models import MemberRole
 from marketplace.showrooms import operations as point_operations
 from marketplace.showrooms.models import SalePayment
-from tests.factories import ProductFactory, UserFactory, member_of
+from tests.factories import ProducerFactory, ProductFactory, UserFactory, member_of
 from tests.money_helpers import (MadeThenLost, balance_of, deliver, fake_stripe_client, give_bank_account,
                                  place_order, place_paid_order, refund, release_all_delivered)
 from tests.point_factories import DisplayPointFactory, consign, new_key, receive
@@ -424,15 +424,16 @@ def test_with_no_rates_set_the_default_applies(client, admin):
 
 
 def test_an_admin_sets_a_group_rate_and_a_producer_rate_and_removes_one(client, admin):
+    producer_id = ProducerFactory().id
     client.put(RATES, json={"scope": "group", "key": "beverages", "rate_bps": 1200}, headers=admin)
-    client.put(RATES, json={"scope": "producer", "key": "42", "rate_bps": 800}, headers=admin)
+    client.put(RATES, json={"scope": "producer", "key": f"00{producer_id}", "rate_bps": 800}, headers=admin)
     changed = client.put(RATES, json={"scope": "group", "key": "beverages", "rate_bps": 1500}, headers=admin)
 
-    removed = client.put(RATES, json={"scope": "producer", "key": "42", "rate_bps": None}, headers=admin)
+    removed = client.put(RATES, json={"scope": "producer", "key": str(producer_id), "rate_bps": None}, headers=admin)
 
     assert changed.status_code == 200
     assert changed.json["rates"] == [{"scope": "group", "key": "beverages", "rate_bps": 1500},
-                                     {"scope": "producer", "key": "42", "rate_bps": 800}]
+                                     {"scope": "producer", "key": str(producer_id), "rate_bps": 800}]
     assert removed.json == {"default_bps": 1000, "rates": [{"scope": "group", "key": "beverages", "rate_bps": 1500}]}
     assert rates(client, admin) == removed.json
 
@@ -440,12 +441,15 @@ def test_an_admin_sets_a_group_rate_and_a_producer_rate_and_removes_one(client, 
 @pytest.mark.parametrize(("body", "field"), [
     ({"scope": "group", "key": "spices", "rate_bps": 1000}, "key"),
     ({"scope": "producer", "key": "htx-ong-mat", "rate_bps": 1000}, "key"),
+    ({"scope": "producer", "key": "²", "rate_bps": 1000}, "key"),
+    ({"scope": "producer", "key": "999999", "rate_bps": 1000}, "key"),
     ({"scope": "region", "key": "1", "rate_bps": 1000}, "scope"),
     ({"scope": "group", "key": "food", "rate_bps": 5001}, "rate_bps"),
     ({"scope": "group", "key": "food", "rate_bps": -1}, "rate_bps"),
     ({"scope": "group", "key": "food", "rate_bps": "1000"}, "rate_bps"),
     ({"scope": "group", "key": "food"}, "rate_bps"),
-], ids=["unknown group", "producer key not an id", "unknown scope", "over 50%", "negative", "string",
+], ids=["unknown group", "producer key not an id", "a digit but not 0-9", "no such producer",
+        "unknown scope", "over 50%", "negative", "string",
         "missing rate"])
 def test_a_bad_commission_rate_is_422(client, admin, body, field):
     response = client.put(RATES, json=body, headers=admin)
