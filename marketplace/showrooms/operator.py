@@ -7,7 +7,7 @@ from marketplace.access import AUTHENTICATED
 from marketplace.api import Blueprint
 from marketplace.orders.schemas import IdempotencyHeaderSchema
 from marketplace.schemas import page_of
-from marketplace.showrooms import operations, queries, schemas, services
+from marketplace.showrooms import operations, queries, schemas, services, till, transfers
 from marketplace.showrooms.access import POINT_OPERATOR
 
 blp = Blueprint("points", __name__, url_prefix="/api/v1/points", description="Display-point operators")
@@ -86,7 +86,7 @@ class Sales(MethodView):
     @blp.errors(409)
     def post(self, headers, data, point_id):
         """Ring up a sale: first-expiring lots first; cash, card or bank transfer"""
-        sale, created = operations.sell(point_id, current_user.id, data["lines"], data["payment_method"],
+        sale, created = till.sell(point_id, current_user.id, data["lines"], data["payment_method"],
                                         headers["key"], data["note"])
         return sale, 201 if created else 200
 
@@ -120,7 +120,7 @@ class Transfers(MethodView):
     @blp.errors(404, 409)
     def post(self, data, point_id):
         """Send stock to another point; it is in transit until received there"""
-        return operations.transfer_out(point_id, current_user.id, data["to_point_id"], data["lines"], data["note"])
+        return transfers.transfer_out(point_id, current_user.id, data["to_point_id"], data["lines"], data["note"])
 
 
 @blp.route("/<int:point_id>/transfers/incoming")
@@ -141,7 +141,7 @@ class ReceiveTransfer(MethodView):
     def post(self, data, point_id, transfer_id):
         """Receive a transfer, recording any discrepancy"""
         received = {line["transfer_line_id"]: line["quantity_received"] for line in data["lines"]}
-        return operations.receive_transfer(point_id, current_user.id, transfer_id, received, data["note"])
+        return transfers.receive_transfer(point_id, current_user.id, transfer_id, received, data["note"])
 
 
 @blp.route("/<int:point_id>/adjustments")

@@ -16,7 +16,7 @@ with bulk inserts. Then it times:
 - the operator's stock view (first page, 50 rows) over HTTP through the test
   client (access rule, query, serialisation);
 - the near-expiry list (30 days, first page) the same way;
-- a till sale of 3 lines at the service level (operations.sell: locks, FEFO,
+- a till sale of 3 lines at the service level (till.sell: locks, FEFO,
   balances, movement, ledger entries, commit).
 """
 
@@ -190,7 +190,7 @@ def _build(options: Options, dialect: str) -> dict:
 def _measure(app, world: dict, options: Options) -> dict[str, list[float]]:
     from marketplace.accounts.services import create_token
     from marketplace.extensions import db
-    from marketplace.showrooms import operations
+    from marketplace.showrooms import till
     from marketplace.showrooms.models import SalePayment
 
     from flask import g
@@ -222,7 +222,7 @@ def _measure(app, world: dict, options: Options) -> dict[str, list[float]]:
         assert response.status_code == 200, response.json
         lines = [{"variant_id": v, "quantity": 1, "unit_price_vnd": None}
                  for v in rng.sample(range(1, options.variants + 1), 3)]
-        timed("till sale, 3 lines (service)", lambda: operations.sell(
+        timed("till sale, 3 lines (service)", lambda: till.sell(
             point, world["operator_id"], lines, SalePayment.CASH, f"bench-sale-{i}"))
         db.session.remove()
     return timings

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from marketplace.clock import today_vn
 from marketplace.extensions import db
 from marketplace.payouts.models import EntryKind, JournalEntry
-from marketplace.showrooms import ledger, operations
+from marketplace.showrooms import ledger, till
 from marketplace.showrooms.ledger import Change, InsufficientPointStock
 from marketplace.showrooms.models import Lot, MovementKind, MovementLine, SalePayment, StockMovement
 from tests.concurrency import crashes, race
@@ -86,7 +86,7 @@ def test_three_line_sales_rung_up_at_once_sell_only_what_is_there_first_expiring
 
     def ring_up(i, basket):
         lines = [{"variant_id": variant.id, "quantity": quantity} for variant, quantity in basket]
-        return lambda: operations.sell(point.id, None, lines, SalePayment.CASH, f"rush-{i:03d}")
+        return lambda: till.sell(point.id, None, lines, SalePayment.CASH, f"rush-{i:03d}")
 
     results = race(app, [ring_up(i, basket) for i, basket in enumerate(baskets)])
 

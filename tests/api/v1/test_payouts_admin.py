@@ -12,7 +12,7 @@ from marketplace.payments import services as payments
 from marketplace.payouts import connect
 from marketplace.payouts.models import BankAccount, EntryKind, JournalEntry
 from marketplace.producers.models import MemberRole
-from marketplace.showrooms import operations as point_operations
+from marketplace.showrooms import till as point_till
 from marketplace.showrooms.models import SalePayment
 from tests.factories import ProducerFactory, ProductFactory, UserFactory, member_of
 from tests.money_helpers import (MadeThenLost, balance_of, deliver, fake_stripe_client, give_bank_account,
@@ -132,7 +132,7 @@ def test_deliveries_are_still_released_after_a_display_point_sale_has_been(clien
     point = DisplayPointFactory()
     consign(point, producer, commission_rate_bps=1500)
     receive(point, jar, 5)
-    point_operations.sell(point.id, None, [{"variant_id": jar.id, "quantity": 1}], SalePayment.CASH, new_key())
+    point_till.sell(point.id, None, [{"variant_id": jar.id, "quantity": 1}], SalePayment.CASH, new_key())
     db.session.execute(sa.update(JournalEntry).where(JournalEntry.kind == EntryKind.POINT_SALE)
                        .values(created_at=datetime(2025, 3, 1, tzinfo=timezone.utc)))
     db.session.commit()

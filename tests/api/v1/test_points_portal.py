@@ -7,7 +7,7 @@ import pytest
 
 from marketplace.clock import today_vn
 from marketplace.producers.models import MemberRole
-from marketplace.showrooms import operations
+from marketplace.showrooms import operations, till, transfers
 from marketplace.showrooms.models import SalePayment
 from tests.factories import ProductFactory, UserFactory, member_of
 from tests.point_factories import DisplayPointFactory, consign, new_key, receive
@@ -62,8 +62,8 @@ def test_a_producer_sees_its_sales_at_points_with_the_commission_kept(client, as
     receive(airport, honey, 2)
     receive(centre, tea, 9)
     lines = [{"variant_id": honey.id, "quantity": 2}, {"variant_id": tea.id, "quantity": 1}]
-    at_centre, _ = operations.sell(centre.id, None, lines, SalePayment.CASH, new_key())
-    at_airport, _ = operations.sell(airport.id, None, [{"variant_id": honey.id, "quantity": 1}], SalePayment.CARD,
+    at_centre, _ = till.sell(centre.id, None, lines, SalePayment.CASH, new_key())
+    at_airport, _ = till.sell(airport.id, None, [{"variant_id": honey.id, "quantity": 1}], SalePayment.CARD,
                                     new_key())
 
     page = client.get(portal(honey.product.producer_id, "/sales"), headers=as_owner).json
@@ -75,7 +75,7 @@ def test_a_producer_sees_its_sales_at_points_with_the_commission_kept(client, as
 
 def test_sales_before_the_period_asked_for_are_left_out(client, as_owner, honey, centre):
     receive(centre, honey, 6)
-    operations.sell(centre.id, None, [{"variant_id": honey.id, "quantity": 1}], SalePayment.CASH, new_key())
+    till.sell(centre.id, None, [{"variant_id": honey.id, "quantity": 1}], SalePayment.CASH, new_key())
     tomorrow = (today_vn() + timedelta(days=1)).isoformat()
 
     page = client.get(portal(honey.product.producer_id, "/sales"), headers=as_owner,
@@ -98,10 +98,10 @@ def test_a_producer_sees_what_points_returned_to_it(client, as_owner, honey, cen
 
 def test_a_producer_sees_its_stock_in_transit_until_it_is_received(client, as_owner, honey, centre, airport):
     receive(centre, honey, 6)
-    transfer = operations.transfer_out(centre.id, None, airport.id, [{"variant_id": honey.id, "quantity": 2}])
+    transfer = transfers.transfer_out(centre.id, None, airport.id, [{"variant_id": honey.id, "quantity": 2}])
 
     moving = client.get(portal(honey.product.producer_id, "/in-transit"), headers=as_owner).json
-    operations.receive_transfer(airport.id, None, transfer.id, {})
+    transfers.receive_transfer(airport.id, None, transfer.id, {})
     arrived = client.get(portal(honey.product.producer_id, "/in-transit"), headers=as_owner).json
 
     assert [(row["from_point_id"], row["to_point_id"], row["variant_id"], row["quantity_sent"])
