@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from marketplace.access import ADMIN
 from marketplace.api import Blueprint
-from marketplace.payouts import commission, reports, runs, schemas, services
+from marketplace.payouts import commission, connect_payouts, reports, runs, schemas, services, settlement
 from marketplace.schemas import PageArgs, page_of
 
 blp = Blueprint("admin_payouts", __name__, url_prefix="/api/v1/admin", description="Admin: payouts and revenue")
@@ -69,7 +69,7 @@ class MarkPaid(MethodView):
     @blp.errors(404, 409)
     def post(self, data, payout_id):
         """The bank confirmed the transfer"""
-        return runs.mark_paid(payout_id, data["bank_reference"])
+        return settlement.mark_paid(payout_id, data["bank_reference"])
 
 
 @blp.route("/payouts/<int:payout_id>/mark-failed")
@@ -80,7 +80,7 @@ class MarkFailed(MethodView):
     @blp.errors(404, 409)
     def post(self, data, payout_id):
         """The transfer failed; the money returns to the producer's balance"""
-        return runs.mark_failed(payout_id, data["reason"])
+        return settlement.mark_failed(payout_id, data["reason"])
 
 
 @blp.route("/payouts/<int:payout_id>/reconcile")
@@ -90,7 +90,7 @@ class Reconcile(MethodView):
     @blp.errors(404, 409)
     def post(self, payout_id):
         """Look a Stripe Connect payout in transit up at Stripe: mark it paid, or send it again"""
-        return runs.reconcile_payout(payout_id)
+        return connect_payouts.reconcile_payout(payout_id)
 
 
 @blp.route("/revenue")

@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
-from marketplace.payouts import connect, runs
+from marketplace.payouts import connect, connect_payouts, runs, settlement
 from marketplace.payouts.models import EntryKind, JournalEntry, Payout, PayoutStatus
 from tests.factories import ProductFactory, UserFactory
 from tests.money_helpers import (MadeThenLost, balance_of, deliver, earned_vnd, fake_stripe_client,
@@ -263,16 +263,16 @@ def test_a_payout_is_never_committed_as_paid_without_its_transfer_id(producer, s
 def test_a_crash_while_recording_the_payment_leaves_it_to_the_next_run_which_finds_the_transfer(
         producer, monkeypatch, stripe_answers):
     transfers = stripe_answers()
-    real_post = runs.post
+    real_post = settlement.post
 
     def dies_on_payment(kind, *args, **kwargs):
         if kind is EntryKind.PAYOUT_PAID:
             raise SystemExit("killed before commit")
         return real_post(kind, *args, **kwargs)
-    monkeypatch.setattr(runs, "post", dies_on_payment)
+    monkeypatch.setattr(settlement, "post", dies_on_payment)
     with pytest.raises(SystemExit):
         runs.run_payouts()
-    monkeypatch.setattr(runs, "post", real_post)
+    monkeypatch.setattr(settlement, "post", real_post)
 
     [payout] = payouts_of(producer)
     assert (payout.status, payout.stripe_transfer_id, payout.bank_reference) == (PayoutStatus.IN_TRANSIT, None, "")
@@ -290,7 +290,7 @@ def test_an_unknown_outcome_does_not_overwrite_a_payment_recorded_meanwhile(prod
     stripe_answers()
 
     def another_run_pays_it_first(**transfer):
-        runs.mark_paid(transfer["payout_id"], "tr_from_the_other_run", stripe_transfer_id="tr_from_the_other_run")
+        settlement.mark_paid(transfer["payout_id"], "tr_from_the_other_run", stripe_transfer_id="tr_from_the_other_run")
         raise connect.TransferOutcomeUnknown("Request to Stripe timed out.")
     monkeypatch.setattr(connect, "transfer", another_run_pays_it_first)
 
@@ -308,7 +308,7 @@ def test_a_transfer_made_for_a_payout_an_admin_failed_meanwhile_is_flagged_on_th
     real_transfer = connect.transfer
 
     def admin_fails_it_during_the_call(**transfer):
-        runs.mark_failed(transfer["payout_id"], "Sai tài khoản")
+        settlement.mark_failed(transfer["payout_id"], "Sai tài khoản")
         return real_transfer(**transfer)
     monkeypatch.setattr(connect, "transfer", admin_fails_it_during_the_call)
 
@@ -331,8 +331,8 @@ def test_reconciling_settles_only_connect_payouts_still_waiting_for_stripe(produ
     release_all_delivered()
     waiting, bank_transfer = runs.run_payouts().payouts
 
-    settled = runs.reconcile_connect_payouts()
-    again = runs.reconcile_connect_payouts()
+    settled = connect_payouts.reconcile_connect_payouts()
+    again = connect_payouts.reconcile_connect_payouts()
 
     assert [(p.id, p.status) for p in settled] == [(waiting.id, PayoutStatus.PAID)]
     assert again == []

@@ -24,7 +24,7 @@ from marketplace.orders import fulfilment
 from marketplace.orders.models import SubOrder
 from marketplace.payments import services as payments
 from marketplace.payments.models import Refund
-from marketplace.payouts import commission, runs
+from marketplace.payouts import commission, runs, settlement
 from marketplace.payouts.models import (BankAccount, EntryKind, JournalEntry, JournalLine, Payout, PayoutItem,
                                         PayoutStatus)
 from marketplace.producers.models import Producer
@@ -243,15 +243,15 @@ class LedgerMachine(RuleBasedStateMachine):
         payout_id = self._pick([i for i, p in self.payouts.items() if p.status == "in_transit"], choice)
 
         if outcome == "paid":
-            runs.mark_paid(payout_id, f"VCB{payout_id:010d}")
+            settlement.mark_paid(payout_id, f"VCB{payout_id:010d}")
         else:
-            runs.mark_failed(payout_id, "Tài khoản không tồn tại")
+            settlement.mark_failed(payout_id, "Tài khoản không tồn tại")
 
         self.payouts[payout_id].status = outcome
         with pytest.raises(Conflict):
-            runs.mark_paid(payout_id, "again")
+            settlement.mark_paid(payout_id, "again")
         with pytest.raises(Conflict):
-            runs.mark_failed(payout_id, "again")
+            settlement.mark_failed(payout_id, "again")
 
     # --- what must always hold -----------------------------------------------------------
 

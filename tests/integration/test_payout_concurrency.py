@@ -10,7 +10,7 @@ from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders.models import SubOrder
 from marketplace.payments import services as payments
-from marketplace.payouts import connect, ledger, runs
+from marketplace.payouts import connect, connect_payouts, ledger, runs, settlement
 from marketplace.payouts.earnings import release_due
 from marketplace.payouts.models import Account, EntryKind, JournalEntry, Payout, PayoutItem, PayoutStatus
 from tests.concurrency import crashes, race
@@ -87,8 +87,8 @@ def test_a_payout_settled_as_paid_and_failed_at_once_is_settled_exactly_once(app
     payout = run.payouts[0]
     payout_id, producer_id, amount = payout.id, payout.producer_id, payout.amount_vnd
 
-    results = race(app, [lambda: runs.mark_paid(payout_id, "VCB0000001").status,
-                         lambda: runs.mark_failed(payout_id, "Tài khoản bị khoá").status])
+    results = race(app, [lambda: settlement.mark_paid(payout_id, "VCB0000001").status,
+                         lambda: settlement.mark_failed(payout_id, "Tài khoản bị khoá").status])
 
     winners = [r for r in results if not isinstance(r, Exception)]
     assert len(winners) == 1
@@ -135,7 +135,7 @@ def test_simultaneous_runs_settle_a_connect_payout_left_unsure_with_one_transfer
     [unsure] = runs.run_payouts().payouts
     payout_id, producer_id, amount = unsure.id, unsure.producer_id, unsure.amount_vnd
 
-    results = race(app, [a_payout_run] * 3 + [lambda: runs.reconcile_payout(payout_id).status] * 2)
+    results = race(app, [a_payout_run] * 3 + [lambda: connect_payouts.reconcile_payout(payout_id).status] * 2)
 
     assert [r for r in crashes(results) if not isinstance(r, Conflict)] == []
     [made] = stripe_client.v1.transfers.made

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.orders import fulfilment
-from marketplace.payouts import runs
+from marketplace.payouts import runs, settlement
 from marketplace.payouts.earnings import release_due
 from marketplace.payouts.models import JournalEntry
 from marketplace.producers.models import MemberRole
@@ -102,7 +102,7 @@ def test_the_balance_follows_an_order_from_pending_to_available_to_in_transit_to
     stages.append(balance(client, headers, producer))
     [payout] = runs.run_payouts().payouts
     stages.append(balance(client, headers, producer))
-    runs.mark_paid(payout.id, "VCB2503110001")
+    settlement.mark_paid(payout.id, "VCB2503110001")
     stages.append(balance(client, headers, producer))
 
     assert [(s["pending_vnd"], s["available_vnd"], s["in_transit_vnd"], s["paid_vnd"]) for s in stages] == [
@@ -210,7 +210,7 @@ def test_a_producers_statement_reconciles_to_the_dong_with_the_orders_they_fulfi
     refund(cash, 45_000, "Phí vận chuyển hoàn lại")
     release_all_delivered()
     [payout] = runs.run_payouts().payouts
-    runs.mark_paid(payout.id, "VCB2503110002")
+    settlement.mark_paid(payout.id, "VCB2503110002")
     refund(paid_out, 100_000)
     [undelivered] = place_paid_order(shopper, honey, (noodles, 2)).sub_orders
     refund(undelivered, 33_333)
@@ -237,7 +237,7 @@ def test_the_producer_sees_its_payouts_newest_first_with_where_they_were_sent(
     deliver(place_paid_order(shopper, jar).sub_orders[0])
     release_all_delivered()
     [failed] = runs.run_payouts().payouts
-    runs.mark_failed(failed.id, "Sai số tài khoản")
+    settlement.mark_failed(failed.id, "Sai số tài khoản")
     [retried] = runs.run_payouts().payouts
 
     response = client.get(url(producer, "payouts"), headers=bearer(staff))

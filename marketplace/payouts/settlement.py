@@ -1,0 +1,46 @@
+"""Settling a payout in transit: the bank (or Stripe) confirmed it paid, or
+it failed and its money returns to the producer's available balance. Each is
+one transaction on the locked payout row, and only the first settlement of a
+payout stands."""
+
+import sqlalchemy as sa
+
+from marketplace.database import transactional, utcnow
+from marketplace.errors import Conflict, NotFound
+from marketplace.extensions import db
+from marketplace.payouts.ledger import credit, debit, post
+from marketplace.payouts.models import Account, EntryKind, Payout, PayoutStatus
+
+
+def _locked_payout(payout_id: int) -> Payout:
+    payout = db.session.scalar(sa.select(Payout).where(Payout.id == payout_id).with_for_update())
+    if payout is None:
+        raise NotFound("No such payout.", code="payout_not_found")
+    if payout.status is not PayoutStatus.IN_TRANSIT:
+        raise Conflict(f"This payout is already {payout.status}.", code="payout_not_in_transit")
+    return payout
+
+
+@transactional
+def mark_paid(payout_id: int, bank_reference: str, stripe_transfer_id: str | None = None) -> Payout:
+    """The bank (or Stripe) confirmed the money arrived. Raises NotFound, Conflict."""
+    payout = _locked_payout(payout_id)
+    payout.status, payout.bank_reference, payout.settled_at = PayoutStatus.PAID, bank_reference, utcnow()
+    payout.stripe_transfer_id = stripe_transfer_id or payout.stripe_transfer_id
+    post(EntryKind.PAYOUT_PAID, [debit(Account.PAYOUTS_IN_TRANSIT, payout.amount_vnd, payout.producer_id),
+                                 credit(Account.SHOPPER_CLEARING, payout.amount_vnd)],
+         producer_id=payout.producer_id, payout_id=payout.id, reference=f"payout-{payout.id}",
+         memo=bank_reference[:300])
+    return payout
+
+
+@transactional
+def mark_failed(payout_id: int, reason: str) -> Payout:
+    """The transfer bounced: the money goes back to the producer's available balance."""
+    payout = _locked_payout(payout_id)
+    payout.status, payout.failure_reason = PayoutStatus.FAILED, reason[:500]
+    post(EntryKind.PAYOUT_FAILED, [debit(Account.PAYOUTS_IN_TRANSIT, payout.amount_vnd, payout.producer_id),
+                                   credit(Account.PRODUCER_AVAILABLE, payout.amount_vnd, payout.producer_id)],
+         producer_id=payout.producer_id, payout_id=payout.id, reference=f"payout-{payout.id}",
+         memo=reason[:300])
+    return payout
