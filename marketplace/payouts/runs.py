@@ -16,7 +16,7 @@ from marketplace.extensions import db
 from marketplace.payouts.connect_payouts import reconcile_connect_payouts, send_connect_transfer
 from marketplace.payouts.earnings import release_due
 from marketplace.payouts.ledger import credit, debit, post
-from marketplace.payouts.models import (Account, BankAccount, EntryKind, JournalEntry, JournalLine, Payout,
+from marketplace.payouts.models import (Account, BankAccount, EntryKind, JournalLine, Payout,
                                         PayoutItem, PayoutRail, PayoutRun, PayoutStatus)
 from marketplace.producers.models import Producer
 
@@ -81,11 +81,3 @@ def _pay_producer(run_id: int, producer_id: int) -> int | None:
     included = lines + [l for l in entry.lines if l.account is Account.PRODUCER_AVAILABLE]
     db.session.add_all(PayoutItem(payout_id=payout.id, line_id=line.id) for line in included)
     return payout.id if rail is PayoutRail.STRIPE_CONNECT else None
-
-
-def entries_of(payout_id: int) -> list[JournalEntry]:
-    """The journal entries whose lines this payout includes."""
-    return db.session.scalars(
-        sa.select(JournalEntry).join(JournalLine).join(PayoutItem, PayoutItem.line_id == JournalLine.id)
-        .where(PayoutItem.payout_id == payout_id).distinct().order_by(JournalEntry.id)
-    ).all()
