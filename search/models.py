@@ -41,6 +41,8 @@ class SearchDocument(db.Model):
         # counts its facets by reading this index in order, never the table.
         sa.Index("ix_search_documents_facets", "province_code", "region", "group", "stars", "certifications",
                  "valid_until", "in_stock", "producer_type", "ward_code", "price_min_vnd", "price_max_vnd"),
+        # Browsing without words, by relevance: the most popular first, without sorting them all.
+        sa.Index("ix_search_documents_popularity", "popularity", "product_id"),
     )
 
     product_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -52,7 +54,7 @@ class SearchDocument(db.Model):
     certifications: Mapped[int] = mapped_column(sa.SmallInteger)   # codes.CERTIFICATION_BITS, or-ed
     in_stock: Mapped[bool]
     producer_type: Mapped[str] = mapped_column(sa.String(20))
-    ward_code: Mapped[int | None]
+    ward_code: Mapped[int | None] = mapped_column(index=True)
     price_min_vnd: Mapped[int] = mapped_column(sa.BigInteger, index=True)
     price_max_vnd: Mapped[int] = mapped_column(sa.BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -193,8 +193,10 @@ class _Filters:
         if q.in_stock is not None:
             self.fixed.append(D.in_stock.is_(q.in_stock))
         if q.available_in_province is not None:
-            self.fixed.append(sa.exists().where(Tag.product_id == D.product_id, Tag.kind == "point_province",
-                                                Tag.value == str(q.available_in_province)))
+            # IN, not a correlated EXISTS: the few products stocked there are looked up by
+            # id, rather than every document probing the tags.
+            self.fixed.append(D.product_id.in_(sa.select(Tag.product_id).where(
+                Tag.kind == "point_province", Tag.value == str(q.available_in_province))))
         # facet name → (SQL condition, position in a group's values, test on the value there)
         self.facet_filters = {}
         if q.provinces:

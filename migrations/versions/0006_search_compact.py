@@ -58,9 +58,12 @@ def _create_tags():
         batch_op.create_index('ix_search_document_tags_kind_value', ['kind', 'value'], unique=False)
 
 
-def _index_documents():
-    """The same indexes in both shapes."""
+def _index_documents(compact: bool = True):
+    """The indexes of either shape."""
     with op.batch_alter_table('search_documents', schema=None) as batch_op:
+        if compact:
+            batch_op.create_index('ix_search_documents_popularity', ['popularity', 'product_id'], unique=False)
+            batch_op.create_index(batch_op.f('ix_search_documents_ward_code'), ['ward_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_search_documents_created_at'), ['created_at'], unique=False)
         batch_op.create_index('ix_search_documents_facets', ['province_code', 'region', 'group', 'stars', 'certifications', 'valid_until', 'in_stock', 'producer_type', 'ward_code', 'price_min_vnd', 'price_max_vnd'], unique=False)
         batch_op.create_index(batch_op.f('ix_search_documents_price_min_vnd'), ['price_min_vnd'], unique=False)
@@ -158,7 +161,7 @@ def downgrade():
     sa.Column('popularity', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('product_id', name=op.f('pk_search_documents'))
     )
-    _index_documents()
+    _index_documents(compact=False)
     _create_tags()
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
