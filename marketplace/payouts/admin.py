@@ -1,11 +1,12 @@
 """Admins run payouts, settle them, set commission and see revenue."""
 
-from flask import Response, current_app
+from flask import current_app
 from flask.views import MethodView
 from flask_login import current_user
 
 from marketplace.access import ADMIN
 from marketplace.api import Blueprint
+from marketplace.downloads import csv_file
 from marketplace.payouts import commission, connect_payouts, reports, runs, schemas, services, settlement
 from marketplace.schemas import PageArgs, page_of
 
@@ -47,8 +48,7 @@ class BankFile(MethodView):
     def get(self, run_id):
         """The run's bank transfers as CSV, for the platform's bank"""
         services.get_run(run_id)
-        return Response(reports.bank_file_csv(run_id), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="payout-run-{run_id}.csv"'})
+        return csv_file(reports.bank_file_csv(run_id), f"payout-run-{run_id}.csv")
 
 
 @blp.route("/payouts")

@@ -1,9 +1,9 @@
 """The producer portal: balance, statement, payouts and the bank account."""
 
-from flask import Response
 from flask.views import MethodView
 
 from marketplace.api import Blueprint
+from marketplace.downloads import csv_file
 from marketplace.payouts import ledger, reports, schemas, services
 from marketplace.producers.access import PRODUCER_MEMBER, PRODUCER_OWNER
 from marketplace.schemas import PageArgs, page_of
@@ -39,9 +39,8 @@ class StatementCsv(MethodView):
     @blp.response(200, content_type="text/csv", description="The statement as CSV")
     def get(self, query, producer_id):
         """Your statement as a CSV file"""
-        body = reports.statement_csv(producer_id, query.get("since"), query.get("until"))
-        return Response(body, mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="statement-{producer_id}.csv"'})
+        return csv_file(reports.statement_csv(producer_id, query.get("since"), query.get("until")),
+                        f"statement-{producer_id}.csv")
 
 
 @blp.route("/payouts")

@@ -1,7 +1,5 @@
 """Statements, bank files and revenue: read-only views of the ledger."""
 
-import csv
-import io
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
@@ -9,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from marketplace.clock import VIETNAM_TZ
+from marketplace.downloads import csv_text
 from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.payouts.ledger import PAID_KINDS
@@ -61,12 +60,8 @@ def statement_page(producer_id: int, since, until, page: int, per_page: int):
 
 
 def statement_csv(producer_id: int, since, until) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=STATEMENT_COLUMNS)
-    writer.writeheader()
-    for entry in db.session.scalars(_statement_query(producer_id, since, until)):
-        writer.writerow(statement_row(entry, producer_id))
-    return out.getvalue()
+    return csv_text(STATEMENT_COLUMNS, (statement_row(entry, producer_id)
+                                        for entry in db.session.scalars(_statement_query(producer_id, since, until))))
 
 
 BANK_FILE_COLUMNS = ["payout_id", "bank_bin", "bank_name", "account_number", "holder_name", "amount_vnd",
@@ -77,14 +72,10 @@ def bank_file_csv(run_id: int) -> str:
     """The run's bank-transfer payouts, one line each, for the platform's bank."""
     payouts = db.session.scalars(sa.select(Payout).where(
         Payout.run_id == run_id, Payout.rail == PayoutRail.BANK_TRANSFER).order_by(Payout.id)).all()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(BANK_FILE_COLUMNS)
-    for p in payouts:
-        if p.status is PayoutStatus.IN_TRANSIT:
-            writer.writerow([p.id, p.bank_bin, p.bank_name, p.account_number, p.holder_name, p.amount_vnd,
-                             f"OCOP payout {p.id}"])
-    return out.getvalue()
+    return csv_text(BANK_FILE_COLUMNS, (
+        {"payout_id": p.id, "bank_bin": p.bank_bin, "bank_name": p.bank_name, "account_number": p.account_number,
+         "holder_name": p.holder_name, "amount_vnd": p.amount_vnd, "description": f"OCOP payout {p.id}"}
+        for p in payouts if p.status is PayoutStatus.IN_TRANSIT))
 
 
 def revenue_by_period(period: str, since: date | None, until: date | None) -> list[dict]:

@@ -1,10 +1,10 @@
 """Admins set up display points, their operators and consignments, and read sales reports."""
 
-from flask import Response
 from flask.views import MethodView
 
 from marketplace.access import ADMIN
 from marketplace.api import Blueprint
+from marketplace.downloads import csv_file, csv_text
 from marketplace.schemas import page_of
 from marketplace.showrooms import queries, schemas, services
 
@@ -99,5 +99,4 @@ class SalesReportCsv(MethodView):
         """Display-point sales report as CSV"""
         rows = queries.sales_report(query["group_by"], query["period"], query.get("since"), query.get("until"),
                                     query.get("point_id"))
-        return Response(queries.sales_report_csv(rows), mimetype="text/csv", headers={
-            "Content-Disposition": 'attachment; filename="point-sales.csv"'})
+        return csv_file(csv_text(queries.REPORT_COLUMNS, rows), "point-sales.csv")

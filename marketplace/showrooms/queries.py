@@ -1,7 +1,5 @@
 """What operators, producers, shoppers and admins read about display points."""
 
-import csv
-import io
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
@@ -170,14 +168,6 @@ def sales_report(group_by: str, period: str, since, until, point_id: int | None 
         row["sales_vnd"] += total
         row["commission_vnd"] += commission
     return [{"period": b, "key": k, "label": l, **v} for (b, k, l), v in sorted(totals.items(), key=lambda i: i[0][:2])]
-
-
-def sales_report_csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def operator_points_for_roles(user) -> list[dict]:
