@@ -87,7 +87,7 @@ class Sales(MethodView):
     def post(self, headers, data, point_id):
         """Ring up a sale: first-expiring lots first; cash, card or bank transfer"""
         sale, created = till.sell(point_id, current_user.id, data["lines"], data["payment_method"],
-                                        headers["key"], data["note"])
+                                  headers["key"], data["note"])
         return sale, 201 if created else 200
 
 

@@ -68,7 +68,7 @@ def near_expiry(point_id: int, days: int, page: int, per_page: int):
     stmt = (sa.select(Lot).join(Lot.variant).join(Variant.product)
             .options(contains_eager(Lot.variant).contains_eager(Variant.product))
             .where(Lot.point_id == point_id, Lot.on_hand > 0, Lot.expires_on.is_not(None),
-                                 Lot.expires_on <= today_vn() + timedelta(days=days))
+                   Lot.expires_on <= today_vn() + timedelta(days=days))
             .order_by(Lot.expires_on, Lot.id))
     return paginate(stmt, page, per_page)
 
@@ -148,21 +148,20 @@ REPORT_COLUMNS = ["period", "key", "label", "units", "sales_vnd", "commission_vn
 def sales_report(group_by: str, period: str, since, until, point_id: int | None = None) -> list[dict]:
     """Display-point sales grouped by point, product or producer, per day or month."""
     stmt = (sa.select(StockMovement.created_at, StockMovement.point_id, DisplayPoint.name, Product.id, Product.name,
-                      Product.producer_id, MovementLine.quantity, MovementLine.line_total_vnd,
+                      Product.producer_id, Producer.name, MovementLine.quantity, MovementLine.line_total_vnd,
                       MovementLine.commission_vnd)
             .join(MovementLine.movement).join(DisplayPoint, DisplayPoint.id == StockMovement.point_id)
-            .join(Variant, Variant.id == MovementLine.variant_id).join(Product)
+            .join(Variant, Variant.id == MovementLine.variant_id).join(Product).join(Producer)
             .where(StockMovement.kind == MovementKind.SALE))
     if point_id:
         stmt = stmt.where(StockMovement.point_id == point_id)
-    names = dict(db.session.execute(sa.select(Producer.id, Producer.name)).all())
     totals = defaultdict(lambda: {"units": 0, "sales_vnd": 0, "commission_vnd": 0})
-    for created, pid, pname, prod_id, prod_name, producer_id, qty, total, commission in \
+    for created, pid, pname, prod_id, prod_name, producer_id, producer_name, qty, total, commission in \
             db.session.execute(_period(stmt, StockMovement.created_at, since, until)):
         local = created.astimezone(VIETNAM_TZ)
         bucket = local.strftime("%Y-%m") if period == "month" else local.date().isoformat()
         key, label = {"point": (pid, pname), "product": (prod_id, prod_name),
-                      "producer": (producer_id, names.get(producer_id, ""))}[group_by]
+                      "producer": (producer_id, producer_name)}[group_by]
         row = totals[(bucket, key, label)]
         row["units"] -= qty
         row["sales_vnd"] += total

@@ -9,15 +9,14 @@ from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.producers.services import get_producer
+from marketplace.showrooms import movements
 from marketplace.showrooms.models import Consignment, DisplayPoint, PointOperator, PointStock
 from search import outbox
 
 
 def get_point(point_id: int) -> DisplayPoint:
-    point = db.session.get(DisplayPoint, point_id)
-    if point is None:
-        raise NotFound("No such display point.", code="point_not_found")
-    return point
+    """Any point, open or not. Raises NotFound."""
+    return movements.point(point_id, open_only=False)
 
 
 def list_points(status, province, page: int, per_page: int):

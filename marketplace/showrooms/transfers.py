@@ -14,7 +14,7 @@ from marketplace.showrooms.models import MovementKind, MovementLine, StockTransf
 def transfer_out(point_id: int, actor_id: int, to_point_id: int, lines: list[dict], note: str = "") -> StockTransfer:
     """Send stock to another point: it leaves here now and is in transit until received.
 
-    Raises NotFound, Conflict (same or closed point), InsufficientPointStock.
+    Raises NotFound, Conflict (a closed point), InvalidInput (the same point), InsufficientPointStock.
     """
     movements.point(point_id)
     if to_point_id == point_id:
