@@ -4,6 +4,7 @@ Text is always stored and shown with its diacritics; folding is only for
 matching ("mat ong" finds "Mật ong") and for ASCII slugs.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -15,21 +16,13 @@ def fold(text: str) -> str:
     """Lower-case, strip diacritics (đ → d) and collapse white space."""
     # Word by word through a cache: catalogue text repeats a small vocabulary,
     # and folding character by character was most of the time spent indexing.
-    return " ".join(filter(None, map(_folded_words.__getitem__, text.split())))
+    return " ".join(filter(None, map(_fold_word, text.split())))
 
 
-class _FoldedWords(dict):
-    """word → folded word, bounded so that odd input cannot grow it without end."""
-
-    def __missing__(self, word: str) -> str:
-        if len(self) >= 50_000:
-            self.clear()
-        decomposed = unicodedata.normalize("NFD", word.translate(_D))
-        folded = self[word] = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").lower()
-        return folded
-
-
-_folded_words = _FoldedWords()
+@functools.lru_cache(maxsize=50_000)
+def _fold_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.translate(_D))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").lower()
 
 
 def slugify(text: str, max_length: int = 120) -> str:

@@ -4,6 +4,7 @@ Folding is done character by character on NFC text, so every position in the
 folded string is the same position in the original.
 """
 
+import functools
 import html
 import re
 import unicodedata
@@ -14,21 +15,13 @@ _WORD = re.compile(r"\w+")
 
 
 def _fold_aligned(text: str) -> str:
-    folded = "".join(map(_folded_chars.__getitem__, text))
+    folded = "".join(map(_fold_char, text))
     return folded if len(folded) == len(text) else fold(text).ljust(len(text))
 
 
-class _FoldedChars(dict):
-    """character → what _fold_aligned puts in its place (cached: it runs for every hit)."""
-
-    def __missing__(self, ch: str) -> str:
-        if len(self) >= 10_000:
-            self.clear()
-        folded = self[ch] = fold(ch) or " " if not ch.isspace() else " "
-        return folded
-
-
-_folded_chars = _FoldedChars()
+@functools.lru_cache(maxsize=10_000)  # it runs for every character of every hit
+def _fold_char(ch: str) -> str:
+    return fold(ch) or " " if not ch.isspace() else " "
 
 
 def tokens(query: str) -> list[str]:
