@@ -66,3 +66,25 @@ def showroom(variants, movements, samples, seed, database_url, yes):
     bench = _benchmark("showroom_bench")
     bench.run(bench.Options(variants=variants, movements=movements, samples=samples, seed=seed,
                             database_url=database_url), echo=click.echo)
+
+
+@bench_cli.command("checkout")
+@click.option("--database-url", required=True, metavar="URL",
+              help="A PostgreSQL database to benchmark on (created if missing). IT IS WIPED FIRST.")
+@click.option("--buyers", default=8, show_default=True, type=click.IntRange(min=1, max=64),
+              help="Concurrent buyers, each a process of its own.")
+@click.option("--checkouts", default=3000, show_default=True, type=click.IntRange(min=10),
+              help="Checkouts against uncontested stock.")
+@click.option("--contested", default=1000, show_default=True, type=click.IntRange(min=0),
+              help="Checkouts whose carts also hold one of a few nearly sold-out variants.")
+@click.option("--seed", default=11, show_default=True)
+@click.option("--pgbench-seconds", default=10, show_default=True, type=click.IntRange(min=1),
+              help="How long pgbench runs for the comparison (when it is on the PATH).")
+@click.option("--yes", is_flag=True, help="Do not ask before wiping --database-url.")
+def checkout(database_url, buyers, checkouts, contested, seed, pgbench_seconds, yes):
+    """Concurrent buyers checking out 1–4 producers' carts (service level, PostgreSQL), beside pgbench."""
+    if not yes:
+        click.confirm(f"Everything in {database_url} will be deleted. Continue?", abort=True)
+    bench = _benchmark("checkout_bench")
+    bench.run(bench.Options(database_url=database_url, buyers=buyers, checkouts=checkouts, contested=contested,
+                            seed=seed, pgbench_seconds=pgbench_seconds), echo=click.echo)

@@ -411,8 +411,10 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def wipe(url: str) -> None:
-    """Empty a scratch database given with --database-url."""
+    """Empty a scratch database given with --database-url, creating it first if it does not exist."""
     engine = sa.create_engine(url)
+    if engine.dialect.name == "postgresql":
+        _create_if_missing(engine.url)
     try:
         if engine.dialect.name == "postgresql":
             with engine.begin() as conn:
@@ -426,6 +428,22 @@ def wipe(url: str) -> None:
             raise RuntimeError(f"Only SQLite and PostgreSQL are supported, not {engine.dialect.name}.")
     finally:
         engine.dispose()
+
+
+def _create_if_missing(url: sa.engine.URL) -> None:
+    """CREATE DATABASE through the server's maintenance database, as createdb does."""
+    name = url.database
+    server = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as conn:
+            exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{name.replace(chr(34), chr(34) * 2)}"'))
+    except sa.exc.OperationalError as exc:
+        raise SystemExit(f"Cannot reach PostgreSQL to create the database {name!r}: {exc.orig}\n"
+                         f"Create it yourself (createdb {name}) or check --database-url.") from None
+    finally:
+        server.dispose()
 
 
 def make_app(url: str):
