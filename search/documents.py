@@ -78,8 +78,10 @@ def build(product: Product, today: date) -> ProductDocument:
         product_id=product.id, name=product.name, producer_id=product.producer_id,
         producer_name=product.producer.name, producer_slug=product.producer.slug,
         producer_type=product.producer.legal_type.value, description=product.description or "",
-        group=product.group.value, stars=product.ocop_stars, certificate_valid=valid,
-        claimed_stars=product.ocop_stars if valid else 0, certificate_valid_until=product.ocop_valid_until,
+        # Stars that await an admin's verification are not the product's yet: they
+        # neither match a star filter nor count in the stars facet.
+        group=product.group.value, stars=product.verified_stars, certificate_valid=valid,
+        claimed_stars=product.claimed_stars(today) or 0, certificate_valid_until=product.ocop_valid_until,
         province_code=product.origin_province_code, ward_code=product.origin_ward_code,
         region=divisions.region_of(product.origin_province_code),
         price_min_vnd=min(prices), price_max_vnd=max(prices),

@@ -18,7 +18,7 @@ class Products(MethodView):
     @blp.arguments(schemas.AdminProductQuerySchema, location="query")
     @blp.response(200, page_of(schemas.ProductSchema))
     def get(self, query):
-        """All products; verified=false lists certificates awaiting verification"""
+        """All products, newest first; verified=false is the queue of certificates awaiting verification, oldest first"""
         return services.list_for_admin(query.get("verified"), query.get("status"), query["page"], query["per_page"])
 
 

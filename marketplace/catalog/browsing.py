@@ -35,8 +35,9 @@ def _lowest_price():
 
 
 def _stars_in_force():
-    # An expired certificate counts as no stars.
-    return sa.case((Product.ocop_valid_until >= today_vn(), Product.ocop_stars), else_=0)
+    # An expired or unverified certificate counts as no stars.
+    return sa.case((sa.and_(Product.ocop_valid_until >= today_vn(), Product.ocop_verified_at.is_not(None)),
+                    Product.ocop_stars), else_=0)
 
 
 _SORTS = {

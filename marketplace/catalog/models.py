@@ -70,6 +70,8 @@ class Product(db.Model):
     ocop_valid_until: Mapped[date | None]
     ocop_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ocop_verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # When the certificate now on file was declared: the verification queue is oldest first.
+    ocop_declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     certifications: Mapped[list] = mapped_column(sa.JSON, default=list)
     shelf_life_days: Mapped[int | None]
@@ -98,6 +100,7 @@ class Product(db.Model):
         """Record a (new) certificate. Any earlier admin verification no longer applies."""
         if certificate != self.certificate:
             self.ocop_verified_at = self.ocop_verified_by_id = None
+            self.ocop_declared_at = utcnow()
         self.ocop_stars = certificate.stars
         self.ocop_decision_number = certificate.decision_number
         self.ocop_issuing_level = certificate.issuing_level
@@ -113,9 +116,21 @@ class Product(db.Model):
     def certificate_valid_on(self, day: date) -> bool:
         return self.certificate is not None and self.certificate.is_valid_on(day)
 
+    @property
+    def certificate_verified(self) -> bool:
+        """An admin has checked the certificate against its decision. Until then
+        it is the producer's own claim, and shows no stars."""
+        return self.certificate is not None and self.ocop_verified_at is not None
+
+    @property
+    def verified_stars(self) -> int | None:
+        """The stars on a verified certificate (whether or not in force today)."""
+        return self.ocop_stars if self.certificate_verified else None
+
     def claimed_stars(self, day: date) -> int | None:
-        """The stars a product may show: none once its certificate has expired."""
-        return self.ocop_stars if self.certificate_valid_on(day) else None
+        """The stars a product may show: none while its certificate awaits
+        verification, and none once it has expired."""
+        return self.ocop_stars if self.certificate_verified and self.certificate_valid_on(day) else None
 
     # --- lifecycle -----------------------------------------------------------
 

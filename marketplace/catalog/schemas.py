@@ -104,40 +104,39 @@ class PublicVariantSchema(VariantSchema):
 
 
 def certificate_view(product) -> dict | None:
-    """What a shopper is told about the certificate today. An expired one says
-    so and claims no stars."""
+    """What a shopper is told about the certificate today. One that awaits an
+    admin's verification, or has expired, says so and claims no stars."""
     certificate = product.certificate
     if certificate is None:
         return None
     today = today_vn()
     valid = certificate.is_valid_on(today)
+    verified = product.certificate_verified
+    if not valid:
+        status = "expired" if today > certificate.valid_until else "not_yet_valid"
+    else:
+        status = "valid" if verified else "awaiting_verification"
     view = {
-        "status": "valid" if valid else ("expired" if today > certificate.valid_until else "not_yet_valid"),
-        "stars": certificate.stars if valid else None,
-        "awarded_stars": certificate.stars,
+        "status": status,
+        "stars": product.claimed_stars(today),
+        "awarded_stars": product.verified_stars,
         "decision_number": certificate.decision_number,
         "issuing_level": certificate.issuing_level.value,
         "issued_on": certificate.issued_on.isoformat(),
         "valid_until": certificate.valid_until.isoformat(),
-        "verified": product.ocop_verified_at is not None,
+        "verified": verified,
     }
-    if not valid:
-        view["notice"] = (f"The OCOP certificate expired on {certificate.valid_until.isoformat()}; "
-                          "this product no longer carries its OCOP stars.") if view["status"] == "expired" else (
-                          "The OCOP certificate is not in force yet.")
+    if status != "valid":
+        view["notice"] = _CERTIFICATE_NOTICES[status].format(valid_until=certificate.valid_until.isoformat())
     return view
 
 
-class CertificationOutSchema(StrictSchema):
-    status = fields.String(metadata={"description": "valid | expired | not_yet_valid"})
-    stars = fields.Integer(allow_none=True, metadata={"description": "Stars the product may claim today (null once expired)"})
-    awarded_stars = fields.Integer()
-    decision_number = fields.String()
-    issuing_level = fields.String()
-    issued_on = fields.Date()
-    valid_until = fields.Date()
-    verified = fields.Boolean(metadata={"description": "An admin has checked the certificate"})
-    notice = fields.String()
+_CERTIFICATE_NOTICES = {
+    "expired": "The OCOP certificate expired on {valid_until}; this product no longer carries its OCOP stars.",
+    "not_yet_valid": "The OCOP certificate is not in force yet.",
+    "awaiting_verification": "The OCOP certificate awaits verification by the OCOP office; "
+                             "its stars are shown once it is verified.",
+}
 
 
 def _certification_field():
@@ -157,6 +156,9 @@ class ProductSchema(StrictSchema):
     origin_province = fields.Nested(ProvinceSchema, dump_only=True)
     origin_ward = fields.Nested(WardSchema, dump_only=True, allow_none=True)
     certification = _certification_field()
+    declared_stars = fields.Integer(attribute="ocop_stars", dump_only=True, allow_none=True, metadata={
+        "description": "The stars on the certificate as the producer declared it; shoppers see them once verified"})
+    certificate_declared_at = LocalDateTime(attribute="ocop_declared_at", dump_only=True, allow_none=True)
     certifications = fields.List(fields.String(), dump_only=True)
     shelf_life_days = fields.Integer(dump_only=True)
     available_months = fields.List(fields.Integer(), dump_only=True)
@@ -179,7 +181,7 @@ class ProductPageSchema(ProductSchema):
     """The public product page."""
 
     class Meta:
-        exclude = ("status", "updated_at", "created_at")
+        exclude = ("status", "updated_at", "created_at", "declared_stars", "certificate_declared_at")
 
     producer = fields.Nested(ProducerSummarySchema, dump_only=True)
     variants = fields.Method("active_variants", dump_only=True)

@@ -175,10 +175,14 @@ def update_variant(producer_id: int, product_id: int, variant_id: int, changes: 
 # --- admin -------------------------------------------------------------------
 
 def list_for_admin(verified: bool | None, status: ProductStatus | None, page: int, per_page: int):
+    """All products, newest first; verified=False is the verification queue: the
+    certificates awaiting an admin, the longest-waiting first."""
     stmt = _product_query().order_by(Product.id.desc())
     if verified is not None:
         stmt = stmt.where(Product.ocop_stars.is_not(None))
         stmt = stmt.where(Product.ocop_verified_at.is_not(None) if verified else Product.ocop_verified_at.is_(None))
+    if verified is False:
+        stmt = stmt.order_by(None).order_by(Product.ocop_declared_at.asc().nulls_first(), Product.id)
     if status:
         stmt = stmt.where(Product.status == status)
     return paginate(stmt, page, per_page)
@@ -191,4 +195,5 @@ def verify_certificate(product_id: int, admin_id: int) -> Product:
     if product is None:
         raise NotFound("No such product.", code="product_not_found")
     product.verify_certificate(admin_id, utcnow())
+    outbox.product_changed(product.id)  # its stars now count in search
     return product

@@ -126,9 +126,12 @@ def test_remaking_the_embedded_search_index_queues_every_product_until_search_sy
     total_after, hits_after, backlog_after = honey_search()
     with fresh.app_context():
         products = db.session.scalar(sa.text("SELECT count(*) FROM products"))
+        unverified = db.session.scalar(sa.text(
+            "SELECT count(*) FROM products WHERE ocop_stars IS NOT NULL AND ocop_verified_at IS NULL"))
         db.engine.dispose()
 
     assert [s.exit_code for s in steps] == [0] * len(steps), [s.output for s in steps]
     assert total_before > 0 and backlog_before == 0
-    assert (total_queued, backlog_queued) == (0, 2 * products)  # queued by the downgrade, then by the upgrade
+    # queued by 0006's downgrade, then by its upgrade, and unverified certificates by 0007's upgrade
+    assert (total_queued, backlog_queued) == (0, 2 * products + unverified)
     assert (total_after, hits_after, backlog_after) == (total_before, hits_before, 0)

@@ -153,16 +153,37 @@ def test_verifying_a_product_without_certificate_is_refused():
         product(certified=False).verify_certificate(admin_id=1, now=NOW)
 
 
-def test_a_product_claims_its_stars_while_the_certificate_is_in_force():
+def test_a_product_claims_its_stars_while_the_verified_certificate_is_in_force():
     item = product()
+    item.verify_certificate(admin_id=1, now=NOW)
 
     assert item.claimed_stars(date(2028, 3, 18)) == 3
 
 
 def test_a_product_claims_no_stars_once_its_certificate_has_expired():
     item = product()
+    item.verify_certificate(admin_id=1, now=NOW)
 
     assert item.claimed_stars(date(2028, 3, 19)) is None
+
+
+def test_a_self_declared_certificate_claims_no_stars_until_an_admin_verifies_it():
+    item = product()
+
+    assert item.claimed_stars(date(2028, 3, 18)) is None
+    assert item.verified_stars is None
+    item.verify_certificate(admin_id=1, now=NOW)
+    assert item.verified_stars == 3
+
+
+def test_a_changed_certificate_claims_no_stars_until_verified_again():
+    item = product()
+    item.verify_certificate(admin_id=1, now=NOW)
+
+    item.certify(certificate(stars=4, number="456/QĐ-UBND"))
+
+    assert item.claimed_stars(date(2027, 1, 1)) is None
+    assert item.ocop_declared_at is not None
 
 
 def test_a_product_without_certificate_claims_no_stars():

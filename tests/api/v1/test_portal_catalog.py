@@ -72,8 +72,10 @@ def test_a_member_creates_a_draft_with_a_certificate(client, producer, as_owner)
     assert product["slug"] == "mat-ong-hoa-ban"
     assert product["producer_id"] == producer.id
     assert product["origin_ward"]["code"] == DIEN_BIEN_WARD
-    assert product["certification"]["awarded_stars"] == 4
+    assert product["declared_stars"] == 4
     assert product["certification"]["verified"] is False
+    assert product["certification"]["status"] == "awaiting_verification"
+    assert (product["certification"]["stars"], product["certification"]["awarded_stars"]) == (None, None)
     assert product["variants"] == []
 
 
