@@ -69,6 +69,14 @@ class Config:
     # Swagger UI's assets are served by the app itself (swagger-ui-bundle),
     # so the docs page works without reaching a CDN.
     OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
+    # How callers authenticate; each operation names the schemes it accepts
+    # (marketplace.api.Blueprint.access), so Swagger UI has an Authorize button.
+    API_SPEC_OPTIONS = {"components": {"securitySchemes": {
+        "bearerToken": {"type": "http", "scheme": "bearer", "bearerFormat": "ocop_…",
+                        "description": "An API token from POST /api/v1/auth/tokens (shown once)."},
+        "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session",
+                          "description": "The browser session set by POST /api/v1/auth/login."},
+    }}}
 
     # Orders and payments
     SHIPPING_FEES_VND = {

@@ -41,6 +41,10 @@ class Api(flask_smorest.Api):
         return handle_http_exception(error)
 
 
+# Either scheme of config.API_SPEC_OPTIONS signs a caller in.
+_SIGNED_IN = [{"bearerToken": []}, {"sessionCookie": []}]
+
+
 class StrictQueryParser(FlaskParser):
     """Unknown query parameters are refused, as unknown body fields are: a typo
     such as ?provice=11 would otherwise silently return everything."""
@@ -63,6 +67,7 @@ class Blueprint(flask_smorest.Blueprint):
             wrapped = access.requires(rule)(func)
             for status in rule.documented_errors:
                 wrapped = self.alt_response(status, response=_response_name(status))(wrapped)
+            wrapped = self.doc(security=_SIGNED_IN if rule.login_required else [])(wrapped)
             wrapped._access_rule = rule
             return wrapped
 

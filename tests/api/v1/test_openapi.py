@@ -64,6 +64,22 @@ def test_every_operation_behind_a_login_documents_401(app, document):
     assert missing == []
 
 
+def test_the_document_declares_the_bearer_token_and_the_session_cookie(document):
+    schemes = document["components"]["securitySchemes"]
+
+    assert schemes["bearerToken"] == {**schemes["bearerToken"], "type": "http", "scheme": "bearer"}
+    assert schemes["sessionCookie"] == {**schemes["sessionCookie"], "type": "apiKey", "in": "cookie",
+                                        "name": "session"}
+
+
+def test_every_operation_says_whether_it_needs_a_signed_in_caller(app, document):
+    signed_in = [{"bearerToken": []}, {"sessionCookie": []}]
+    wrong = [label for label, rule, path, method in api_operations(app)
+             if document["paths"][path][method].get("security") != (signed_in if rule.login_required else [])]
+
+    assert wrong == []
+
+
 def test_every_operation_documents_each_refusal_its_access_rule_can_give(app, document):
     missing = [(label, status) for label, rule, path, method in api_operations(app)
                for status in rule.documented_errors
