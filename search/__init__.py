@@ -5,5 +5,6 @@
 - ``outbox.py``     changes recorded in the writer's transaction, drained to the backend
 - ``sql.py``        the embedded default: SQLite FTS5 or PostgreSQL full-text search
 - ``elasticsearch.py``  production: a versioned index behind an alias
-- ``service.py``    picks the backend from config; what routes and the CLI call
+- ``service.py``    picks the backend from config; what the CLI and results.py call
+- ``results.py``    the shopper's search: ranked hits as public products, pages and facets
 """

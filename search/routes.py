@@ -1,14 +1,10 @@
 """GET /api/v1/catalog/search and /suggest."""
 
-from math import ceil
-
 from flask.views import MethodView
 
 from marketplace.access import PUBLIC
 from marketplace.api import Blueprint
-from marketplace.catalog.browsing import public_products_by_id
-from search import schemas, service
-from search.labels import facet_list
+from search import results, schemas, service
 from search.query import SearchQuery
 
 blp = Blueprint("catalog_search", __name__, url_prefix="/api/v1/catalog", description="Catalogue search")
@@ -35,20 +31,7 @@ class Search(MethodView):
     @blp.errors(503)
     def get(self, args):
         """Search OCOP products by text, region, stars, group, certification and price, with facets"""
-        query = to_query(args)
-        result = service.search(query)
-        products = public_products_by_id([h.product_id for h in result.hits])
-        items = []
-        for hit in result.hits:  # keep the backend's ranking; skip anything no longer public
-            if hit.product_id in products:
-                product = products[hit.product_id]
-                product.highlight = hit.highlight
-                items.append(product)
-        return {
-            "items": items, "total": result.total, "page": query.page, "per_page": query.per_page,
-            "pages": ceil(result.total / query.per_page) if result.total else 0,
-            "facets": {name: facet_list(name, counts) for name, counts in result.facets.items()},
-        }
+        return results.catalogue_page(to_query(args))
 
 
 @blp.route("/suggest")

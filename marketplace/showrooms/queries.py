@@ -6,8 +6,10 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, selectinload
 
+from marketplace.catalog.browsing import get_public_product
 from marketplace.catalog.models import Product, Variant
 from marketplace.clock import VIETNAM_TZ, today_vn
+from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.producers.models import Producer
@@ -37,8 +39,18 @@ def public_points(province: int | None, page: int, per_page: int):
     return paginate(stmt, page, per_page)
 
 
+def public_point(point_id: int) -> DisplayPoint:
+    """An open point, as shoppers see it: a closed one is not found. Raises NotFound."""
+    point = db.session.get(DisplayPoint, point_id)
+    if point is None or point.status is PointStatus.CLOSED:
+        raise NotFound("No such display point.", code="point_not_found")
+    return point
+
+
 def where_to_buy(product_id: int) -> list[dict]:
-    """Open points that carry this product, and whether they have it on the shelf now."""
+    """Open points that carry this public product, and whether they have it on the
+    shelf now. Raises NotFound when the product is not public."""
+    get_public_product(product_id)
     rows = db.session.execute(
         sa.select(DisplayPoint, sa.func.sum(PointStock.on_hand))
         .join(PointStock, PointStock.point_id == DisplayPoint.id).join(Variant, Variant.id == PointStock.variant_id)

@@ -4,11 +4,8 @@ from flask.views import MethodView
 
 from marketplace.access import PUBLIC
 from marketplace.api import Blueprint
-from marketplace.catalog.browsing import get_public_product
-from marketplace.errors import NotFound
 from marketplace.schemas import page_of
-from marketplace.showrooms import queries, schemas, services
-from marketplace.showrooms.models import PointStatus
+from marketplace.showrooms import queries, schemas
 
 blp = Blueprint("display_points", __name__, url_prefix="/api/v1", description="OCOP display points")
 
@@ -30,10 +27,7 @@ class Point(MethodView):
     @blp.errors(404)
     def get(self, point_id):
         """One display point: address, hours and contact"""
-        point = services.get_point(point_id)
-        if point.status is PointStatus.CLOSED:
-            raise NotFound("No such display point.", code="point_not_found")
-        return point
+        return queries.public_point(point_id)
 
 
 @blp.route("/products/<int:product_id>/display-points")
@@ -43,5 +37,4 @@ class WhereToBuy(MethodView):
     @blp.errors(404)
     def get(self, product_id):
         """Where a product can be bought in person, and whether it is on the shelf"""
-        get_public_product(product_id)
         return queries.where_to_buy(product_id)

@@ -110,7 +110,7 @@ def run(options: Options, echo=print) -> None:
         ratio = rates["uncontested"] / tps
         echo(f"  pgbench (TPC-B-like, {options.buyers} clients, {options.pgbench_seconds} s): {tps:,.0f} tps; "
              f"uncontested checkouts/s ÷ pgbench tps = {ratio:.3f}   (target ≥ 0.15)")
-    echo(f"  target: ≥ 300 uncontested checkouts/s, 0 oversold")
+    echo("  target: ≥ 300 uncontested checkouts/s, 0 oversold")
 
 
 def _build(db, rng: random.Random, options: Options) -> dict:
