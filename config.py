@@ -59,6 +59,10 @@ class Config:
 
     API_TOKEN_TTL_DAYS = _env_int("API_TOKEN_TTL_DAYS", 365)
 
+    # Mail (marketplace/mail/transport.py): empty writes every message to the log.
+    MAIL_URL = os.environ.get("MAIL_URL", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "OCOP Marketplace <no-reply@ocop.vn>")
+
     # flask-smorest / OpenAPI
     API_TITLE = "OCOP Marketplace API"
     API_VERSION = "v1"
@@ -119,3 +123,4 @@ class TestConfig(Config):
     # Argon2 at production cost makes a suite of hundreds of logins slow;
     # the algorithm is the same, only the work factor drops.
     PASSWORD_HASH_FAST = True
+    MAIL_URL = "log://"  # tests that read mail start a real SMTP server on loopback (tests/mail_support.py)

@@ -47,6 +47,7 @@ MODEL_MODULES = (
     "marketplace.orders.models", "marketplace.payments.models", "marketplace.payouts.models",
     "marketplace.payouts.earnings",  # subscribes the ledger to order and till events
     "marketplace.showrooms.models", "search.models",
+    "marketplace.mail.models", "marketplace.mail.services",  # services delivers queued mail after commit
 )
 
 
@@ -86,10 +87,11 @@ def _register_cli(app: Flask) -> None:
     from marketplace.accounts.cli import users_cli
     from marketplace.bench_cli import bench_cli
     from marketplace.demo.cli import demo_cli
+    from marketplace.mail.cli import mail_cli
     from marketplace.orders.cli import orders_cli
     from marketplace.payouts.cli import payouts_cli
     from marketplace.regions.cli import regions_cli
     from search.cli import search_cli
 
-    for group in (users_cli, regions_cli, demo_cli, search_cli, bench_cli, orders_cli, payouts_cli):
+    for group in (users_cli, regions_cli, demo_cli, search_cli, bench_cli, orders_cli, payouts_cli, mail_cli):
         app.cli.add_command(group)

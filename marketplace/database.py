@@ -35,6 +35,15 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value
 
 
+def enum_column(enum_cls, length: int = 20, name: str | None = None):
+    """Store enums as their string values, checked by a named constraint.
+
+    Two columns of one enum in one table need distinct `name`s: PostgreSQL
+    refuses two check constraints with the same name on a table."""
+    return sa.Enum(enum_cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
+                   validate_strings=True, create_constraint=True, name=name or enum_cls.__name__.lower())
+
+
 def transactional(service):
     """Make a service function one unit of work: commit on return, roll back on any error.
 

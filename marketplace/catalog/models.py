@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.catalog.certification import Certificate, IssuingLevel
-from marketplace.database import UTCDateTime, utcnow
+from marketplace.database import UTCDateTime, enum_column, utcnow
 from marketplace.errors import Conflict, InvalidInput
 from marketplace.extensions import db
-from marketplace.producers.models import Producer, enum_column
+from marketplace.producers.models import Producer
 
 
 class ProductGroup(enum.StrEnum):

@@ -7,11 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.catalog.models import Variant
-from marketplace.database import UTCDateTime, utcnow
+from marketplace.database import UTCDateTime, enum_column, utcnow
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import (Actor, OrderStatus, SubOrderStatus, check_transition,
                                           derive_order_status)
-from marketplace.producers.models import Producer, enum_column
+from marketplace.producers.models import Producer
 
 
 class PaymentMethod(enum.StrEnum):

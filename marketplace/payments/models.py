@@ -6,10 +6,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.database import UTCDateTime, utcnow
+from marketplace.database import UTCDateTime, enum_column, utcnow
 from marketplace.extensions import db
 from marketplace.orders.models import Order, PaymentMethod
-from marketplace.producers.models import enum_column
 
 
 class PaymentStatus(enum.StrEnum):

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
-from marketplace.database import UTCDateTime, utcnow
+from marketplace.database import UTCDateTime, enum_column, utcnow
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 
@@ -35,15 +35,6 @@ class InvalidProducerTransition(Conflict):
 
 class LastOwner(Conflict):
     code, message = "last_owner", "A producer must keep at least one owner."
-
-
-def enum_column(enum_cls, length: int = 20, name: str | None = None):
-    """Store enums as their string values, checked by a named constraint.
-
-    Two columns of one enum in one table need distinct `name`s: PostgreSQL
-    refuses two check constraints with the same name on a table."""
-    return sa.Enum(enum_cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
-                   validate_strings=True, create_constraint=True, name=name or enum_cls.__name__.lower())
 
 
 class Producer(db.Model):

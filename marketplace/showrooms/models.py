@@ -14,9 +14,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Variant
-from marketplace.database import UTCDateTime, utcnow
+from marketplace.database import UTCDateTime, enum_column, utcnow
 from marketplace.extensions import db
-from marketplace.producers.models import Producer, enum_column
+from marketplace.producers.models import Producer
 
 
 class PointType(enum.StrEnum):
