@@ -63,7 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.docs import assets_blueprint
     from marketplace.health import blp as health_blp
     from marketplace.orders import admin as orders_admin, portal as orders_portal, routes as orders_routes
-    from marketplace.payments.routes import blp as payments_blp
+    from marketplace.payments.routes import blp as payments_blp, checkout_blp
     from marketplace.payouts import admin as payouts_admin, portal as payouts_portal
     from marketplace.producers import admin as producers_admin, portal as producers_portal
     from marketplace.producers.services import memberships_for_roles
@@ -75,7 +75,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_blp, regions_blp, catalog_routes.blp, producers_portal.blp, catalog_portal.blp,
                       producers_admin.blp, catalog_admin.blp, search_blp, orders_routes.blp, orders_portal.blp,
-                      orders_admin.blp, payments_blp, payouts_portal.blp, payouts_admin.blp,
+                      orders_admin.blp, payments_blp, checkout_blp, payouts_portal.blp, payouts_admin.blp,
                       points_routes.blp, points_operator.blp, points_portal.blp, points_admin.blp, health_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)

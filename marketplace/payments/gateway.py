@@ -23,6 +23,12 @@ class Intent:
     last_error: str = ""
 
 
+def card_payments_enabled() -> bool:
+    """Cards are offered only with both Stripe keys: the secret one to create
+    intents, the publishable one for card entry in the browser."""
+    return bool(current_app.config["STRIPE_SECRET_KEY"] and current_app.config["STRIPE_PUBLISHABLE_KEY"])
+
+
 def _client() -> stripe.StripeClient:
     config = current_app.config
     base = config["STRIPE_API_BASE"] or stripe.DEFAULT_API_BASE
