@@ -29,9 +29,9 @@ class Orders(MethodView):
     @blp.arguments(schemas.AdminOrderQuerySchema, location="query")
     @blp.response(200, page_of(schemas.OrderSchema))
     def get(self, query):
-        """All orders, newest first, by status, payment method and payment status"""
+        """All orders, newest first; found by number, transfer reference, email or phone, and by status"""
         return queries.all_orders(query.get("status"), query.get("payment_method"), query.get("payment_status"),
-                                  query["page"], query["per_page"])
+                                  query["page"], query["per_page"], q=query.get("q"))
 
 
 @blp.route("/<int:order_id>")

@@ -18,9 +18,9 @@ class SubOrders(MethodView):
     @blp.arguments(schemas.SubOrderQuerySchema, location="query")
     @blp.response(200, page_of(schemas.ProducerSubOrderSchema))
     def get(self, query, producer_id):
-        """Your parts of orders, newest first, by status and date"""
+        """Your parts of orders, newest first; found by number, email or phone, and by status and date"""
         return queries.sub_orders_of(producer_id, query.get("status"), query.get("since"), query.get("until"),
-                                     query["page"], query["per_page"])
+                                     query["page"], query["per_page"], q=query.get("q"))
 
 
 @blp.route("/<int:sub_order_id>")

@@ -1,13 +1,14 @@
 """Order lists for shoppers, producers and admins. Read-only."""
 
+import re
 from datetime import date, datetime, time, timedelta
 
+import phonenumbers
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.clock import VIETNAM_TZ
-from marketplace.extensions import db
 from marketplace.orders.lifecycle import OrderStatus, SubOrderStatus
 from marketplace.orders.models import Order, SubOrder
 from marketplace.pagination import paginate
@@ -53,13 +54,37 @@ def _orders_with_status(status: OrderStatus):
     return sa.select(SubOrder.order_id).group_by(SubOrder.order_id).having(condition)
 
 
+_PHONE_LIKE = re.compile(r"^\+?[\d\s.\-()]{8,20}$")
+
+
+def _matching(stmt, q: str | None):
+    """Orders found by what a shopper would read out: the order number or
+    transfer reference (or their start), the email, or the phone however it is
+    typed ("0912 345 678" finds +84912345678)."""
+    q = (q or "").strip()
+    if not q:
+        return stmt
+    code = q.upper().replace(" ", "")
+    escaped = code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    found = [Order.number.like(f"{escaped}%", escape="\\"), Order.transfer_reference.like(f"{escaped}%", escape="\\"),
+             Order.user_id.in_(sa.select(User.id).where(sa.func.lower(User.email) == q.lower()))]
+    if _PHONE_LIKE.match(q):
+        try:
+            phone = phonenumbers.format_number(phonenumbers.parse(q, "VN"), phonenumbers.PhoneNumberFormat.E164)
+        except phonenumbers.NumberParseException:
+            phone = None
+        if phone:
+            found.append(Order.phone == phone)
+    return stmt.where(sa.or_(*found))
+
+
 def orders_of(user: User, status: OrderStatus | None, page: int, per_page: int) -> Page:
     stmt = sa.select(Order).where(Order.user_id == user.id).order_by(Order.created_at.desc(), Order.id.desc())
     return _filter_by_derived_status(stmt, status, page, per_page)
 
 
-def all_orders(status, payment_method, payment_status, page: int, per_page: int) -> Page:
-    stmt = sa.select(Order).join(Payment).order_by(Order.created_at.desc(), Order.id.desc())
+def all_orders(status, payment_method, payment_status, page: int, per_page: int, q: str | None = None) -> Page:
+    stmt = _matching(sa.select(Order).join(Payment).order_by(Order.created_at.desc(), Order.id.desc()), q)
     if payment_method:
         stmt = stmt.where(Order.payment_method == payment_method)
     if payment_status:
@@ -72,8 +97,8 @@ def _start_of(day: date) -> datetime:
 
 
 def sub_orders_of(producer_id: int, status: SubOrderStatus | None, since: date | None, until: date | None,
-                  page: int, per_page: int) -> Page:
-    stmt = (sa.select(SubOrder).where(SubOrder.producer_id == producer_id)
+                  page: int, per_page: int, q: str | None = None) -> Page:
+    stmt = (sa.select(SubOrder).join(Order, SubOrder.order_id == Order.id).where(SubOrder.producer_id == producer_id)
             .options(selectinload(SubOrder.lines), selectinload(SubOrder.history), selectinload(SubOrder.order))
             .order_by(SubOrder.created_at.desc(), SubOrder.id.desc()))
     if status:
@@ -82,4 +107,4 @@ def sub_orders_of(producer_id: int, status: SubOrderStatus | None, since: date |
         stmt = stmt.where(SubOrder.created_at >= _start_of(since))
     if until:
         stmt = stmt.where(SubOrder.created_at < _start_of(until + timedelta(days=1)))
-    return paginate(stmt, page, per_page)
+    return paginate(_matching(stmt, q), page, per_page)

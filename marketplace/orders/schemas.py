@@ -66,13 +66,21 @@ class OrderQuerySchema(PageArgs):
     status = fields.Enum(OrderStatus, by_value=True)
 
 
+def _order_search(**kwargs):
+    return fields.String(validate=validate.Length(max=100), metadata={
+        "description": "An order number or bank-transfer reference (or its start), the shopper's email, or a phone"},
+        **kwargs)
+
+
 class SubOrderQuerySchema(PageArgs):
+    q = _order_search()
     status = fields.Enum(SubOrderStatus, by_value=True)
     since = fields.Date(metadata={"description": "Placed on or after this date (Vietnam time)"})
     until = fields.Date(metadata={"description": "Placed on or before this date (Vietnam time)"})
 
 
 class AdminOrderQuerySchema(OrderQuerySchema):
+    q = _order_search()
     payment_method = fields.Enum(PaymentMethod, by_value=True)
     payment_status = fields.Enum(PaymentStatus, by_value=True)
 
