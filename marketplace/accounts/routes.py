@@ -23,7 +23,7 @@ class Register(MethodView):
     @blp.errors(409)
     def post(self, data):
         """Create an account and log in with a session cookie"""
-        user = services.sign_up(**data)
+        user = services.register(**data)
         login_user(user)
         return user
 

@@ -37,11 +37,13 @@ def find_user_by_email(email: str) -> User | None:
 
 @transactional
 def register(email: str, password: str, full_name: str, phone: str | None = None) -> User:
-    """Create a shopper account.
+    """Create a shopper account and open a session for it (user.session_secret).
 
     Raises EmailTaken.
     """
-    return _create_user(email, password, full_name, phone)
+    user = _create_user(email, password, full_name, phone)
+    sessions.open_session(user, remember=False)
+    return user
 
 
 @transactional
@@ -90,20 +92,28 @@ def log_in(email: str, password: str, client_address: str, remember: bool = Fals
     Raises LoginThrottled, InvalidCredentials.
     """
     user = authenticate(email, password, client_address)
+    _ensure_password_unchanged(user)
     user.last_login_at = utcnow()
     sessions.open_session(user, remember)
     return user
 
 
-@transactional
-def sign_up(email: str, password: str, full_name: str, phone: str | None = None) -> User:
-    """Create a shopper account and open a session for it.
+def _ensure_password_unchanged(user: User) -> None:
+    """Lock the user's row and check the hash just verified is still theirs.
 
-    Raises EmailTaken.
+    The password was checked without a lock (Argon2 is slow). A password change
+    committed meanwhile has already ended every session, so a session opened
+    now with the old password would outlive it. Under the lock, a change
+    either committed before (and we refuse) or waits for us (and ends the
+    session we open).
+
+    Raises InvalidCredentials.
     """
-    user = _create_user(email, password, full_name, phone)
-    sessions.open_session(user, remember=False)
-    return user
+    verified = user.password_hash
+    current = db.session.scalar(
+        sa.select(User.password_hash).where(User.id == user.id).with_for_update(key_share=True))
+    if current != verified:
+        raise InvalidCredentials()
 
 
 @transactional

@@ -68,7 +68,7 @@ def count_attempt(email: str, client_address: str) -> Attempt:
         if pair.blocked_until is not None and pair.blocked_until > now:
             waits.append(pair.blocked_until - now)
         if address.failures >= config["LOGIN_MAX_FAILURES_PER_IP"]:
-            waits.append(address.last_attempt_at + window - now)
+            waits.append((address.last_attempt_at or now) + window - now)
         if waits:
             raise LoginThrottled(max(1, ceil(max(waits).total_seconds())))
         for row in (pair, address):
