@@ -51,9 +51,14 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-    # Failed-login throttle: this many failures within the window locks the
-    # email (and, at a higher bar, the client address) until the window passes.
+    # Failed-login throttle (marketplace/accounts/throttle.py). Per (email,
+    # client address) pair: this many failures pass, then each further attempt
+    # waits LOGIN_BACKOFF_SECONDS, doubling, at most the window; an attacker
+    # elsewhere never locks the owner out. Per client address: this many
+    # failures for any emails, then refused until the window passes. Failures
+    # are forgotten after a window without attempts.
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_BACKOFF_SECONDS = _env_int("LOGIN_BACKOFF_SECONDS", 30)
     LOGIN_MAX_FAILURES_PER_IP = _env_int("LOGIN_MAX_FAILURES_PER_IP", 30)
     LOGIN_FAILURE_WINDOW_SECONDS = _env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 

@@ -1,4 +1,4 @@
-"""Accounts: people who log in, their API tokens, and failed-login records."""
+"""Accounts: people who log in, their sessions and API tokens, and login throttles."""
 
 import hashlib
 from datetime import datetime
@@ -26,9 +26,21 @@ class User(UserMixin, db.Model):
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
+    # The secret of the server-side session (UserSession) this request runs in,
+    # set when the user is loaded from a session; None for bearer tokens.
+    # session_remembered: whether that session was opened with "remember me".
+    session_secret = None
+    session_remembered = False
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the session and the remember cookie: the
+        secret of a server-side session, never the bare user id, so that
+        deleting that session's row revokes both cookies."""
+        return self.session_secret
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -60,11 +72,33 @@ class ApiToken(db.Model):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
-class LoginFailure(db.Model):
-    """One failed login, keyed by email and by client address, for throttling."""
+class UserSession(db.Model):
+    """One logged-in browser. Its secret lives in the signed session cookie (and
+    the remember cookie); only the SHA-256 digest is stored. Deleting the row
+    logs that browser out, whatever copies of its cookies exist."""
 
-    __tablename__ = "login_failures"
+    __tablename__ = "user_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(300), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @staticmethod
+    def digest_of(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class LoginThrottle(db.Model):
+    """Failed-login count for one key: an (email, client address) pair, or a
+    client address. One row per key, so an attempt is counted by locking and
+    updating the row before the password is checked (accounts/throttle.py)."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(sa.String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,6 +11,10 @@ from marketplace.api import Blueprint
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts, sessions and API tokens")
 
 
+def _client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
 @blp.route("/register")
 class Register(MethodView):
     @blp.access(PUBLIC)
@@ -32,7 +36,7 @@ class Login(MethodView):
     @blp.errors(401, 429)
     def post(self, data):
         """Log in with email and password; sets the session cookie"""
-        user = services.authenticate(data["email"], data["password"], request.remote_addr or "unknown")
+        user = services.log_in(data["email"], data["password"], _client_address(), remember=data["remember"])
         login_user(user, remember=data["remember"])
         return user
 
@@ -42,8 +46,34 @@ class Logout(MethodView):
     @blp.access(AUTHENTICATED)
     @blp.response(204)
     def post(self):
-        """End the session"""
+        """End this session; its session and remember cookies stop working"""
+        services.log_out(current_user)
         logout_user()
+
+
+@blp.route("/logout-everywhere")
+class LogoutEverywhere(MethodView):
+    @blp.access(AUTHENTICATED)
+    @blp.response(204)
+    def post(self):
+        """End every session of your account, on every device (bearer tokens stay)"""
+        services.log_out_everywhere(current_user)
+        logout_user()
+
+
+@blp.route("/password")
+class Password(MethodView):
+    @blp.access(AUTHENTICATED)
+    @blp.arguments(schemas.PasswordChangeSchema)
+    @blp.response(200, schemas.UserSchema)
+    @blp.errors(422, 429)
+    def post(self, data):
+        """Change your password: ends every other session, renews this one"""
+        user = services.change_password(current_user, data["current_password"], data["new_password"],
+                                        _client_address(), revoke_api_tokens=data["revoke_api_tokens"])
+        if user.session_secret is not None:
+            login_user(user, remember=user.session_remembered)  # the cookies now carry the renewed session
+        return user
 
 
 @blp.route("/me")

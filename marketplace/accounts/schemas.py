@@ -69,3 +69,10 @@ class TokenSchema(StrictSchema):
 
 class NewTokenSchema(TokenSchema):
     token = fields.String(dump_only=True, metadata={"description": "The bearer token. Shown only in this response."})
+
+
+class PasswordChangeSchema(StrictSchema):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
+    new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=128))
+    revoke_api_tokens = fields.Boolean(load_default=False, metadata={
+        "description": "Also revoke every bearer token of the account (sessions always end)"})

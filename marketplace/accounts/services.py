@@ -6,10 +6,11 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from marketplace.accounts.models import ApiToken, LoginFailure, User
+from marketplace.accounts import sessions, throttle
+from marketplace.accounts.models import ApiToken, User
 from marketplace.accounts.passwords import hash_password, verify_password
 from marketplace.database import transactional, utcnow
-from marketplace.errors import AuthenticationRequired, Conflict, NotFound, TooManyRequests
+from marketplace.errors import AuthenticationRequired, Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 
 TOKEN_PREFIX = "ocop_"
@@ -36,11 +37,13 @@ def find_user_by_email(email: str) -> User | None:
 
 @transactional
 def register(email: str, password: str, full_name: str, phone: str | None = None) -> User:
-    """Create a shopper account.
+    """Create a shopper account and open a session for it (user.session_secret).
 
     Raises EmailTaken.
     """
-    return _create_user(email, password, full_name, phone)
+    user = _create_user(email, password, full_name, phone)
+    sessions.open_session(user, remember=False)
+    return user
 
 
 @transactional
@@ -63,43 +66,107 @@ def _create_user(email, password, full_name, phone=None) -> User:
     return user
 
 
-def authenticate(email: str, password: str, client_ip: str) -> User:
-    """Check credentials, throttling repeated failures per email and per address.
+def authenticate(email: str, password: str, client_address: str) -> User:
+    """Check credentials, throttled per (email, address) pair and per address
+    (accounts/throttle.py). The attempt is counted before the password is
+    checked, and an unknown email costs one Argon2 verification like a known
+    one, so neither the time taken nor the answer tells which emails exist.
 
-    Raises TooManyRequests while throttled, InvalidCredentials otherwise.
-    Failures are committed even though the login fails: that is the point.
+    Raises LoginThrottled (429) while throttled, InvalidCredentials otherwise.
+    Leaves the caller's transaction open on success.
     """
-    keys = {"email": f"email:{normalise_email(email)}", "ip": f"ip:{client_ip}"}
-    _refuse_if_throttled(keys)
+    attempt = throttle.count_attempt(normalise_email(email), client_address)
     user = find_user_by_email(email)
-    if user is None or not verify_password(user.password_hash, password) or not user.is_active:
-        for key in keys.values():
-            db.session.add(LoginFailure(key=key))
-        db.session.commit()
+    valid = verify_password(user.password_hash if user else None, password)
+    if user is None or not valid or not user.is_active:
         raise InvalidCredentials()
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.key == keys["email"]))
-    user.last_login_at = utcnow()
-    db.session.commit()
+    throttle.forget_failures(attempt)
     return user
 
 
-def _refuse_if_throttled(keys: dict) -> None:
-    config = current_app.config
-    window = timedelta(seconds=config["LOGIN_FAILURE_WINDOW_SECONDS"])
-    since = utcnow() - window
-    limits = {"email": config["LOGIN_MAX_FAILURES"], "ip": config["LOGIN_MAX_FAILURES_PER_IP"]}
-    for kind, key in keys.items():
-        failures = db.session.scalars(
-            sa.select(LoginFailure.created_at).where(LoginFailure.key == key, LoginFailure.created_at > since)
-            .order_by(LoginFailure.created_at)
-        ).all()
-        if len(failures) >= limits[kind]:
-            retry_after = int((failures[0] + window - utcnow()).total_seconds()) + 1
-            raise TooManyRequests(
-                "Too many failed logins. Try again later.",
-                code="login_throttled",
-                headers={"Retry-After": str(max(retry_after, 1))},
-            )
+@transactional
+def log_in(email: str, password: str, client_address: str, remember: bool = False) -> User:
+    """Authenticate and open a server-side session; user.session_secret is
+    what Flask-Login stores in the cookies.
+
+    Raises LoginThrottled, InvalidCredentials.
+    """
+    user = authenticate(email, password, client_address)
+    _ensure_password_unchanged(user)
+    user.last_login_at = utcnow()
+    sessions.open_session(user, remember)
+    return user
+
+
+def _ensure_password_unchanged(user: User) -> None:
+    """Lock the user's row and check the hash just verified is still theirs.
+
+    The password was checked without a lock (Argon2 is slow). A password change
+    committed meanwhile has already ended every session, so a session opened
+    now with the old password would outlive it. Under the lock, a change
+    either committed before (and we refuse) or waits for us (and ends the
+    session we open).
+
+    Raises InvalidCredentials.
+    """
+    verified = user.password_hash
+    current = db.session.scalar(
+        sa.select(User.password_hash).where(User.id == user.id).with_for_update(key_share=True))
+    if current != verified:
+        raise InvalidCredentials()
+
+
+@transactional
+def log_out(user: User) -> None:
+    """End the caller's session (nothing for a bearer-token caller)."""
+    sessions.end_session(user.session_secret)
+    user.session_secret, user.session_remembered = None, False
+
+
+@transactional
+def log_out_everywhere(user: User) -> None:
+    """End every session of the user, on every device, with its remember
+    cookie. Bearer tokens are separate and stay (revoke them one by one)."""
+    sessions.end_all_sessions(user)
+
+
+class WrongPassword(InvalidInput):
+    code = "wrong_password"
+
+    def __init__(self):
+        super().__init__("The current password is wrong.",
+                         errors={"current_password": ["The current password is wrong."]})
+
+
+@transactional
+def change_password(user: User, current_password: str, new_password: str, client_address: str,
+                    revoke_api_tokens: bool = False) -> User:
+    """Set a new password, given the current one (checked and throttled as a
+    login is). Every session of the user ends; the caller's own, if they use
+    one, is renewed under a new secret, so they stay logged in here only.
+    Bearer tokens stay unless `revoke_api_tokens`.
+
+    Raises LoginThrottled, WrongPassword.
+    """
+    kept_secret, remember = user.session_secret, user.session_remembered
+    try:
+        user = authenticate(user.email, current_password, client_address)
+    except InvalidCredentials:
+        raise WrongPassword() from None
+    set_password(user, new_password, revoke_api_tokens=revoke_api_tokens)
+    if kept_secret is not None:
+        sessions.open_session(user, remember)
+    return user
+
+
+def set_password(user: User, new_password: str, *, revoke_api_tokens: bool = False) -> None:
+    """Store a new password and end every session and remember cookie of the
+    user, in the caller's transaction. Any future reset flow goes through here."""
+    user.password_hash = hash_password(new_password)
+    sessions.end_all_sessions(user)
+    if revoke_api_tokens:
+        db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                           .values(revoked_at=utcnow()))
 
 
 @transactional
@@ -139,6 +206,7 @@ def user_for_bearer_token(plaintext: str) -> User | None:
     now = utcnow()
     if token is None or not token.is_usable(now):
         return None
+    token.user.session_secret, token.user.session_remembered = None, False  # a bearer token is not a session
     # Touch at most once a minute so reads don't become writes on every request.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now

@@ -60,7 +60,7 @@ class Members(MethodView):
     @blp.errors(409)
     def post(self, data, producer_id):
         """Add an existing account as owner or staff (owners only)"""
-        return services.add_member(producer_id, data["email"], data["role"])
+        return services.add_member(producer_id, data["email"], data["role"], acting_user_id=current_user.id)
 
 
 @blp.route("/<int:producer_id>/members/<int:member_id>")
@@ -71,11 +71,12 @@ class Member(MethodView):
     @blp.errors(409)
     def patch(self, data, producer_id, member_id):
         """Change a member's role (owners only)"""
-        return services.change_member_role(producer_id, member_id, data["role"])
+        return services.change_member_role(producer_id, member_id, data["role"],
+                                           acting_user_id=current_user.id)
 
     @blp.access(PRODUCER_OWNER)
     @blp.response(204)
     @blp.errors(409)
     def delete(self, producer_id, member_id):
         """Remove a member (owners only); the last owner cannot be removed"""
-        services.remove_member(producer_id, member_id)
+        services.remove_member(producer_id, member_id, acting_user_id=current_user.id)

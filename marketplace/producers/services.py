@@ -1,11 +1,12 @@
 """Producer use cases: applying, profiles, members, approval. One transaction each."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import User
 from marketplace.accounts.services import find_user_by_email
 from marketplace.database import transactional, utcnow
-from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.producers.models import MemberRole, Producer, ProducerMember, ProducerStatus
@@ -94,12 +95,51 @@ def _get_member(producer_id: int, member_id: int) -> ProducerMember:
     return member
 
 
+def _lock_members(producer_id: int) -> Producer:
+    """Lock the producer's row, then read its members afresh.
+
+    Every change to the member set (adding, changing a role, removing) takes
+    this lock first, so two changes run one after the other and the second
+    sees what the first committed: two owners demoting each other at once
+    leave one owner, not none.
+
+    Raises NotFound.
+    """
+    # FOR NO KEY UPDATE (key_share): as exclusive as needed between member
+    # changes, without blocking inserts elsewhere that merely reference the
+    # producer (products, order parts take a key-share lock on this row).
+    producer = db.session.scalar(
+        sa.select(Producer).where(Producer.id == producer_id).with_for_update(key_share=True, of=Producer)
+        .execution_options(populate_existing=True)
+    )
+    if producer is None:
+        raise NotFound("No such producer.", code="producer_not_found")
+    # populate_existing: members already in the session (the actor's, read by
+    # the access rule) are re-read too, not served from before the lock.
+    members = db.session.scalars(
+        sa.select(ProducerMember).where(ProducerMember.producer_id == producer_id)
+        .execution_options(populate_existing=True)
+    ).all()
+    set_committed_value(producer, "members", members)
+    return producer
+
+
+def _ensure_still_owner(producer: Producer, acting_user_id: int | None) -> None:
+    """The access rule read the actor's membership before the lock; check it
+    again after. Raises Forbidden if they stopped being an owner meanwhile."""
+    if acting_user_id is not None and not any(
+            m.user_id == acting_user_id and m.role is MemberRole.OWNER for m in producer.members):
+        raise Forbidden("Only the producer's owners may do this.", code="owner_only")
+
+
 @transactional
-def add_member(producer_id: int, email: str, role: MemberRole) -> ProducerMember:
+def add_member(producer_id: int, email: str, role: MemberRole, acting_user_id: int | None = None) -> ProducerMember:
     """Give an existing account a role at this producer.
 
-    Raises InvalidInput (no such account), Conflict (already a member).
+    Raises InvalidInput (no such account), Conflict (already a member),
+    Forbidden (the actor stopped being an owner).
     """
+    _ensure_still_owner(_lock_members(producer_id), acting_user_id)
     user = find_user_by_email(email)
     if user is None:
         raise InvalidInput("No account uses this email; ask them to register first.",
@@ -114,20 +154,25 @@ def add_member(producer_id: int, email: str, role: MemberRole) -> ProducerMember
 
 
 @transactional
-def change_member_role(producer_id: int, member_id: int, role: MemberRole) -> ProducerMember:
-    """Raises NotFound, LastOwner."""
+def change_member_role(producer_id: int, member_id: int, role: MemberRole,
+                       acting_user_id: int | None = None) -> ProducerMember:
+    """Raises NotFound, LastOwner, Forbidden (the actor stopped being an owner)."""
+    producer = _lock_members(producer_id)
     member = _get_member(producer_id, member_id)
     if role is not MemberRole.OWNER:
-        member.producer.ensure_keeps_an_owner(member)
+        producer.ensure_keeps_an_owner(member)
+    _ensure_still_owner(producer, acting_user_id)
     member.role = role
     return member
 
 
 @transactional
-def remove_member(producer_id: int, member_id: int) -> None:
-    """Raises NotFound, LastOwner."""
+def remove_member(producer_id: int, member_id: int, acting_user_id: int | None = None) -> None:
+    """Raises NotFound, LastOwner, Forbidden (the actor stopped being an owner)."""
+    producer = _lock_members(producer_id)
     member = _get_member(producer_id, member_id)
-    member.producer.ensure_keeps_an_owner(member)
+    producer.ensure_keeps_an_owner(member)
+    _ensure_still_owner(producer, acting_user_id)
     db.session.delete(member)
 
 

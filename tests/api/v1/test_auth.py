@@ -186,7 +186,7 @@ def test_me_shows_the_admin_flag(client, auth):
 
 # --- throttling --------------------------------------------------------------
 
-def test_too_many_failures_lock_the_email_even_for_the_right_password(app, auth, monkeypatch):
+def test_too_many_failures_make_that_address_wait_even_for_the_right_password(app, auth, monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES", 3)
     UserFactory(email="ha@example.vn")
     for _ in range(3):
@@ -199,7 +199,7 @@ def test_too_many_failures_lock_the_email_even_for_the_right_password(app, auth,
     assert 1 <= int(response.headers["Retry-After"]) <= app.config["LOGIN_FAILURE_WINDOW_SECONDS"]
 
 
-def test_failures_below_the_limit_do_not_lock_the_email(app, auth, monkeypatch):
+def test_failures_below_the_limit_do_not_throttle_the_email(app, auth, monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES", 3)
     UserFactory(email="ha@example.vn")
     for _ in range(2):
@@ -208,7 +208,7 @@ def test_failures_below_the_limit_do_not_lock_the_email(app, auth, monkeypatch):
     assert auth.login("ha@example.vn").status_code == 200
 
 
-def test_the_email_lock_ignores_the_case_of_the_email(app, auth, monkeypatch):
+def test_the_email_throttle_ignores_the_case_of_the_email(app, auth, monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES", 2)
     UserFactory(email="ha@example.vn")
     auth.login("HA@example.vn", password="wrong password")
