@@ -9,8 +9,8 @@ login_throttles replaces login_failures: one counter row per key, locked and
 counted before the password is checked. Recent failures are not carried over
 (they would be keyed by email alone); throttling starts afresh.
 
-Revision ID: 0007_sessions
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-24 09:00:00.000000
 
 """
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_sessions'
-down_revision = '0006'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
