@@ -64,6 +64,10 @@ class Config:
 
     API_TOKEN_TTL_DAYS = _env_int("API_TOKEN_TTL_DAYS", 365)
 
+    # Where people reach the marketplace: links in mail point here.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    PASSWORD_RESET_MINUTES = _env_int("PASSWORD_RESET_MINUTES", 60)
+
     # Mail (marketplace/mail/transport.py): empty writes every message to the log.
     MAIL_URL = os.environ.get("MAIL_URL", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "OCOP Marketplace <no-reply@ocop.vn>")

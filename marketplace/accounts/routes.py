@@ -1,11 +1,11 @@
-"""Registration, login and API tokens."""
+"""Registration, login, sessions, passwords, the profile and API tokens."""
 
 from flask import request
 from flask.views import MethodView
 from flask_login import current_user, login_user, logout_user
 
 from marketplace.access import AUTHENTICATED, PUBLIC
-from marketplace.accounts import schemas, services
+from marketplace.accounts import recovery, schemas, services
 from marketplace.api import Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts, sessions and API tokens")
@@ -76,6 +76,28 @@ class Password(MethodView):
         return user
 
 
+@blp.route("/password-reset")
+class PasswordResetRequest(MethodView):
+    @blp.access(PUBLIC)
+    @blp.arguments(schemas.PasswordResetRequestSchema)
+    @blp.response(202, schemas.ResetRequestedSchema)
+    @blp.errors(429)
+    def post(self, data):
+        """Mail a password reset link; the answer is the same whether or not the account exists"""
+        recovery.request_reset(data["email"], _client_address())
+        return {"message": "If an account uses this email, a link to reset its password is on its way."}
+
+
+@blp.route("/password-reset/confirm")
+class PasswordReset(MethodView):
+    @blp.access(PUBLIC)
+    @blp.arguments(schemas.PasswordResetSchema)
+    @blp.response(204)
+    def post(self, data):
+        """Set a new password with the mailed token (once); every session of the account ends"""
+        recovery.reset_password(data["token"], data["new_password"])
+
+
 @blp.route("/me")
 class Me(MethodView):
     @blp.access(AUTHENTICATED)
@@ -83,6 +105,13 @@ class Me(MethodView):
     def get(self):
         """The current user and their roles"""
         return current_user
+
+    @blp.access(AUTHENTICATED)
+    @blp.arguments(schemas.ProfileSchema)
+    @blp.response(200, schemas.UserSchema)
+    def patch(self, data):
+        """Change your name or phone"""
+        return services.edit_profile(current_user, data)
 
 
 @blp.route("/tokens")

@@ -76,3 +76,21 @@ class PasswordChangeSchema(StrictSchema):
     new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=128))
     revoke_api_tokens = fields.Boolean(load_default=False, metadata={
         "description": "Also revoke every bearer token of the account (sessions always end)"})
+
+
+class PasswordResetRequestSchema(StrictSchema):
+    email = Text(max_length=254, min_length=3, required=True)
+
+
+class PasswordResetSchema(StrictSchema):
+    token = Text(max_length=100, min_length=10, required=True, metadata={"description": "From the mailed link"})
+    new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=128))
+
+
+class ResetRequestedSchema(StrictSchema):
+    message = fields.String(dump_only=True)
+
+
+class ProfileSchema(StrictSchema):
+    full_name = Text(max_length=120, min_length=1)
+    phone = PhoneField(allow_none=True)

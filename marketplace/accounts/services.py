@@ -170,6 +170,15 @@ def set_password(user: User, new_password: str, *, revoke_api_tokens: bool = Fal
 
 
 @transactional
+def edit_profile(user: User, changes: dict) -> User:
+    """Change the name and/or the phone (a None phone clears it); what is left out stays."""
+    for field in ("full_name", "phone"):
+        if field in changes:
+            setattr(user, field, changes[field])
+    return user
+
+
+@transactional
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Issue a bearer token. The plaintext is returned here and never again."""
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
