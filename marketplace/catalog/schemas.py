@@ -8,7 +8,7 @@ from marketplace.money import format_vnd
 from marketplace.producers.models import LegalType
 from marketplace.producers.schemas import Slug
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
-from marketplace.schemas import Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
+from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
 
 MAX_STOCK = 10_000_000
 
@@ -42,9 +42,9 @@ class CertificationInSchema(StrictSchema):
     stars = Int(required=True, validate=validate.OneOf([3, 4, 5]))
     decision_number = Text(max_length=80, required=True, metadata={"description": "Số quyết định, e.g. 1234/QĐ-UBND"})
     issuing_level = fields.Enum(IssuingLevel, by_value=True, required=True)
-    issued_on = fields.Date(required=True)
-    valid_until = fields.Date(load_default=None, allow_none=True,
-                              metadata={"description": "Defaults to 36 months after issued_on"})
+    issued_on = Date(required=True)
+    valid_until = Date(load_default=None, allow_none=True,
+                       metadata={"description": "Defaults to 36 months after issued_on"})
 
 
 class ProductWriteSchema(StrictSchema):

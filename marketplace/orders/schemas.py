@@ -9,7 +9,7 @@ from marketplace.orders.lifecycle import OrderStatus, SubOrderStatus
 from marketplace.orders.models import PaymentMethod
 from marketplace.payments.models import PaymentStatus
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
-from marketplace.schemas import Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
+from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
 
 
 # --- input -------------------------------------------------------------------
@@ -68,8 +68,8 @@ class OrderQuerySchema(PageArgs):
 
 class SubOrderQuerySchema(PageArgs):
     status = fields.Enum(SubOrderStatus, by_value=True)
-    since = fields.Date(metadata={"description": "Placed on or after this date (Vietnam time)"})
-    until = fields.Date(metadata={"description": "Placed on or before this date (Vietnam time)"})
+    since = Date(metadata={"description": "Placed on or after this date (Vietnam time)"})
+    until = Date(metadata={"description": "Placed on or before this date (Vietnam time)"})
 
 
 class AdminOrderQuerySchema(OrderQuerySchema):

@@ -2,7 +2,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from marketplace.catalog.models import ProductGroup
 from marketplace.payouts.models import PayoutRail, PayoutStatus
-from marketplace.schemas import Int, LocalDateTime, PageArgs, RowId, StrictSchema, Text, VndDisplay
+from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, RowId, StrictSchema, Text, VndDisplay
 
 
 class BalanceSchema(StrictSchema):
@@ -14,13 +14,13 @@ class BalanceSchema(StrictSchema):
 
 
 class StatementQuerySchema(PageArgs):
-    since = fields.Date()
-    until = fields.Date()
+    since = Date()
+    until = Date()
 
 
 class StatementCsvQuerySchema(StrictSchema):
-    since = fields.Date()
-    until = fields.Date()
+    since = Date()
+    until = Date()
 
 
 class StatementRowSchema(StrictSchema):
@@ -92,8 +92,8 @@ class MarkFailedSchema(StrictSchema):
 
 class RevenueQuerySchema(StrictSchema):
     period = fields.String(load_default="month", validate=validate.OneOf(["day", "month"]))
-    since = fields.Date()
-    until = fields.Date()
+    since = Date()
+    until = Date()
 
 
 class RevenueRowSchema(StrictSchema):
