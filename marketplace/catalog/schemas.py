@@ -92,7 +92,7 @@ class VariantSchema(StrictSchema):
     net_unit = fields.Enum(NetUnit, by_value=True, dump_only=True)
     price_vnd = fields.Integer(dump_only=True)
     price_display = VndDisplay("price_vnd")
-    gtin = fields.String(dump_only=True)
+    gtin = fields.String(dump_only=True, allow_none=True)
     stock_quantity = fields.Integer(dump_only=True)
     is_active = fields.Boolean(dump_only=True)
     in_stock = fields.Boolean(dump_only=True)
@@ -158,10 +158,10 @@ class ProductSchema(StrictSchema):
     origin_ward = fields.Nested(WardSchema, dump_only=True, allow_none=True)
     certification = _certification_field()
     certifications = fields.List(fields.String(), dump_only=True)
-    shelf_life_days = fields.Integer(dump_only=True)
+    shelf_life_days = fields.Integer(dump_only=True, allow_none=True)
     available_months = fields.List(fields.Integer(), dump_only=True)
     status = fields.Enum(ProductStatus, by_value=True, dump_only=True)
-    published_at = LocalDateTime(dump_only=True)
+    published_at = LocalDateTime(dump_only=True, allow_none=True)
     created_at = LocalDateTime(dump_only=True)
     updated_at = LocalDateTime(dump_only=True)
     variants = fields.List(fields.Nested(VariantSchema), dump_only=True)
@@ -213,7 +213,7 @@ class StorefrontSchema(ProducerSummarySchema):
     ward = fields.Nested(WardSchema, dump_only=True, allow_none=True)
     district_note = fields.String(dump_only=True)
     street_address = fields.String(dump_only=True)
-    phone = fields.String(dump_only=True)
+    phone = fields.String(dump_only=True, allow_none=True)
 
 
 class StorefrontQuerySchema(PageArgs):

@@ -116,7 +116,7 @@ class CartSchema(StrictSchema):
 
 
 class StatusChangeSchema(StrictSchema):
-    from_status = fields.String()
+    from_status = fields.String(allow_none=True, metadata={"description": "null for the sub-order's creation"})
     to_status = fields.String()
     actor = fields.String()
     reason = fields.String()
@@ -147,7 +147,7 @@ class SubOrderSchema(StrictSchema):
     tracking_number = fields.String()
     cancel_reason = fields.String()
     cash_collected_vnd = fields.Integer(allow_none=True)
-    delivered_at = LocalDateTime()
+    delivered_at = LocalDateTime(allow_none=True)
     history = fields.List(fields.Nested(StatusChangeSchema))
 
 
@@ -187,7 +187,7 @@ class OrderSchema(StrictSchema):
     total_display = VndDisplay("total_vnd")
     shipping_address = fields.Function(lambda o: AddressOutSchema().dump(o))
     note = fields.String()
-    reserved_until = LocalDateTime()
+    reserved_until = LocalDateTime(allow_none=True)
     created_at = LocalDateTime()
     payment = fields.Function(_payment_view, metadata={
         "description": "Status; for cards the Stripe client secret; for transfers the bank details and reference"})

@@ -259,7 +259,7 @@ class TransferSchema(StrictSchema):
     status = fields.String()
     note = fields.String()
     created_at = LocalDateTime()
-    received_at = LocalDateTime()
+    received_at = LocalDateTime(allow_none=True)
     lines = fields.List(fields.Nested(TransferLineSchema))
 
 
