@@ -1,8 +1,10 @@
-"""Hostile input that once reached a 500 is refused with a 4xx JSON error, and writes nothing.
+"""Hostile input that once reached a 500 (or was silently ignored) is refused with a
+4xx JSON error, and writes nothing (issue #10, items 12-17).
 
-Each check lives in one place (marketplace/api.py for request bodies and
-query strings, marketplace/schemas.py for dates), so these tests try it on a
-spread of operations, public, owner's, admin's and operator's.
+Each check lives in one place (marketplace/api.py and marketplace/json_body.py
+for the URL and every JSON body, marketplace.schemas.Date for dates), so these
+tests try it on a spread of operations: public, an owner's, an admin's, an
+operator's.
 """
 
 import json
@@ -12,7 +14,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.payouts.models import PayoutRun
-from tests.api.v1.test_bad_input import assert_error, database_state
+from tests.api.v1.test_bad_input import assert_error, certificate, database_state, valid_product
 from tests.api.v1.world import build_world
 from tests.factories import UserFactory
 
@@ -130,8 +132,6 @@ def test_dates_at_the_ends_of_the_range_are_accepted(client, world):
 
 
 def test_a_certificate_date_out_of_range_is_refused(client, world):
-    from tests.api.v1.test_bad_input import certificate, valid_product
-
     response = client.post(f"/api/v1/portal/producers/{world.producer.id}/products",
                            json=valid_product(certification=certificate(issued_on="0001-01-01")),
                            headers=world.bearer("owner"))
