@@ -6,18 +6,20 @@ each limit holds for every operation, including ones added later:
 - nested no deeper than a small limit: Python's json module recurses, and
   5,000 levels of `[` were a RecursionError (500);
 - no string, key or value, that PostgreSQL text cannot hold: NUL, or an
-  unpaired surrogate ("\\ud800"), which cannot even be encoded as UTF-8.
+  unpaired surrogate ("\\ud800"), which cannot even be encoded as UTF-8;
+- no integer of more digits than any column holds: past 4,300 digits Python
+  refuses to convert one at all (a ValueError, a 500).
 
 The size of a body is bounded before it is read, by MAX_CONTENT_LENGTH (413).
 """
 
+import json
 import re
 from itertools import accumulate
 
-from webargs.core import parse_json
-
 from marketplace.errors import InvalidInput
 
+MAX_INTEGER_DIGITS = 100
 UNSTORABLE_MESSAGE = "Contains a character that cannot be stored (NUL or an unpaired surrogate)."
 UNSTORABLE_NAME_MESSAGE = "The field name contains a character that cannot be stored (NUL or an unpaired surrogate)."
 
@@ -33,15 +35,27 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 def load(raw: bytes, max_depth: int):
     """The parsed body. Raises json.JSONDecodeError for text that is not JSON (a 400),
-    InvalidInput (422) for JSON nested deeper than `max_depth` or holding unstorable text."""
+    InvalidInput (422) for JSON nested deeper than `max_depth`, holding unstorable text or
+    an integer of more than MAX_INTEGER_DIGITS digits."""
     if nesting_depth(raw) > max_depth:
         raise InvalidInput(errors=[f"Nested deeper than {max_depth} levels."])
-    data = parse_json(raw)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:  # as webargs reports it: a 400, malformed JSON
+        raise json.JSONDecodeError(f"Bytes decoding error : {exc.reason}", doc=str(exc.object),
+                                   pos=exc.start) from exc
+    data = json.loads(text, parse_int=_integer)
     if _SUSPECT_ESCAPE.search(raw):
         errors = unstorable_strings(data)
         if errors:
             raise InvalidInput(errors=errors)
     return data
+
+
+def _integer(digits: str) -> int:
+    if len(digits) > MAX_INTEGER_DIGITS:
+        raise InvalidInput(errors=[f"A number has more than {MAX_INTEGER_DIGITS} digits."])
+    return int(digits)
 
 
 def nesting_depth(raw: bytes) -> int:

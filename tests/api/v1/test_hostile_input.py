@@ -67,6 +67,17 @@ def test_json_nested_too_deeply_is_refused_on_every_operation(client, world, bod
     assert database_state() == before
 
 
+@pytest.mark.parametrize("number", ["1" * 5000, "-" + "9" * 101])
+def test_an_integer_of_thousands_of_digits_is_refused(client, world, number):
+    before = database_state()
+
+    for method, url, caller in _json_operations(world):
+        response = _send(client, world, method, url, caller, '{"producer_ids": [' + number + "]}")
+
+        assert_error(response, 422, "validation_error")
+    assert database_state() == before
+
+
 def test_json_nested_within_the_limit_is_parsed_as_usual(client, world):
     shallow = '{"producer_ids": ' + "[" * 20 + "]" * 20 + "}"
 
