@@ -72,6 +72,11 @@ class Config:
     MAIL_URL = os.environ.get("MAIL_URL", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "OCOP Marketplace <no-reply@ocop.vn>")
 
+    # Request bodies: larger ones are refused (413) before they are read, and
+    # JSON nested deeper is refused (422) before it is parsed.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
+    MAX_JSON_DEPTH = _env_int("MAX_JSON_DEPTH", 32)
+
     # flask-smorest / OpenAPI
     API_TITLE = "OCOP Marketplace API"
     API_VERSION = "v1"

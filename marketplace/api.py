@@ -5,11 +5,13 @@ import http
 
 import marshmallow as ma
 import flask_smorest
-from webargs.flaskparser import FlaskParser
+from flask import current_app, request
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.routing import IntegerConverter
 
-from marketplace import access
-from marketplace.errors import handle_http_exception
+from marketplace import access, json_body
+from marketplace.errors import InvalidInput, NotFound, UnsupportedMediaType, handle_http_exception
 
 
 class RowIdConverter(IntegerConverter):
@@ -37,6 +39,10 @@ class ErrorSchema(ma.Schema):
 class Api(flask_smorest.Api):
     ERROR_SCHEMA = ErrorSchema
 
+    def init_app(self, app, *args, **kwargs):
+        super().init_app(app, *args, **kwargs)
+        app.before_request(refuse_unstorable_url)
+
     def handle_http_exception(self, error):
         return handle_http_exception(error)
 
@@ -44,12 +50,40 @@ class Api(flask_smorest.Api):
 # Either scheme of config.API_SPEC_OPTIONS signs a caller in.
 _SIGNED_IN = [{"bearerToken": []}, {"sessionCookie": []}]
 
+def refuse_unstorable_url() -> None:
+    """A NUL (or a lone surrogate) in the path names nothing: 404, before it can reach
+    the database as a slug. In the query string it is a field error (422)."""
+    if not json_body.storable(request.path):
+        raise NotFound()
+    errors = {json_body.printable(name): [json_body.UNSTORABLE_MESSAGE]
+              for name, value in request.args.items(multi=True)
+              if not (json_body.storable(name) and json_body.storable(value))}
+    if errors:
+        raise InvalidInput(errors=errors, location="query")
+
 
 class StrictQueryParser(FlaskParser):
-    """Unknown query parameters are refused, as unknown body fields are: a typo
-    such as ?provice=11 would otherwise silently return everything."""
+    """The one parser of every operation's input.
+
+    Unknown query parameters are refused, as unknown body fields are: a typo
+    such as ?provice=11 would otherwise silently return everything.
+
+    A body sent to an operation that takes JSON must be JSON: under another
+    Content-Type it is refused (415), not ignored, which would drop every
+    field in it (a payout run's producer filter, say) without a word. The body
+    is read by json_body.load, which bounds its nesting and refuses text that
+    cannot be stored; MAX_CONTENT_LENGTH bounds its size (413).
+    """
 
     DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
+
+    def _raw_load_json(self, req):
+        raw = req.get_data(cache=True)
+        if not is_json_request(req):
+            if raw.strip():
+                raise UnsupportedMediaType()
+            return core.missing
+        return json_body.load(raw, current_app.config["MAX_JSON_DEPTH"])
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -63,6 +63,10 @@ class TooManyRequests(DomainError):
     status, code, message = 429, "too_many_requests", "Too many attempts. Try again later."
 
 
+class UnsupportedMediaType(DomainError):
+    status, code, message = 415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json)."
+
+
 # Codes for errors raised by Flask, werkzeug and webargs rather than the domain.
 _HTTP_CODES = {
     400: "bad_request",

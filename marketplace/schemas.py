@@ -1,5 +1,6 @@
 """Schema building blocks shared by every domain: strict input, money, time and pages."""
 
+from datetime import date
 from math import ceil
 from marketplace.clock import VIETNAM_TZ
 
@@ -80,6 +81,25 @@ class VndDisplay(fields.Function):
 
     def __init__(self, attribute: str, **kwargs):
         super().__init__(lambda obj: format_vnd(_get(obj, attribute)), dump_only=True, **kwargs)
+
+
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+class Date(fields.Date):
+    """A calendar date the marketplace can reason about: 2000-01-01 to 2100-12-31.
+
+    Every date in input (a query's since/until, a certificate's, a lot's expiry)
+    is one of these. Beyond the range, turning a date into an instant in Vietnam
+    or stepping a day past it overflows Python's datetime (year 1 or 9999): a 500.
+    """
+
+    def __init__(self, **kwargs):
+        extra = kwargs.pop("validate", None) or []
+        bounds = validate.Range(min=EARLIEST_DATE, max=LATEST_DATE,
+                                error="Must be a date from {min} to {max}.")
+        super().__init__(validate=[bounds, *(extra if isinstance(extra, (list, tuple)) else [extra])], **kwargs)
 
 
 class LocalDateTime(fields.DateTime):

@@ -47,7 +47,7 @@ class UserSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     email = fields.Email(dump_only=True)
     full_name = fields.String(dump_only=True)
-    phone = fields.String(dump_only=True)
+    phone = fields.String(dump_only=True, allow_none=True)
     created_at = LocalDateTime(dump_only=True)
     roles = fields.Function(roles_of, dump_only=True, metadata={
         "description": "shopper/admin flags, producer memberships and display-point assignments"})
@@ -62,9 +62,9 @@ class TokenSchema(StrictSchema):
     name = fields.String(dump_only=True)
     prefix = fields.String(dump_only=True, metadata={"description": "First characters, to recognise the token"})
     created_at = LocalDateTime(dump_only=True)
-    expires_at = LocalDateTime(dump_only=True)
-    last_used_at = LocalDateTime(dump_only=True)
-    revoked_at = LocalDateTime(dump_only=True)
+    expires_at = LocalDateTime(dump_only=True, allow_none=True)
+    last_used_at = LocalDateTime(dump_only=True, allow_none=True)
+    revoked_at = LocalDateTime(dump_only=True, allow_none=True)
 
 
 class NewTokenSchema(TokenSchema):

@@ -8,7 +8,7 @@ from marketplace.money import format_vnd
 from marketplace.producers.models import LegalType
 from marketplace.producers.schemas import Slug
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
-from marketplace.schemas import Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
+from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
 
 MAX_STOCK = 10_000_000
 
@@ -42,9 +42,9 @@ class CertificationInSchema(StrictSchema):
     stars = Int(required=True, validate=validate.OneOf([3, 4, 5]))
     decision_number = Text(max_length=80, required=True, metadata={"description": "Số quyết định, e.g. 1234/QĐ-UBND"})
     issuing_level = fields.Enum(IssuingLevel, by_value=True, required=True)
-    issued_on = fields.Date(required=True)
-    valid_until = fields.Date(load_default=None, allow_none=True,
-                              metadata={"description": "Defaults to 36 months after issued_on"})
+    issued_on = Date(required=True)
+    valid_until = Date(load_default=None, allow_none=True,
+                       metadata={"description": "Defaults to 36 months after issued_on"})
 
 
 class ProductWriteSchema(StrictSchema):
@@ -92,7 +92,7 @@ class VariantSchema(StrictSchema):
     net_unit = fields.Enum(NetUnit, by_value=True, dump_only=True)
     price_vnd = fields.Integer(dump_only=True)
     price_display = VndDisplay("price_vnd")
-    gtin = fields.String(dump_only=True)
+    gtin = fields.String(dump_only=True, allow_none=True)
     stock_quantity = fields.Integer(dump_only=True)
     is_active = fields.Boolean(dump_only=True)
     in_stock = fields.Boolean(dump_only=True)
@@ -160,10 +160,10 @@ class ProductSchema(StrictSchema):
         "description": "The stars on the certificate as the producer declared it; shoppers see them once verified"})
     certificate_declared_at = LocalDateTime(attribute="ocop_declared_at", dump_only=True, allow_none=True)
     certifications = fields.List(fields.String(), dump_only=True)
-    shelf_life_days = fields.Integer(dump_only=True)
+    shelf_life_days = fields.Integer(dump_only=True, allow_none=True)
     available_months = fields.List(fields.Integer(), dump_only=True)
     status = fields.Enum(ProductStatus, by_value=True, dump_only=True)
-    published_at = LocalDateTime(dump_only=True)
+    published_at = LocalDateTime(dump_only=True, allow_none=True)
     created_at = LocalDateTime(dump_only=True)
     updated_at = LocalDateTime(dump_only=True)
     variants = fields.List(fields.Nested(VariantSchema), dump_only=True)
@@ -215,7 +215,7 @@ class StorefrontSchema(ProducerSummarySchema):
     ward = fields.Nested(WardSchema, dump_only=True, allow_none=True)
     district_note = fields.String(dump_only=True)
     street_address = fields.String(dump_only=True)
-    phone = fields.String(dump_only=True)
+    phone = fields.String(dump_only=True, allow_none=True)
 
 
 class StorefrontQuerySchema(PageArgs):

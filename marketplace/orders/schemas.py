@@ -9,7 +9,7 @@ from marketplace.orders.lifecycle import OrderStatus, SubOrderStatus
 from marketplace.orders.models import PaymentMethod
 from marketplace.payments.models import PaymentStatus
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
-from marketplace.schemas import Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
+from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
 
 
 # --- input -------------------------------------------------------------------
@@ -75,8 +75,8 @@ def _order_search(**kwargs):
 class SubOrderQuerySchema(PageArgs):
     q = _order_search()
     status = fields.Enum(SubOrderStatus, by_value=True)
-    since = fields.Date(metadata={"description": "Placed on or after this date (Vietnam time)"})
-    until = fields.Date(metadata={"description": "Placed on or before this date (Vietnam time)"})
+    since = Date(metadata={"description": "Placed on or after this date (Vietnam time)"})
+    until = Date(metadata={"description": "Placed on or before this date (Vietnam time)"})
 
 
 class AdminOrderQuerySchema(OrderQuerySchema):
@@ -124,7 +124,7 @@ class CartSchema(StrictSchema):
 
 
 class StatusChangeSchema(StrictSchema):
-    from_status = fields.String()
+    from_status = fields.String(allow_none=True, metadata={"description": "null for the sub-order's creation"})
     to_status = fields.String()
     actor = fields.String()
     reason = fields.String()
@@ -155,7 +155,7 @@ class SubOrderSchema(StrictSchema):
     tracking_number = fields.String()
     cancel_reason = fields.String()
     cash_collected_vnd = fields.Integer(allow_none=True)
-    delivered_at = LocalDateTime()
+    delivered_at = LocalDateTime(allow_none=True)
     history = fields.List(fields.Nested(StatusChangeSchema))
 
 
@@ -195,7 +195,7 @@ class OrderSchema(StrictSchema):
     total_display = VndDisplay("total_vnd")
     shipping_address = fields.Function(lambda o: AddressOutSchema().dump(o))
     note = fields.String()
-    reserved_until = LocalDateTime()
+    reserved_until = LocalDateTime(allow_none=True)
     created_at = LocalDateTime()
     payment = fields.Function(_payment_view, metadata={
         "description": "Status; for cards the Stripe client secret; for transfers the bank details and reference"})

@@ -2,7 +2,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from marketplace.catalog.models import ProductGroup
 from marketplace.payouts.models import PayoutRail, PayoutStatus
-from marketplace.schemas import Int, LocalDateTime, PageArgs, RowId, StrictSchema, Text, VndDisplay
+from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, RowId, StrictSchema, Text, VndDisplay
 
 
 class BalanceSchema(StrictSchema):
@@ -14,13 +14,13 @@ class BalanceSchema(StrictSchema):
 
 
 class StatementQuerySchema(PageArgs):
-    since = fields.Date()
-    until = fields.Date()
+    since = Date()
+    until = Date()
 
 
 class StatementCsvQuerySchema(StrictSchema):
-    since = fields.Date()
-    until = fields.Date()
+    since = Date()
+    until = Date()
 
 
 class StatementRowSchema(StrictSchema):
@@ -37,8 +37,9 @@ class StatementRowSchema(StrictSchema):
 
 
 class BankAccountSchema(StrictSchema):
-    bank_bin = fields.String(validate=validate.Regexp(r"^\d{6}$", error="A NAPAS BIN has 6 digits."),
-                             load_default="", metadata={"description": "NAPAS bank identifier, e.g. 970436"})
+    bank_bin = fields.String(validate=validate.Regexp(r"^(?:\d{6})?$", error="A NAPAS BIN has 6 digits."),
+                             load_default="", metadata={"description": "NAPAS bank identifier, e.g. 970436; "
+                                                                       "empty when not given"})
     bank_name = Text(max_length=120, required=True)
     account_number = fields.String(required=True, validate=validate.Regexp(
         r"^[0-9]{6,19}$", error="6 to 19 digits."))
@@ -62,7 +63,7 @@ class PayoutSchema(StrictSchema):
     stripe_transfer_id = fields.String(allow_none=True)
     failure_reason = fields.String()
     created_at = LocalDateTime()
-    settled_at = LocalDateTime()
+    settled_at = LocalDateTime(allow_none=True)
 
 
 class PayoutRunSchema(StrictSchema):
@@ -92,8 +93,8 @@ class MarkFailedSchema(StrictSchema):
 
 class RevenueQuerySchema(StrictSchema):
     period = fields.String(load_default="month", validate=validate.OneOf(["day", "month"]))
-    since = fields.Date()
-    until = fields.Date()
+    since = Date()
+    until = Date()
 
 
 class RevenueRowSchema(StrictSchema):

@@ -55,11 +55,11 @@ class ProducerSchema(StrictSchema):
     ward = fields.Nested(WardSchema, dump_only=True, allow_none=True)
     district_note = fields.String(dump_only=True)
     street_address = fields.String(dump_only=True)
-    phone = fields.String(dump_only=True)
-    tax_code = fields.String(dump_only=True)
+    phone = fields.String(dump_only=True, allow_none=True)
+    tax_code = fields.String(dump_only=True, allow_none=True)
     status = fields.Enum(ProducerStatus, by_value=True, dump_only=True)
     status_reason = fields.String(dump_only=True)
-    approved_at = LocalDateTime(dump_only=True)
+    approved_at = LocalDateTime(dump_only=True, allow_none=True)
     created_at = LocalDateTime(dump_only=True)
 
 

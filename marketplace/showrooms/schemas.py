@@ -2,7 +2,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from marketplace.accounts.schemas import PhoneField
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
-from marketplace.schemas import Int, LocalDateTime, PageArgs, PriceVnd, RowId, StrictSchema, Text, VndDisplay
+from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, PriceVnd, RowId, StrictSchema, Text, VndDisplay
 from marketplace.showrooms.models import AdjustmentReason, MovementKind, PointStatus, PointType, SalePayment
 
 MAX_LINES = 200
@@ -132,7 +132,7 @@ class ReceiptLineSchema(StrictSchema):
     variant_id = RowId(required=True)
     quantity = Int(required=True, validate=QUANTITY)
     lot_code = Text(max_length=60, required=True)
-    expires_on = fields.Date(load_default=None, allow_none=True)
+    expires_on = Date(load_default=None, allow_none=True)
 
 
 class ReceiptSchema(StrictSchema):
@@ -189,7 +189,7 @@ class ReceiveTransferSchema(StrictSchema):
 class AdjustmentLineSchema(StrictSchema):
     variant_id = RowId(required=True)
     lot_code = Text(max_length=60, required=True)
-    expires_on = fields.Date(load_default=None, allow_none=True)
+    expires_on = Date(load_default=None, allow_none=True)
     counted = Int(validate=validate.Range(min=0, max=1_000_000), load_default=None, allow_none=True,
                   metadata={"description": "Units counted: the balance is set to this"})
     change = Int(validate=validate.Range(min=-1_000_000, max=1_000_000), load_default=None, allow_none=True,
@@ -236,8 +236,8 @@ class MovementSchema(StrictSchema):
 class MovementQuerySchema(PageArgs):
     kind = fields.Enum(MovementKind, by_value=True)
     variant_id = RowId(strict=False)
-    since = fields.Date()
-    until = fields.Date()
+    since = Date()
+    until = Date()
 
 
 class TransferLineSchema(StrictSchema):
@@ -259,7 +259,7 @@ class TransferSchema(StrictSchema):
     status = fields.String()
     note = fields.String()
     created_at = LocalDateTime()
-    received_at = LocalDateTime()
+    received_at = LocalDateTime(allow_none=True)
     lines = fields.List(fields.Nested(TransferLineSchema))
 
 
@@ -298,15 +298,15 @@ class HandoverSchema(StrictSchema):
 
 
 class DateRangeQuerySchema(PageArgs):
-    since = fields.Date()
-    until = fields.Date()
+    since = Date()
+    until = Date()
 
 
 class SalesReportQuerySchema(StrictSchema):
     group_by = fields.String(load_default="point", validate=validate.OneOf(["point", "product", "producer"]))
     period = fields.String(load_default="month", validate=validate.OneOf(["day", "month"]))
-    since = fields.Date()
-    until = fields.Date()
+    since = Date()
+    until = Date()
     point_id = RowId(strict=False)
 
 

@@ -1,4 +1,7 @@
-"""Schemathesis fuzzes every operation in /api/v1/openapi.json; none may answer 5xx.
+"""Schemathesis fuzzes every operation in /api/v1/openapi.json. None may answer
+5xx, every answer must match the document (response_schema_conformance: a null
+where a string is documented fails), and input the document calls invalid must
+be refused with a 4xx (negative_data_rejection).
 
 Each operation is its own test, called by someone its access rule lets in, so
 the fuzzed input reaches the code behind access control: anonymous for public
@@ -18,7 +21,7 @@ import zlib
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import negative_data_rejection, not_a_server_error, response_schema_conformance
 
 from tests.api.v1.operations import access_rule, collection_app, openapi_path, operations
 from tests.api.v1.world import SAMPLE_PATH_VALUES, build_world
@@ -40,6 +43,7 @@ RULES = {(openapi_path(url_rule), method): access_rule(_APP, url_rule.endpoint, 
          for method, url_rule in operations(_APP)}
 
 CALLERS = ("anonymous", "owner", "admin", "operator")
+CHECKS = [not_a_server_error, response_schema_conformance, negative_data_rejection]
 ALWAYS_AIMED = {"producer_id", "point_id"}
 
 
@@ -62,7 +66,7 @@ def world(app, stripe_config):
 @schema.parametrize()
 @settings(max_examples=10, derandomize=True, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
-def test_no_operation_answers_with_a_server_error(case, app, world):
+def test_every_operation_answers_as_documented_and_never_with_a_server_error(case, app, world):
     aim_at_world(case, world)
 
-    case.call_and_validate(app=app, headers=world.bearer(caller_for(case)), checks=[not_a_server_error])
+    case.call_and_validate(app=app, headers=world.bearer(caller_for(case)), checks=CHECKS)
