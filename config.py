@@ -64,6 +64,11 @@ class Config:
 
     API_TOKEN_TTL_DAYS = _env_int("API_TOKEN_TTL_DAYS", 365)
 
+    # How many reverse proxies stand in front of the app and set X-Forwarded-For/-Proto/-Host.
+    # 0 (the default) trusts none of those headers: the client address is the
+    # socket's. Behind one proxy, set 1, or every login is throttled as one address.
+    TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
+
     # Where people reach the marketplace: links in mail point here.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     PASSWORD_RESET_MINUTES = _env_int("PASSWORD_RESET_MINUTES", 60)

@@ -7,6 +7,7 @@ import pytest
 from argon2 import PasswordHasher, extract_parameters
 
 from marketplace.database import utcnow
+from marketplace.extensions import db
 from tests.factories import PASSWORD, UserFactory
 
 LOGIN = "/api/v1/auth/login"
@@ -151,3 +152,23 @@ def test_a_throttled_attempt_checks_no_password(client, verified_hashes):
     login_from(client, ATTACKER, "ha@example.vn")
 
     assert (checked, len(verified_hashes)) == (5, 5)
+
+
+def test_behind_a_trusted_proxy_the_throttle_keys_on_the_forwarded_address(app):
+    UserFactory(email="lan@example.vn")
+    """With TRUSTED_PROXY_HOPS=1, an attacker behind the proxy slows only themselves."""
+    from config import TestConfig
+    from marketplace import create_app
+
+    class BehindProxy(TestConfig):
+        SQLALCHEMY_DATABASE_URI = db.engine.url.render_as_string(hide_password=False)
+        TRUSTED_PROXY_HOPS = 1
+
+    proxied = create_app(BehindProxy).test_client()
+    attacker = {"X-Forwarded-For": "203.0.113.9"}
+    for _ in range(8):
+        proxied.post("/api/v1/auth/login", json={"email": "lan@example.vn", "password": "wrong"}, headers=attacker)
+
+    owner = proxied.post("/api/v1/auth/login", json={"email": "lan@example.vn", "password": PASSWORD},
+                         headers={"X-Forwarded-For": "198.51.100.7"})
+    assert owner.status_code == 200

@@ -120,3 +120,4 @@ def test_editing_the_profile_changes_name_and_phone(client, lan):
     assert (response.json["full_name"], response.json["phone"]) == ("Nguyễn Lan", "+84912345678")
     assert client.patch("/api/v1/auth/me", json={"phone": None}).json["phone"] is None
     assert client.patch("/api/v1/auth/me", json={"phone": "12"}).status_code == 422
+
