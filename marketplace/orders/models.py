@@ -167,3 +167,28 @@ class StatusChange(db.Model):
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SavedAddress(db.Model):
+    """A shipping address the shopper keeps for next time; checkout can use one by id."""
+
+    __tablename__ = "saved_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(sa.String(40), default="")
+    recipient_name: Mapped[str] = mapped_column(sa.String(120))
+    phone: Mapped[str] = mapped_column(sa.String(20))
+    province_code: Mapped[int] = mapped_column(sa.ForeignKey("provinces.code"))
+    ward_code: Mapped[int] = mapped_column(sa.ForeignKey("wards.code"))
+    street_address: Mapped[str] = mapped_column(sa.String(200))
+    is_default: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    province = relationship("Province", lazy="joined")
+    ward = relationship("Ward", lazy="joined")
+
+    ADDRESS_FIELDS = ("recipient_name", "phone", "province_code", "ward_code", "street_address")
+
+    def as_shipping_address(self) -> dict:
+        return {field: getattr(self, field) for field in self.ADDRESS_FIELDS}

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from marketplace.access import AUTHENTICATED
 from marketplace.api import Blueprint
-from marketplace.orders import cart, checkout, fulfilment, queries, schemas
+from marketplace.orders import addresses, cart, checkout, fulfilment, queries, schemas
 from marketplace.payments import services as payments
 from marketplace.schemas import page_of
 
@@ -114,3 +114,38 @@ class ConfirmReceived(MethodView):
         """Confirm you received a delivered part; it is then completed"""
         fulfilment.confirm_received(current_user, order_id, sub_order_id)
         return fulfilment.order_of(current_user, order_id)
+
+
+@blp.route("/addresses")
+class Addresses(MethodView):
+    @blp.access(AUTHENTICATED)
+    @blp.response(200, schemas.SavedAddressSchema(many=True))
+    def get(self):
+        """Your saved shipping addresses, the default first"""
+        return addresses.addresses_of(current_user)
+
+    @blp.access(AUTHENTICATED)
+    @blp.arguments(schemas.SavedAddressInSchema)
+    @blp.response(201, schemas.SavedAddressSchema)
+    @blp.errors(409)
+    def post(self, data):
+        """Save a shipping address (at most 10); the first one is the default"""
+        return addresses.add_address(current_user, data)
+
+
+@blp.route("/addresses/<int:address_id>")
+class Address(MethodView):
+    @blp.access(AUTHENTICATED)
+    @blp.arguments(schemas.SavedAddressChangeSchema(partial=True))
+    @blp.response(200, schemas.SavedAddressSchema)
+    @blp.errors(404)
+    def patch(self, data, address_id):
+        """Change a saved address, or make it the default"""
+        return addresses.edit_address(current_user, address_id, data)
+
+    @blp.access(AUTHENTICATED)
+    @blp.response(204)
+    @blp.errors(404)
+    def delete(self, address_id):
+        """Forget a saved address"""
+        addresses.remove_address(current_user, address_id)

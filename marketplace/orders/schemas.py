@@ -28,6 +28,23 @@ class AddressSchema(StrictSchema):
     ward_lies_in_province = ward_in_province()
 
 
+class SavedAddressInSchema(AddressSchema):
+    label = Text(max_length=40, min_length=0, load_default="", metadata={"description": "e.g. Nhà, Công ty"})
+    is_default = fields.Boolean(load_default=False)
+
+
+class SavedAddressChangeSchema(SavedAddressInSchema):
+    """Any of the fields (load it with partial=True); a new province comes with its ward."""
+
+    label = Text(max_length=40, min_length=0)
+    is_default = fields.Boolean()
+
+    @ma.validates_schema
+    def province_comes_with_its_ward(self, data, **kwargs):
+        if "province_code" in data and "ward_code" not in data:
+            raise ma.ValidationError({"ward_code": ["Send the ward together with a new province."]})
+
+
 class CheckoutSchema(StrictSchema):
     shipping_address = fields.Nested(AddressSchema, required=True)
     payment_method = fields.Enum(PaymentMethod, by_value=True, required=True)
@@ -211,4 +228,11 @@ class ProducerSubOrderSchema(SubOrderSchema):
     order_number = fields.String(attribute="order.number")
     payment_method = fields.String(attribute="order.payment_method")
     shipping_address = fields.Function(lambda s: AddressOutSchema().dump(s.order))
+    created_at = LocalDateTime()
+
+
+class SavedAddressSchema(AddressOutSchema):
+    id = fields.Integer()
+    label = fields.String()
+    is_default = fields.Boolean()
     created_at = LocalDateTime()

@@ -80,6 +80,12 @@ class World:
         return order
 
     @cached_property
+    def saved_address(self):
+        """The buyer's saved shipping address (the checkout one)."""
+        from marketplace.orders import addresses
+        return addresses.add_address(self.buyer, dict(CHECKOUT["shipping_address"], label="Nhà"))
+
+    @cached_property
     def stocked_variant(self) -> Variant:
         """A's variant, in the buyer's cart and in stock at point P."""
         cart.set_line(self.buyer, self.variant.id, 1)
@@ -173,6 +179,7 @@ SAMPLE_PATH_VALUES = {
     "order_id": lambda world: world.order.id,
     "sub_order_id": lambda world: world.order.sub_orders[0].id,
     "point_id": lambda world: world.point.id,
+    "address_id": lambda world: world.saved_address.id,
     "transfer_id": lambda world: world.incoming_transfer.id,
     "user_id": lambda world: world.users["operator"].id,
     "run_id": lambda world: world.payout.run_id,
