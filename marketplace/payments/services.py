@@ -1,15 +1,22 @@
 """Payment use cases. Network calls to Stripe happen outside transactions;
 database changes lock the payment row, so concurrent webhooks, admin actions
-and expiry jobs touching one order are applied one at a time."""
+and expiry jobs touching one order are applied one at a time.
+
+The payment row is the order's lock: every change to an order's parts
+(status, refunds) is made holding it, and decided from what was read once it
+was held (marketplace.locking), never from a copy read before.
+"""
 
 import logging
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from marketplace import events
 from marketplace.database import transactional, utcnow
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
+from marketplace.locking import lock_one
 from marketplace.orders.lifecycle import HOLDS_STOCK, Actor, SubOrderStatus
 from marketplace.orders.models import Order, PaymentMethod, SubOrder
 from marketplace.orders import stock
@@ -28,11 +35,27 @@ def open_payment(order: Order) -> Payment:
     return payment
 
 
+def _lock_payment_where(*criteria) -> Payment | None:
+    """Lock the payment row and re-read it, its order and the order's parts as
+    they are now: whatever this session read of them before the lock is
+    overwritten, so a decision never rests on a state another transaction
+    changed while this one waited (issue #10, item 4)."""
+    return lock_one(sa.select(Payment).where(*criteria)
+                    .options(joinedload(Payment.order).selectinload(Order.sub_orders)), of=Payment)
+
+
 def locked_payment(order_id: int) -> Payment:
-    payment = db.session.scalar(sa.select(Payment).where(Payment.order_id == order_id).with_for_update())
+    """The order's payment, locked, with its order and parts as committed. Raises NotFound."""
+    payment = _lock_payment_where(Payment.order_id == order_id)
     if payment is None:
         raise NotFound("No such order.", code="order_not_found")
     return payment
+
+
+def locked_payment_of_intent(intent_id: str | None) -> Payment | None:
+    if not intent_id:  # "IS NULL" would match every payment that has no intent (cash, transfers)
+        return None
+    return _lock_payment_where(Payment.stripe_payment_intent_id == intent_id)
 
 
 def ensure_card_intent(order_id: int) -> Payment:
@@ -102,8 +125,7 @@ def record_event(event: dict | None) -> None:
 @transactional
 def _apply_intent(intent: gateway.Intent, event: dict | None) -> list[int]:
     record_event(event)
-    payment = db.session.scalar(
-        sa.select(Payment).where(Payment.stripe_payment_intent_id == intent.id).with_for_update())
+    payment = locked_payment_of_intent(intent.id)
     if payment is None:
         log.warning("PaymentIntent %s is not one of ours", intent.id)
         return []
@@ -201,8 +223,7 @@ def apply_charge_refunded(intent_id: str, amount_refunded: int, event: dict) -> 
     """A refund made outside the marketplace (e.g. Stripe's dashboard) is
     recorded against the payment; our own refunds are already counted."""
     record_event(event)
-    payment = db.session.scalar(
-        sa.select(Payment).where(Payment.stripe_payment_intent_id == intent_id).with_for_update())
+    payment = locked_payment_of_intent(intent_id)
     if payment is None or amount_refunded <= payment.refunded_vnd:
         return
     amount = amount_refunded - payment.refunded_vnd

@@ -13,6 +13,7 @@ from flask import current_app
 from marketplace.database import transactional, utcnow
 from marketplace.events import subscribe
 from marketplace.extensions import db
+from marketplace.locking import for_update, lock_one
 from marketplace.orders.models import SubOrder
 from marketplace.payments.models import Refund
 from marketplace.payouts.ledger import balance, credit, debit, post
@@ -116,7 +117,7 @@ def release_due(now: datetime | None = None) -> int:
 def _release(sub_order_id: int) -> None:
     # Lock the sub-order row only: its joined-eager producer is an outer join, which
     # PostgreSQL refuses to lock ("FOR UPDATE cannot be applied to the nullable side").
-    sub_order = db.session.get(SubOrder, sub_order_id, with_for_update={"of": SubOrder})
+    sub_order = lock_one(sa.select(SubOrder).where(SubOrder.id == sub_order_id), of=SubOrder)
     if _has_entry(sub_order_id, [EntryKind.RELEASE]):
         return  # another worker got here first
     pending = balance(Account.PRODUCER_PENDING, sub_order.producer_id, sub_order_id=sub_order_id)
@@ -167,7 +168,7 @@ def release_due_point_sales(cutoff: datetime) -> int:
 @transactional
 def _release_point_sale(movement_id: int, producer_id: int) -> None:
     # Serialise releases of one producer's earnings with payout runs (they lock the same row).
-    db.session.execute(sa.select(Producer.id).where(Producer.id == producer_id).with_for_update(key_share=True))
+    db.session.execute(for_update(sa.select(Producer.id).where(Producer.id == producer_id), key_share=True))
     if db.session.scalar(sa.select(sa.func.count()).select_from(JournalEntry).where(
             JournalEntry.kind == EntryKind.RELEASE, JournalEntry.movement_id == movement_id,
             JournalEntry.producer_id == producer_id)):
