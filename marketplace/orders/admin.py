@@ -27,7 +27,7 @@ def _order(order_id: int) -> Order:
 class Orders(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.AdminOrderQuerySchema, location="query")
-    @blp.response(200, page_of(schemas.OrderSchema))
+    @blp.response(200, page_of(schemas.AdminOrderSchema))
     def get(self, query):
         """All orders, newest first, by status, payment method and payment status"""
         return queries.all_orders(query.get("status"), query.get("payment_method"), query.get("payment_status"),
@@ -37,7 +37,7 @@ class Orders(MethodView):
 @blp.route("/<int:order_id>")
 class OrderItem(MethodView):
     @blp.access(ADMIN)
-    @blp.response(200, schemas.OrderSchema)
+    @blp.response(200, schemas.AdminOrderSchema)
     @blp.errors(404)
     def get(self, order_id):
         """Any order in full"""
@@ -48,7 +48,7 @@ class OrderItem(MethodView):
 class ConfirmTransfer(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.ConfirmTransferSchema)
-    @blp.response(200, schemas.OrderSchema)
+    @blp.response(200, schemas.AdminOrderSchema)
     @blp.errors(404, 409)
     def post(self, data, order_id):
         """Confirm a bank transfer arrived; the order's parts are confirmed"""
@@ -60,7 +60,7 @@ class ConfirmTransfer(MethodView):
 class Refunds(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.RefundSchema)
-    @blp.response(201, schemas.OrderSchema)
+    @blp.response(201, schemas.AdminOrderSchema)
     @blp.errors(404, 409, 502)
     def post(self, data, order_id, sub_order_id):
         """Refund part or all of a producer's part; card payments go back through Stripe"""
