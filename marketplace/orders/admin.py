@@ -1,4 +1,4 @@
-"""Admins see every order, confirm bank transfers and refund."""
+"""Admins see every order, confirm bank transfers, refund, and allocate refunds made in Stripe."""
 
 from flask.views import MethodView
 from flask_login import current_user
@@ -9,7 +9,7 @@ from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.orders import queries, schemas
 from marketplace.orders.models import Order
-from marketplace.payments import services as payments
+from marketplace.payments import allocation, services as payments
 from marketplace.schemas import page_of
 
 blp = Blueprint("admin_orders", __name__, url_prefix="/api/v1/admin/orders",
@@ -65,4 +65,17 @@ class Refunds(MethodView):
     def post(self, data, order_id, sub_order_id):
         """Refund part or all of a producer's part; card payments go back through Stripe"""
         payments.refund(order_id, sub_order_id, data["amount_vnd"], data["reason"], current_user.id)
+        return _order(order_id)
+
+
+@blp.route("/<int:order_id>/refunds/<int:refund_id>/allocation")
+class RefundAllocation(MethodView):
+    @blp.access(ADMIN)
+    @blp.arguments(schemas.RefundAllocationSchema)
+    @blp.response(200, schemas.AdminOrderSchema)
+    @blp.errors(404, 409)
+    def post(self, data, order_id, refund_id):
+        """Allocate a refund made in Stripe to the parts whose goods it paid back; the rest is the platform's"""
+        shares = [(share["sub_order_id"], share["amount_vnd"]) for share in data["parts"]]
+        allocation.allocate_refund(order_id, refund_id, shares, data["reason"], current_user.id)
         return _order(order_id)

@@ -87,6 +87,18 @@ class RefundSchema(StrictSchema):
     reason = Text(max_length=500, required=True)
 
 
+class RefundShareSchema(StrictSchema):
+    sub_order_id = Int(required=True, validate=validate.Range(min=1))
+    amount_vnd = PriceVnd(required=True)
+
+
+class RefundAllocationSchema(StrictSchema):
+    parts = fields.List(fields.Nested(RefundShareSchema), required=True, validate=validate.Length(max=100),
+                        metadata={"description": "How much of the refund each part's goods account for; "
+                                                 "what is left is the platform's"})
+    reason = Text(max_length=500, required=True)
+
+
 # --- output ------------------------------------------------------------------
 
 class CartLineSchema(StrictSchema):
@@ -199,7 +211,13 @@ class OrderSchema(StrictSchema):
 
 
 def _admin_payment_view(order) -> dict:
-    return _payment_view(order, for_payer=False)
+    view = _payment_view(order, for_payer=False)
+    awaiting = [r for r in order.payment.refunds if r.awaiting_allocation]
+    if awaiting:  # refunds made in Stripe that hold the parts' earnings until allocated
+        view["refunds_awaiting_allocation"] = [
+            {"id": r.id, "amount_vnd": r.amount_vnd, "reason": r.reason, "created_at": r.created_at.isoformat()}
+            for r in awaiting]
+    return view
 
 
 class AdminOrderSchema(OrderSchema):
@@ -207,7 +225,7 @@ class AdminOrderSchema(OrderSchema):
 
     payment = fields.Function(_admin_payment_view, metadata={
         "description": "Status; for cards the PaymentIntent id (never its client secret); "
-                       "for transfers the bank details and reference"})
+                       "for transfers the bank details and reference; refunds made in Stripe awaiting allocation"})
 
 
 class ProducerSubOrderSchema(SubOrderSchema):
