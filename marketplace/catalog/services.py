@@ -14,6 +14,7 @@ from marketplace.clock import today_vn
 from marketplace.database import transactional, utcnow
 from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
+from marketplace.locking import for_update as locked, lock_one
 from marketplace.pagination import paginate
 from marketplace.producers.services import slug_from_name
 from search import outbox
@@ -42,7 +43,7 @@ def _product_query():
 def get_product(producer_id: int, product_id: int, *, for_update: bool = False) -> Product:
     """A product of this producer. Raises NotFound for anyone else's."""
     stmt = _product_query().where(Product.id == product_id, Product.producer_id == producer_id)
-    product = db.session.scalar(stmt.with_for_update() if for_update else stmt)
+    product = db.session.scalar(locked(stmt) if for_update else stmt)
     if product is None:
         raise NotFound("No such product.", code="product_not_found")
     return product
@@ -156,9 +157,9 @@ def update_variant(producer_id: int, product_id: int, variant_id: int, changes: 
     Raises NotFound, GtinTaken.
     """
     get_product(producer_id, product_id)
-    variant = db.session.scalar(
-        sa.select(Variant).where(Variant.id == variant_id, Variant.product_id == product_id).with_for_update()
-    )
+    # get_product loaded this variant before the lock; re-read it under the lock
+    # (today that copy is only dropped because nothing keeps the product referenced).
+    variant = lock_one(sa.select(Variant).where(Variant.id == variant_id, Variant.product_id == product_id))
     if variant is None:
         raise NotFound("No such variant.", code="variant_not_found")
     if "gtin" in changes:

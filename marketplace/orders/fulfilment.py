@@ -34,11 +34,30 @@ def sub_order_of(producer_id: int, sub_order_id: int) -> SubOrder:
     return sub_order
 
 
+def _locked_order(order_id: int) -> Order:
+    """The order, its payment row locked and its parts read once locked, so this
+    change is serialised with webhooks, jobs and admin actions on the order and
+    decided from their outcome. Raises NotFound."""
+    return payments.locked_payment(order_id).order
+
+
 def _locked_sub_order(producer_id: int, sub_order_id: int) -> SubOrder:
-    sub_order = sub_order_of(producer_id, sub_order_id)
-    payments.locked_payment(sub_order.order_id)  # serialise with webhooks and admin actions on this order
-    db.session.refresh(sub_order)
+    """A producer's part, read under its order's lock. Raises NotFound for anyone else's."""
+    order_id = db.session.scalar(sa.select(SubOrder.order_id).where(SubOrder.id == sub_order_id))
+    if order_id is None:
+        raise NotFound("No such order.", code="sub_order_not_found")
+    sub_order = next(s for s in _locked_order(order_id).sub_orders if s.id == sub_order_id)
+    if sub_order.producer_id != producer_id:
+        raise NotFound("No such order.", code="sub_order_not_found")
     return sub_order
+
+
+def _locked_order_of(user: User, order_id: int) -> Order:
+    """A shopper's own order, read under its lock. Raises NotFound for anyone else's."""
+    order = _locked_order(order_id)
+    if order.user_id != user.id:
+        raise NotFound("No such order.", code="order_not_found")
+    return order
 
 
 # --- producer ------------------------------------------------------------------
@@ -123,9 +142,7 @@ def cancel_by_shopper(user: User, order_id: int, reason: str) -> Order:
 
 @transactional
 def _cancel_by_shopper(user: User, order_id: int, reason: str):
-    order = order_of(user, order_id)
-    payments.locked_payment(order.id)
-    db.session.refresh(order)
+    order = _locked_order_of(user, order_id)
     cancellable = [s for s in order.sub_orders if s.status in BEFORE_SHIPPING]
     if not cancellable:
         raise Conflict("Nothing in this order can be cancelled any more: it has shipped or ended.",
@@ -141,8 +158,10 @@ def _cancel_by_shopper(user: User, order_id: int, reason: str):
 
 @transactional
 def confirm_received(user: User, order_id: int, sub_order_id: int) -> SubOrder:
-    """The shopper confirms a delivered part: it is completed."""
-    order = order_of(user, order_id)
+    """The shopper confirms a delivered part: it is completed. Under the order's
+    lock, like every other change to its parts: an admin's refund of the same
+    part is either seen here (and the part can't be completed) or waits."""
+    order = _locked_order_of(user, order_id)
     sub_order = next((s for s in order.sub_orders if s.id == sub_order_id), None)
     if sub_order is None:
         raise NotFound("No such order.", code="sub_order_not_found")
@@ -174,10 +193,14 @@ def expire_reservations(now=None) -> int:
 
 
 def _expire_one(order_id: int) -> int:
-    payment = db.session.scalar(sa.select(Payment).where(Payment.order_id == order_id))
-    if payment.stripe_payment_intent_id:
-        intent_id, payment_id = payment.stripe_payment_intent_id, payment.id
-        db.session.commit()
+    # Only the ids are read here, without a lock: whether to expire is decided
+    # in _expire, from the payment as it is once locked. (Reading the payment
+    # here and then locking it let the job cancel a transfer an admin had
+    # confirmed in between: the lock returned the session's stale copy.)
+    payment_id, intent_id = db.session.execute(
+        sa.select(Payment.id, Payment.stripe_payment_intent_id).where(Payment.order_id == order_id)).one()
+    db.session.commit()
+    if intent_id:
         try:  # outside any transaction: a network call
             intent = gateway.cancel_payment_intent(intent_id, payment_id)
         except gateway.PaymentProviderError:
@@ -190,7 +213,7 @@ def _expire_one(order_id: int) -> int:
 
 @transactional
 def _expire(order_id: int) -> int:
-    payment = payments.locked_payment(order_id)
+    payment = payments.locked_payment(order_id)  # a transfer confirmed or a card paid meanwhile is seen here
     if payment.status not in (PaymentStatus.PENDING, PaymentStatus.FAILED):
         return 0
     payment.status = PaymentStatus.CANCELED

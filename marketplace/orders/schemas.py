@@ -112,6 +112,18 @@ class RefundSchema(StrictSchema):
     reason = Text(max_length=500, required=True)
 
 
+class RefundShareSchema(StrictSchema):
+    sub_order_id = Int(required=True, validate=validate.Range(min=1))
+    amount_vnd = PriceVnd(required=True)
+
+
+class RefundAllocationSchema(StrictSchema):
+    parts = fields.List(fields.Nested(RefundShareSchema), required=True, validate=validate.Length(max=100),
+                        metadata={"description": "How much of the refund each part's goods account for; "
+                                                 "what is left is the platform's"})
+    reason = Text(max_length=500, required=True)
+
+
 # --- output ------------------------------------------------------------------
 
 class CartLineSchema(StrictSchema):
@@ -184,14 +196,17 @@ class AddressOutSchema(StrictSchema):
     street_address = fields.String()
 
 
-def _payment_view(order) -> dict:
+def _payment_view(order, *, for_payer: bool = True) -> dict:
+    """The order's payment. The Stripe client secret lets whoever holds it pay
+    (or see) the PaymentIntent from a browser: only the paying shopper gets it."""
     payment = order.payment
     view = {"method": payment.method.value, "status": payment.status.value, "amount_vnd": payment.amount_vnd,
             "refunded_vnd": payment.refunded_vnd, "paid_at": payment.paid_at.isoformat() if payment.paid_at else None}
     if payment.method is PaymentMethod.CARD and payment.status is not PaymentStatus.SUCCEEDED:
-        view["stripe"] = {"payment_intent_id": payment.stripe_payment_intent_id,
-                          "client_secret": payment.stripe_client_secret,
-                          "publishable_key": current_app.config["STRIPE_PUBLISHABLE_KEY"]}
+        view["stripe"] = {"payment_intent_id": payment.stripe_payment_intent_id}
+        if for_payer:
+            view["stripe"] |= {"client_secret": payment.stripe_client_secret,
+                               "publishable_key": current_app.config["STRIPE_PUBLISHABLE_KEY"]}
         if payment.failure_message:
             view["failure_message"] = payment.failure_message
     if payment.method is PaymentMethod.BANK_TRANSFER:
@@ -215,8 +230,27 @@ class OrderSchema(StrictSchema):
     reserved_until = LocalDateTime(allow_none=True)
     created_at = LocalDateTime()
     payment = fields.Function(_payment_view, metadata={
-        "description": "Status; for cards the Stripe client secret; for transfers the bank details and reference"})
+        "description": "Status; for cards the Stripe client secret (the paying shopper's own orders only); "
+                       "for transfers the bank details and reference"})
     sub_orders = fields.List(fields.Nested(SubOrderSchema))
+
+
+def _admin_payment_view(order) -> dict:
+    view = _payment_view(order, for_payer=False)
+    awaiting = [r for r in order.payment.refunds if r.awaiting_allocation]
+    if awaiting:  # refunds made in Stripe that hold the parts' earnings until allocated
+        view["refunds_awaiting_allocation"] = [
+            {"id": r.id, "amount_vnd": r.amount_vnd, "reason": r.reason, "created_at": r.created_at.isoformat()}
+            for r in awaiting]
+    return view
+
+
+class AdminOrderSchema(OrderSchema):
+    """An admin's view of any order: the shopper's, less what only the payer may hold."""
+
+    payment = fields.Function(_admin_payment_view, metadata={
+        "description": "Status; for cards the PaymentIntent id (never its client secret); "
+                       "for transfers the bank details and reference; refunds made in Stripe awaiting allocation"})
 
 
 class ProducerSubOrderSchema(SubOrderSchema):

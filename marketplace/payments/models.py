@@ -54,6 +54,14 @@ class Refund(db.Model):
     stripe_refund_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A refund made in Stripe that no part could unambiguously take (sub_order_id
+    # is NULL): nobody has decided whose goods it paid back, so the earnings of the
+    # order's parts are held, neither released nor paid out, until an admin allocates it.
+    awaiting_allocation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Set on a share an admin allocated of such a refund to a part: the refund's
+    # cost moves from the platform to that part's producer. No money moves, so a
+    # share is not counted again in Payment.refunded_vnd.
+    allocated_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("refunds.id"), index=True)
 
     payment: Mapped[Payment] = relationship(back_populates="refunds")
 
@@ -65,4 +73,20 @@ class StripeEvent(db.Model):
 
     id: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
     type: Mapped[str] = mapped_column(sa.String(100))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RejectedStripeEvent(db.Model):
+    """A webhook that was signed with our secret but could not be read as the
+    event it claims to be (no id, no data.object, a field of the wrong type).
+    It was answered 400 and changed nothing; it is kept here, with the reason,
+    for a person to look at. A redelivery of it is recorded again."""
+
+    __tablename__ = "rejected_stripe_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str | None] = mapped_column(sa.String(255), index=True)
+    event_type: Mapped[str | None] = mapped_column(sa.String(100))
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    payload: Mapped[str] = mapped_column(sa.Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,15 +1,22 @@
 """Payment use cases. Network calls to Stripe happen outside transactions;
 database changes lock the payment row, so concurrent webhooks, admin actions
-and expiry jobs touching one order are applied one at a time."""
+and expiry jobs touching one order are applied one at a time.
+
+The payment row is the order's lock: every change to an order's parts
+(status, refunds) is made holding it, and decided from what was read once it
+was held (marketplace.locking), never from a copy read before.
+"""
 
 import logging
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from marketplace import events
 from marketplace.database import transactional, utcnow
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
+from marketplace.locking import lock_one
 from marketplace.orders.lifecycle import HOLDS_STOCK, Actor, SubOrderStatus
 from marketplace.orders.models import Order, PaymentMethod, SubOrder
 from marketplace.orders import stock
@@ -28,11 +35,27 @@ def open_payment(order: Order) -> Payment:
     return payment
 
 
+def _lock_payment_where(*criteria) -> Payment | None:
+    """Lock the payment row and re-read it, its order and the order's parts as
+    they are now: whatever this session read of them before the lock is
+    overwritten, so a decision never rests on a state another transaction
+    changed while this one waited (issue #10, item 4)."""
+    return lock_one(sa.select(Payment).where(*criteria)
+                    .options(joinedload(Payment.order).selectinload(Order.sub_orders)), of=Payment)
+
+
 def locked_payment(order_id: int) -> Payment:
-    payment = db.session.scalar(sa.select(Payment).where(Payment.order_id == order_id).with_for_update())
+    """The order's payment, locked, with its order and parts as committed. Raises NotFound."""
+    payment = _lock_payment_where(Payment.order_id == order_id)
     if payment is None:
         raise NotFound("No such order.", code="order_not_found")
     return payment
+
+
+def locked_payment_of_intent(intent_id: str | None) -> Payment | None:
+    if not intent_id:  # "IS NULL" would match every payment that has no intent (cash, transfers)
+        return None
+    return _lock_payment_where(Payment.stripe_payment_intent_id == intent_id)
 
 
 def ensure_card_intent(order_id: int) -> Payment:
@@ -102,8 +125,7 @@ def record_event(event: dict | None) -> None:
 @transactional
 def _apply_intent(intent: gateway.Intent, event: dict | None) -> list[int]:
     record_event(event)
-    payment = db.session.scalar(
-        sa.select(Payment).where(Payment.stripe_payment_intent_id == intent.id).with_for_update())
+    payment = locked_payment_of_intent(intent.id)
     if payment is None:
         log.warning("PaymentIntent %s is not one of ours", intent.id)
         return []
@@ -162,14 +184,15 @@ def release_stock(sub_order: SubOrder) -> None:
 
 
 def record_refund(payment: Payment, sub_order: SubOrder | None, amount: int, reason: str,
-                   admin_id: int | None) -> Refund:
-    """Raises InvalidInput when the amount exceeds what is left to refund."""
+                   admin_id: int | None, *, awaiting_allocation: bool = False) -> Refund:
+    """Record money returned to the shopper, for a part or (sub_order None) for
+    the order as a whole. Raises InvalidInput when the amount exceeds what is left to refund."""
     limit = sub_order.refundable_vnd if sub_order else payment.amount_vnd - payment.refunded_vnd
     if amount > limit:
         raise InvalidInput(f"At most {limit} đồng can still be refunded.",
                            errors={"amount_vnd": [f"At most {limit} đồng can still be refunded."]})
     refund = Refund(payment=payment, sub_order_id=sub_order.id if sub_order else None, amount_vnd=amount,
-                    reason=reason, created_by_id=admin_id)
+                    reason=reason, created_by_id=admin_id, awaiting_allocation=awaiting_allocation)
     db.session.add(refund)
     payment.refunded_vnd += amount
     if sub_order:
@@ -199,20 +222,39 @@ def push_refund(refund_id: int) -> Refund:
 @transactional
 def apply_charge_refunded(intent_id: str, amount_refunded: int, event: dict) -> None:
     """A refund made outside the marketplace (e.g. Stripe's dashboard) is
-    recorded against the payment; our own refunds are already counted."""
+    recorded against the payment; our own refunds are already counted.
+
+    Stripe refunds the charge, not a producer's part, so the refund goes to
+    parts only where whose goods it paid back is unambiguous:
+    - one part can take it: it is that part's;
+    - it is all that every part still had (the whole charge): each part is refunded in full.
+    Otherwise nobody has decided, and no rule can (a partial refund of a
+    two-producer order may be for one jar of either): it is recorded for the
+    order as awaiting allocation, and the earnings of the order's parts are
+    held, neither released nor paid out, until an admin allocates it
+    (allocation.allocate_refund). The platform bears it meanwhile.
+    """
     record_event(event)
-    payment = db.session.scalar(
-        sa.select(Payment).where(Payment.stripe_payment_intent_id == intent_id).with_for_update())
+    payment = locked_payment_of_intent(intent_id)
     if payment is None or amount_refunded <= payment.refunded_vnd:
         return
     amount = amount_refunded - payment.refunded_vnd
-    # Stripe refunds the order as a whole. When only one producer's part can take
-    # the amount, it is theirs; otherwise it stays unallocated, for the platform.
+    reason = "Refunded in Stripe"
     takers = [s for s in payment.order.sub_orders if s.refundable_vnd > 0]
-    sub_order = takers[0] if len(takers) == 1 and takers[0].refundable_vnd >= amount else None
-    record_refund(payment, sub_order, amount, "Refunded in Stripe", None)
-    if sub_order:
-        _close_if_fully_refunded(sub_order, Actor.SYSTEM, None, "Refunded in Stripe")
+    undecided = any(r.awaiting_allocation for r in payment.refunds)  # then nothing here is unambiguous any more
+    if not undecided and len(takers) == 1 and takers[0].refundable_vnd >= amount:
+        shares = [(takers[0], amount)]
+    elif not undecided and takers and amount == sum(s.refundable_vnd for s in takers):
+        shares = [(s, s.refundable_vnd) for s in takers]
+    else:
+        log.warning("Refund of %s đồng made in Stripe for order %s awaits an admin's allocation; the earnings of "
+                    "its parts are held until then", amount, payment.order.number)
+        record_refund(payment, None, amount, f"{reason}; awaiting allocation to the parts", None,
+                      awaiting_allocation=True)
+        return
+    for sub_order, share in shares:
+        record_refund(payment, sub_order, share, reason, None)
+        close_if_fully_refunded(sub_order, Actor.SYSTEM, None, reason)
 
 
 @transactional
@@ -224,11 +266,11 @@ def _refund(order_id: int, sub_order_id: int, amount: int, reason: str, admin_id
     if payment.status is not PaymentStatus.SUCCEEDED and not sub_order.cash_collected_vnd:
         raise Conflict("Nothing has been paid for this order yet.", code="not_paid")
     refund = record_refund(payment, sub_order, amount, reason, admin_id)
-    _close_if_fully_refunded(sub_order, Actor.ADMIN, admin_id, reason)
+    close_if_fully_refunded(sub_order, Actor.ADMIN, admin_id, reason)
     return refund
 
 
-def _close_if_fully_refunded(sub_order: SubOrder, actor: Actor, user_id: int | None, reason: str) -> None:
+def close_if_fully_refunded(sub_order: SubOrder, actor: Actor, user_id: int | None, reason: str) -> None:
     if sub_order.refundable_vnd == 0 and sub_order.status is not SubOrderStatus.REFUNDED:
         release_stock(sub_order)
         sub_order.move_to(SubOrderStatus.REFUNDED, actor, user_id=user_id, reason=reason)

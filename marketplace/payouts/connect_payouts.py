@@ -19,6 +19,7 @@ from flask import current_app
 from marketplace.database import transactional
 from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
+from marketplace.locking import lock_one
 from marketplace.payouts import connect
 from marketplace.payouts.models import BankAccount, Payout, PayoutRail, PayoutStatus
 from marketplace.payouts.settlement import mark_failed, mark_paid
@@ -48,8 +49,15 @@ def reconcile_connect_payouts(producer_ids: list[int] | None = None) -> list[Pay
 
 
 def reconcile_payout(payout_id: int) -> Payout:
-    """Settle one Connect payout in transit with Stripe. Raises NotFound, Conflict."""
-    payout = db.session.get(Payout, payout_id)
+    """Settle one Connect payout in transit with Stripe. Raises NotFound, Conflict.
+
+    The checks are made on the locked payout, in the transaction that fixes the
+    attempt: one made on an unlocked read could pass for a payout an admin
+    settles a moment later, and the answer would not say what happened."""
+    return send_connect_transfer(payout_id, explain=True)
+
+
+def _refuse(payout: Payout | None) -> None:
     if payout is None:
         raise NotFound("No such payout.", code="payout_not_found")
     if payout.status is not PayoutStatus.IN_TRANSIT:
@@ -57,11 +65,9 @@ def reconcile_payout(payout_id: int) -> Payout:
     if payout.rail is not PayoutRail.STRIPE_CONNECT:
         raise Conflict("Only Stripe Connect payouts are settled with Stripe; mark this one paid or failed.",
                        code="payout_not_stripe_connect")
-    db.session.commit()
-    return send_connect_transfer(payout_id)
 
 
-def send_connect_transfer(payout_id: int) -> Payout:
+def send_connect_transfer(payout_id: int, explain: bool = False) -> Payout:
     """Transfer a Connect payout, or settle one an earlier attempt left unsure.
 
     A payout tried before is first looked up at Stripe: a transfer there pays
@@ -69,8 +75,10 @@ def send_connect_transfer(payout_id: int) -> Payout:
     fails the payout, and the money returns to the producer's available
     balance for the next run. An unknown outcome leaves it in transit, its
     money held, with the reason: it is never paid again by a new payout.
+    With `explain`, a payout with nothing to send raises NotFound or Conflict
+    instead of being returned as it stands.
     """
-    attempt = _start_attempt(payout_id)
+    attempt = _start_attempt(payout_id, explain)
     if attempt is None:
         return db.session.get(Payout, payout_id)
     try:
@@ -92,10 +100,12 @@ def send_connect_transfer(payout_id: int) -> Payout:
 
 
 @transactional
-def _start_attempt(payout_id: int) -> _Attempt | None:
+def _start_attempt(payout_id: int, explain: bool = False) -> _Attempt | None:
     """Fix, on the locked payout, the attempt to send. None: nothing to send
-    (settled meanwhile, or not a Connect payout)."""
-    payout = db.session.scalar(sa.select(Payout).where(Payout.id == payout_id).with_for_update())
+    (settled meanwhile, or not a Connect payout); with `explain`, raises why."""
+    payout = lock_one(sa.select(Payout).where(Payout.id == payout_id))
+    if explain:
+        _refuse(payout)
     if (payout is None or payout.status is not PayoutStatus.IN_TRANSIT
             or payout.rail is not PayoutRail.STRIPE_CONNECT or payout.stripe_transfer_id):
         return None
@@ -136,7 +146,7 @@ def _settle(settle, payout_id: int, *args, **kwargs) -> Payout:
 def _report_transfer_after_failure(payout_id: int, transfer_id: str) -> Payout:
     """An admin failed the payout while its transfer was being made, and its money is available again.
     Only a person can undo that (reverse the transfer at Stripe): say so where they look."""
-    payout = db.session.scalar(sa.select(Payout).where(Payout.id == payout_id).with_for_update())
+    payout = lock_one(sa.select(Payout).where(Payout.id == payout_id))
     warning = (f"Stripe made transfer {transfer_id} for this payout after it was marked failed: reverse it at "
                "Stripe, or the producer is paid twice.")
     current_app.logger.error("Payout %s: %s", payout_id, warning)
@@ -148,7 +158,7 @@ def _report_transfer_after_failure(payout_id: int, transfer_id: str) -> Payout:
 def _leave_in_transit(payout_id: int, reason: str) -> Payout:
     """Record why the payout is still in transit; its money stays held until Stripe has been asked."""
     current_app.logger.warning("Connect payout %s left in transit: %s", payout_id, reason)
-    payout = db.session.scalar(sa.select(Payout).where(Payout.id == payout_id).with_for_update())
+    payout = lock_one(sa.select(Payout).where(Payout.id == payout_id))
     if payout.status is PayoutStatus.IN_TRANSIT and payout.stripe_transfer_id is None:
         payout.failure_reason = reason[:500]
     return payout

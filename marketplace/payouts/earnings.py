@@ -13,13 +13,32 @@ from flask import current_app
 from marketplace.database import transactional, utcnow
 from marketplace.events import subscribe
 from marketplace.extensions import db
+from marketplace.locking import for_update, lock_one
 from marketplace.orders.models import SubOrder
-from marketplace.payments.models import Refund
+from marketplace.payments.models import Payment, Refund
 from marketplace.payouts.ledger import balance, credit, debit, post
 from marketplace.payouts.models import Account, EntryKind, JournalEntry, JournalLine
 from marketplace.producers.models import Producer
 
 SALE_KINDS = (EntryKind.SALE, EntryKind.COD_SALE)
+
+
+def held_order_ids():
+    """Orders with a refund made in Stripe that awaits an admin's allocation: their
+    parts' earnings are neither released nor paid out until it is allocated, so no
+    producer is paid for goods refunded without anyone deciding whose they were."""
+    return (sa.select(Payment.order_id).join(Refund, Refund.payment_id == Payment.id)
+            .where(Refund.awaiting_allocation.is_(True)))
+
+
+def held_entry_ids():
+    """Journal entries of the parts of held orders (see held_order_ids)."""
+    return sa.select(JournalEntry.id).join(SubOrder, SubOrder.id == JournalEntry.sub_order_id).where(
+        SubOrder.order_id.in_(held_order_ids()))
+
+
+def _is_held(order_id: int) -> bool:
+    return db.session.scalar(sa.select(held_order_ids().where(Payment.order_id == order_id).exists()))
 
 
 def _has_entry(sub_order_id: int, kinds) -> bool:
@@ -70,18 +89,36 @@ def record_refund(refund, sub_order: SubOrder | None) -> None:
     Before release it reduces the pending earning; after payout it leaves a
     negative available balance, netted against the next payout."""
     if sub_order is None:
+        # The platform bears it: for now, until an admin allocates it (awaiting_allocation), or for good.
+        memo = ("Refund made outside the marketplace; awaiting allocation to the parts" if refund.awaiting_allocation
+                else "Refund made outside the marketplace; not allocated to a producer")
         post(EntryKind.REFUND, [debit(Account.COMMISSION_REVENUE, refund.amount_vnd),
-                                credit(Account.REFUNDS, refund.amount_vnd)],
-             refund_id=refund.id, memo="Refund made outside the marketplace; not allocated to a producer")
+                                credit(Account.REFUNDS, refund.amount_vnd)], refund_id=refund.id, memo=memo)
         return
     commission_back = _commission_share(sub_order, refund.amount_vnd)
-    bucket = Account.PRODUCER_AVAILABLE if _has_entry(sub_order.id, [EntryKind.RELEASE]) \
-        else Account.PRODUCER_PENDING
     post(EntryKind.REFUND, [
-        debit(bucket, refund.amount_vnd - commission_back, sub_order.producer_id),
+        debit(_bucket(sub_order), refund.amount_vnd - commission_back, sub_order.producer_id),
         debit(Account.COMMISSION_REVENUE, commission_back),
         credit(Account.REFUNDS, refund.amount_vnd),
     ], refund_id=refund.id, memo=refund.reason[:300], **_refs(sub_order))
+
+
+@subscribe("refund.allocated")
+def record_refund_allocation(refund, sub_order: SubOrder) -> None:
+    """An admin allocated to this part a share of a refund the platform had borne:
+    the producer now bears it as any refund of theirs (less the commission it
+    takes back), and the platform is made whole for it. No money moves."""
+    commission_back = _commission_share(sub_order, refund.amount_vnd)
+    producers_part = refund.amount_vnd - commission_back
+    post(EntryKind.REFUND, [
+        debit(_bucket(sub_order), producers_part, sub_order.producer_id),
+        credit(Account.COMMISSION_REVENUE, producers_part),
+    ], refund_id=refund.id, memo=refund.reason[:300], **_refs(sub_order))
+
+
+def _bucket(sub_order: SubOrder) -> Account:
+    """Where a refund takes the producer's money back from: pending before release, available after."""
+    return Account.PRODUCER_AVAILABLE if _has_entry(sub_order.id, [EntryKind.RELEASE]) else Account.PRODUCER_PENDING
 
 
 def _commission_share(sub_order: SubOrder, amount: int) -> int:
@@ -105,7 +142,8 @@ def release_due(now: datetime | None = None) -> int:
     sale_ids = sa.select(JournalEntry.sub_order_id).where(JournalEntry.kind.in_(SALE_KINDS))
     due = db.session.scalars(
         sa.select(SubOrder.id).where(SubOrder.delivered_at <= cutoff, SubOrder.id.in_(sale_ids),
-                                     SubOrder.id.not_in(released_ids)).order_by(SubOrder.id)
+                                     SubOrder.id.not_in(released_ids), SubOrder.order_id.not_in(held_order_ids()))
+        .order_by(SubOrder.id)
     ).all()
     for sub_order_id in due:
         _release(sub_order_id)
@@ -116,9 +154,11 @@ def release_due(now: datetime | None = None) -> int:
 def _release(sub_order_id: int) -> None:
     # Lock the sub-order row only: its joined-eager producer is an outer join, which
     # PostgreSQL refuses to lock ("FOR UPDATE cannot be applied to the nullable side").
-    sub_order = db.session.get(SubOrder, sub_order_id, with_for_update={"of": SubOrder})
+    sub_order = lock_one(sa.select(SubOrder).where(SubOrder.id == sub_order_id), of=SubOrder)
     if _has_entry(sub_order_id, [EntryKind.RELEASE]):
         return  # another worker got here first
+    if _is_held(sub_order.order_id):
+        return  # a refund made in Stripe arrived meanwhile and awaits allocation
     pending = balance(Account.PRODUCER_PENDING, sub_order.producer_id, sub_order_id=sub_order_id)
     producer = sub_order.producer_id
     post(EntryKind.RELEASE, [debit(Account.PRODUCER_PENDING, pending, producer),
@@ -167,7 +207,7 @@ def release_due_point_sales(cutoff: datetime) -> int:
 @transactional
 def _release_point_sale(movement_id: int, producer_id: int) -> None:
     # Serialise releases of one producer's earnings with payout runs (they lock the same row).
-    db.session.execute(sa.select(Producer.id).where(Producer.id == producer_id).with_for_update(key_share=True))
+    db.session.execute(for_update(sa.select(Producer.id).where(Producer.id == producer_id), key_share=True))
     if db.session.scalar(sa.select(sa.func.count()).select_from(JournalEntry).where(
             JournalEntry.kind == EntryKind.RELEASE, JournalEntry.movement_id == movement_id,
             JournalEntry.producer_id == producer_id)):

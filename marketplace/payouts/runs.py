@@ -13,8 +13,9 @@ from flask import current_app
 
 from marketplace.database import transactional
 from marketplace.extensions import db
+from marketplace.locking import for_update
 from marketplace.payouts.connect_payouts import reconcile_connect_payouts, send_connect_transfer
-from marketplace.payouts.earnings import release_due
+from marketplace.payouts.earnings import held_entry_ids, release_due
 from marketplace.payouts.ledger import credit, debit, post
 from marketplace.payouts.models import (Account, BankAccount, EntryKind, JournalLine, Payout,
                                         PayoutItem, PayoutRail, PayoutRun, PayoutStatus)
@@ -22,9 +23,13 @@ from marketplace.producers.models import Producer
 
 
 def _unpaid_available_lines(producer_id: int):
+    """The producer's available lines not paid yet, leaving out those of orders
+    held for a refund awaiting allocation (earnings.held_order_ids): they are paid
+    by a later run, once an admin has said whose goods that refund paid back."""
     return (sa.select(JournalLine).where(JournalLine.producer_id == producer_id,
                                          JournalLine.account == Account.PRODUCER_AVAILABLE,
-                                         JournalLine.id.not_in(sa.select(PayoutItem.line_id)))
+                                         JournalLine.id.not_in(sa.select(PayoutItem.line_id)),
+                                         JournalLine.entry_id.not_in(held_entry_ids()))
             .order_by(JournalLine.id))
 
 
@@ -61,7 +66,7 @@ def _open_run(started_by_id: int | None) -> int:
 def _pay_producer(run_id: int, producer_id: int) -> int | None:
     # The lock that makes concurrent runs safe: one payout decision per producer at a time.
     # NO KEY UPDATE: checkouts inserting sub-orders for this producer (a key share) are not held up.
-    db.session.execute(sa.select(Producer.id).where(Producer.id == producer_id).with_for_update(key_share=True))
+    db.session.execute(for_update(sa.select(Producer.id).where(Producer.id == producer_id), key_share=True))
     lines = db.session.scalars(_unpaid_available_lines(producer_id)).all()
     amount = -sum(line.amount_vnd for line in lines)
     run = db.session.get(PayoutRun, run_id)

@@ -7,13 +7,13 @@ import sqlalchemy as sa
 
 from marketplace.database import transactional, utcnow
 from marketplace.errors import Conflict, NotFound
-from marketplace.extensions import db
+from marketplace.locking import lock_one
 from marketplace.payouts.ledger import credit, debit, post
 from marketplace.payouts.models import Account, EntryKind, Payout, PayoutStatus
 
 
 def _locked_payout(payout_id: int) -> Payout:
-    payout = db.session.scalar(sa.select(Payout).where(Payout.id == payout_id).with_for_update())
+    payout = lock_one(sa.select(Payout).where(Payout.id == payout_id))
     if payout is None:
         raise NotFound("No such payout.", code="payout_not_found")
     if payout.status is not PayoutStatus.IN_TRANSIT:

@@ -107,6 +107,42 @@ def test_admins_see_any_order_in_full(client, as_shopper, as_admin, honey, tea):
     assert len(response.json["sub_orders"]) == 2
 
 
+def test_admins_never_see_the_stripe_client_secret_only_the_paying_shopper_does(
+        client, as_shopper, as_admin, honey, stripe_config):
+    order = place_order(client, as_shopper, honey.variants[0].id, method="card")
+    secret = order["payment"]["stripe"]["client_secret"]
+    assert secret  # the shopper needs it to pay
+
+    seen_by_admin = [client.get(f"{ADMIN_ORDERS}/{order['id']}", headers=as_admin),
+                     client.get(ADMIN_ORDERS, headers=as_admin)]
+
+    assert [r.status_code for r in seen_by_admin] == [200, 200]
+    assert all(secret not in r.get_data(as_text=True) and "client_secret" not in r.get_data(as_text=True)
+               for r in seen_by_admin)
+    assert seen_by_admin[0].json["payment"]["stripe"] == {
+        "payment_intent_id": order["payment"]["stripe"]["payment_intent_id"]}
+    assert client.get(f"/api/v1/orders/{order['id']}", headers=as_shopper).json["payment"]["stripe"][
+        "client_secret"] == secret
+
+
+def test_the_document_promises_the_client_secret_to_no_admin_operation(client):
+    document = client.get("/api/v1/openapi.json").json
+    admin_schemas = {operation["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+                     for path, item in document["paths"].items() if path.startswith(ADMIN_ORDERS)
+                     for operation in item.values() if isinstance(operation, dict) and "responses" in operation
+                     for status in operation["responses"] if status.startswith("2")}
+    components = document["components"]["schemas"]
+
+    def payment_description(ref):
+        schema = components[ref.rsplit("/", 1)[-1]]
+        if "items" in schema["properties"]:  # a page of them
+            schema = components[schema["properties"]["items"]["items"]["$ref"].rsplit("/", 1)[-1]]
+        return schema["properties"]["payment"].get("description", "")
+
+    assert admin_schemas
+    assert all("never its client secret" in payment_description(ref) for ref in admin_schemas)
+
+
 def test_an_unknown_order_is_404(client, as_admin):
     responses = [client.get(f"{ADMIN_ORDERS}/999999", headers=as_admin),
                  client.post(f"{ADMIN_ORDERS}/999999/confirm-transfer", headers=as_admin,

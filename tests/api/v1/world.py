@@ -23,6 +23,8 @@ from marketplace.orders import cart
 from marketplace.orders.checkout import checkout
 from marketplace.orders.models import Order
 from marketplace.orders.schemas import CheckoutSchema
+from marketplace.payments import services as payments
+from marketplace.payments.models import Refund
 from marketplace.payouts.models import BankAccount, Payout, PayoutRail, PayoutRun, PayoutStatus
 from marketplace.producers.models import MemberRole, Producer, ProducerMember
 from marketplace.showrooms import operations as point_operations
@@ -99,6 +101,14 @@ class World:
         self._stock(other)
         return point_transfers.transfer_out(other.id, self.users["operator"].id, self.point.id,
                                              [{"variant_id": self.variant.id, "quantity": 1}])
+
+    @cached_property
+    def refund_awaiting_allocation(self) -> Refund:
+        """A refund made in Stripe for the buyer's order that no part took (as for an order of two producers)."""
+        refund = payments.record_refund(self.order.payment, None, 10_000, "Refunded in Stripe", None,
+                                        awaiting_allocation=True)
+        db.session.commit()
+        return refund
 
     @cached_property
     def payout(self) -> Payout:
@@ -184,5 +194,6 @@ SAMPLE_PATH_VALUES = {
     "user_id": lambda world: world.users["operator"].id,
     "run_id": lambda world: world.payout.run_id,
     "payout_id": lambda world: world.payout.id,
+    "refund_id": lambda world: world.refund_awaiting_allocation.id,
     "filename": lambda world: "swagger-ui.css",
 }
