@@ -27,14 +27,15 @@ def orders(client, bearer):
     return {"honey": honey, "transfer": by_transfer, "cod": cod, "other": other}
 
 
-def found(client, headers, url, q) -> list[int]:
+def found(client, headers, url, q) -> list[str]:
+    """The numbers of the orders found (a producer's list shows its parts, each with its order's number)."""
     response = client.get(url, query_string={"q": q}, headers=headers)
     assert response.status_code == 200, response.json
-    return sorted(item["id"] if "order" not in item else item["order"]["id"] for item in response.json["items"])
+    return sorted(item.get("order_number") or item["number"] for item in response.json["items"])
 
 
-def ids(*orders) -> list[int]:
-    return sorted(o["id"] for o in orders)
+def ids(*orders) -> list[str]:
+    return sorted(o["number"] for o in orders)
 
 
 def test_admins_find_an_order_by_its_number_whatever_the_case(client, as_admin, orders):

@@ -11,8 +11,8 @@ held until an admin has.
 Signed webhooks that are not readable events are kept in
 rejected_stripe_events, with the reason they were refused.
 
-Revision ID: 0007_h2
-Revises: 0006
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03 10:40:00.000000
 
 """
@@ -21,8 +21,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_h2'
-down_revision = '0006'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
