@@ -22,11 +22,6 @@ class RowIdConverter(IntegerConverter):
         super().__init__(url_map, *args, max=max, **kwargs)
 
 
-class FieldErrorsSchema(ma.Schema):
-    class Meta:
-        unknown = ma.INCLUDE
-
-
 class ErrorSchema(ma.Schema):
     status = ma.fields.Integer(metadata={"description": "HTTP status", "example": 422})
     code = ma.fields.String(metadata={"description": "Machine-readable error code", "example": "validation_error"})
@@ -49,6 +44,7 @@ class Api(flask_smorest.Api):
 
 # Either scheme of config.API_SPEC_OPTIONS signs a caller in.
 _SIGNED_IN = [{"bearerToken": []}, {"sessionCookie": []}]
+
 
 def refuse_unstorable_url() -> None:
     """A NUL (or a lone surrogate) in the path names nothing: 404, before it can reach
@@ -107,15 +103,35 @@ class Blueprint(flask_smorest.Blueprint):
 
         return decorator
 
-    def errors(self, *statuses: int):
-        """Document the domain errors an operation can answer with."""
+    def errors(self, *raised):
+        """Document the errors an operation can answer with: named errors
+        (DomainError subclasses, each documented with its status and code) or,
+        for an error raised by the framework, a bare HTTP status. Each status's
+        description lists its codes, and each code has an example."""
 
         def decorator(func):
-            for status in statuses:
-                func = self.alt_response(status, response=_response_name(status))(func)
+            for status, codes in sorted(error_codes(raised).items()):
+                if not codes:
+                    func = self.alt_response(status, response=_response_name(status))(func)
+                    continue
+                examples = {code: {"value": {"status": status, "code": code, "message": message, "errors": {}}}
+                            for code, message in codes.items()}
+                func = self.alt_response(status, schema=ErrorSchema, examples=examples, description=(
+                    f"{http.HTTPStatus(status).phrase}. code: {', '.join(codes)}"))(func)
             return func
 
         return decorator
+
+
+def error_codes(raised) -> dict[int, dict[str, str]]:
+    """{status: {code: message}} of named errors and bare statuses."""
+    by_status: dict[int, dict[str, str]] = {}
+    for item in raised:
+        if isinstance(item, int):
+            by_status.setdefault(item, {})
+        else:
+            by_status.setdefault(item.status, {})[item.code] = item.message
+    return by_status
 
 
 def _response_name(status: int) -> str:

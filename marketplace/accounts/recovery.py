@@ -23,11 +23,10 @@ RESET_PATH = "/reset-password"
 
 
 class InvalidResetToken(InvalidInput):
-    code = "invalid_reset_token"
+    code, message = "invalid_reset_token", "This password reset link is invalid, used or expired. Ask for a new one."
 
     def __init__(self):
-        super().__init__("This password reset link is invalid, used or expired. Ask for a new one.",
-                         errors={"token": ["Invalid, already used or expired."]})
+        super().__init__(errors={"token": ["Invalid, already used or expired."]})
 
 
 @transactional

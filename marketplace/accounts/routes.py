@@ -6,6 +6,7 @@ from flask_login import current_user, login_user, logout_user
 
 from marketplace.access import AUTHENTICATED, PUBLIC
 from marketplace.accounts import recovery, schemas, services
+from marketplace.accounts.throttle import LoginThrottled
 from marketplace.api import Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts, sessions and API tokens")
@@ -20,7 +21,7 @@ class Register(MethodView):
     @blp.access(PUBLIC)
     @blp.arguments(schemas.RegisterSchema)
     @blp.response(201, schemas.UserSchema)
-    @blp.errors(409)
+    @blp.errors(services.EmailTaken)
     def post(self, data):
         """Create an account and log in with a session cookie"""
         user = services.register(**data)
@@ -33,7 +34,7 @@ class Login(MethodView):
     @blp.access(PUBLIC)
     @blp.arguments(schemas.LoginSchema)
     @blp.response(200, schemas.UserSchema)
-    @blp.errors(401, 429)
+    @blp.errors(services.InvalidCredentials, LoginThrottled)
     def post(self, data):
         """Log in with email and password; sets the session cookie"""
         user = services.log_in(data["email"], data["password"], _client_address(), remember=data["remember"])
@@ -66,7 +67,7 @@ class Password(MethodView):
     @blp.access(AUTHENTICATED)
     @blp.arguments(schemas.PasswordChangeSchema)
     @blp.response(200, schemas.UserSchema)
-    @blp.errors(422, 429)
+    @blp.errors(services.WrongPassword, LoginThrottled)
     def post(self, data):
         """Change your password: ends every other session, renews this one"""
         user = services.change_password(current_user, data["current_password"], data["new_password"],
@@ -81,7 +82,7 @@ class PasswordResetRequest(MethodView):
     @blp.access(PUBLIC)
     @blp.arguments(schemas.PasswordResetRequestSchema)
     @blp.response(202, schemas.ResetRequestedSchema)
-    @blp.errors(429)
+    @blp.errors(LoginThrottled)
     def post(self, data):
         """Mail a password reset link; the answer is the same whether or not the account exists"""
         recovery.request_reset(data["email"], _client_address())
@@ -93,6 +94,7 @@ class PasswordReset(MethodView):
     @blp.access(PUBLIC)
     @blp.arguments(schemas.PasswordResetSchema)
     @blp.response(204)
+    @blp.errors(recovery.InvalidResetToken)
     def post(self, data):
         """Set a new password with the mailed token (once); every session of the account ends"""
         recovery.reset_password(data["token"], data["new_password"])
@@ -136,7 +138,7 @@ class Tokens(MethodView):
 class TokenItem(MethodView):
     @blp.access(AUTHENTICATED)
     @blp.response(204)
-    @blp.errors(404)
+    @blp.errors(services.TokenNotFound)
     def delete(self, token_id):
         """Revoke one of your tokens"""
         services.revoke_token(current_user, token_id)

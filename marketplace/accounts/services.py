@@ -131,11 +131,14 @@ def log_out_everywhere(user: User) -> None:
 
 
 class WrongPassword(InvalidInput):
-    code = "wrong_password"
+    code, message = "wrong_password", "The current password is wrong."
 
     def __init__(self):
-        super().__init__("The current password is wrong.",
-                         errors={"current_password": ["The current password is wrong."]})
+        super().__init__(errors={"current_password": [self.message]})
+
+
+class TokenNotFound(NotFound):
+    code, message = "token_not_found", "No such token."
 
 
 @transactional
@@ -206,7 +209,7 @@ def revoke_token(user: User, token_id: int) -> None:
     """
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("No such token.", code="token_not_found")
+        raise TokenNotFound()
     token.revoked_at = token.revoked_at or utcnow()
 
 
