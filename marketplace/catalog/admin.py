@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from marketplace.access import ADMIN
 from marketplace.api import Blueprint
+from marketplace.catalog.models import NoCertificate, ProductNotFound
 from marketplace.catalog import schemas, services
 from marketplace.schemas import page_of
 
@@ -26,7 +27,7 @@ class Products(MethodView):
 class VerifyCertificate(MethodView):
     @blp.access(ADMIN)
     @blp.response(200, schemas.ProductSchema)
-    @blp.errors(404, 409)
+    @blp.errors(ProductNotFound, NoCertificate)
     def post(self, product_id):
         """Confirm a product's OCOP certificate against the official decision"""
         return services.verify_certificate(product_id, current_user.id)

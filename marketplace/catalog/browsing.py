@@ -3,9 +3,8 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from marketplace.catalog.models import Product, ProductStatus, Variant
+from marketplace.catalog.models import Product, ProductNotFound, ProductStatus, StorefrontNotFound, Variant
 from marketplace.clock import today_vn
-from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.producers.models import Producer, ProducerStatus
@@ -24,7 +23,7 @@ def get_storefront(slug: str) -> Producer:
         sa.select(Producer).where(Producer.slug == slug, Producer.status == ProducerStatus.APPROVED)
     )
     if producer is None:
-        raise NotFound("No such storefront.", code="storefront_not_found")
+        raise StorefrontNotFound()
     return producer
 
 
@@ -66,7 +65,7 @@ def get_public_product(product_id: int) -> Product:
                               Producer.status == ProducerStatus.APPROVED)
     )
     if product is None:
-        raise NotFound("No such product.", code="product_not_found")
+        raise ProductNotFound()
     return product
 
 

@@ -10,6 +10,13 @@ from marketplace.errors import InvalidInput
 CERTIFICATE_MONTHS = 36
 
 
+class InvalidCertificate(InvalidInput):
+    message = "The OCOP certificate is invalid."  # code: validation_error, with the field errors
+
+    def __init__(self, errors: dict):
+        super().__init__(errors={"certification": errors})
+
+
 class IssuingLevel(enum.StrEnum):
     PROVINCIAL = "provincial"  # 3★ and 4★ are rated by the province
     CENTRAL = "central"        # 5★ is rated nationally
@@ -60,7 +67,7 @@ class Certificate:
         if valid_until <= issued_on:
             errors["valid_until"] = ["Must be after the decision date."]
         if errors:
-            raise InvalidInput("The OCOP certificate is invalid.", errors={"certification": errors})
+            raise InvalidCertificate(errors)
         return cls(stars, decision_number, issuing_level, issued_on, valid_until)
 
     def is_valid_on(self, day: date) -> bool:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.catalog.certification import Certificate, IssuingLevel
 from marketplace.database import UTCDateTime, enum_column, utcnow
-from marketplace.errors import Conflict, InvalidInput
+from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.producers.models import Producer
 
@@ -35,11 +35,30 @@ class NetUnit(enum.StrEnum):
 
 
 class CannotPublish(Conflict):
-    code = "cannot_publish"
+    code, message = "cannot_publish", "This product cannot be published yet."
 
 
 class InvalidProductTransition(Conflict):
-    code = "invalid_status_transition"
+    code, message = "invalid_status_transition", "The product cannot move to that status from its current one."
+
+
+class ProductNotFound(NotFound):
+    code, message = "product_not_found", "No such product."
+
+
+class VariantNotFound(NotFound):
+    code, message = "variant_not_found", "No such variant."
+
+
+class StorefrontNotFound(NotFound):
+    code, message = "storefront_not_found", "No such storefront."
+
+
+class NegativeStock(InvalidInput):
+    message = "Stock cannot be negative."  # code: validation_error
+
+    def __init__(self):
+        super().__init__(errors={"stock_quantity": ["Must be 0 or more."]})
 
 
 class NoCertificate(Conflict):
@@ -145,7 +164,7 @@ class Product(db.Model):
         if not any(v.is_active for v in self.variants):
             missing["variants"] = ["Add at least one active variant with a price."]
         if missing:
-            raise CannotPublish("This product cannot be published yet.", errors={"json": missing})
+            raise CannotPublish(errors={"json": missing})
         if self.status is ProductStatus.ACTIVE:
             raise InvalidProductTransition("This product is already published.")
         self.status, self.published_at = ProductStatus.ACTIVE, now
@@ -194,7 +213,7 @@ class Variant(db.Model):
         return self.is_active and self.stock_quantity > 0
 
     def set_stock(self, quantity: int) -> None:
-        """Raises InvalidInput for a negative quantity."""
+        """Raises NegativeStock."""
         if quantity < 0:
-            raise InvalidInput("Stock cannot be negative.", errors={"stock_quantity": ["Must be 0 or more."]})
+            raise NegativeStock()
         self.stock_quantity = quantity

@@ -5,6 +5,7 @@ from marshmallow import fields
 
 from marketplace.access import PUBLIC
 from marketplace.api import Blueprint
+from marketplace.catalog.models import ProductNotFound, StorefrontNotFound
 from marketplace.catalog import browsing, schemas
 from marketplace.schemas import StrictSchema, page_of
 
@@ -31,7 +32,7 @@ class Storefront(MethodView):
     @blp.access(PUBLIC)
     @blp.arguments(schemas.StorefrontProductsQuerySchema, location="query")
     @blp.response(200, StorefrontPageSchema)
-    @blp.errors(404)
+    @blp.errors(StorefrontNotFound)
     def get(self, query, slug):
         """A producer's profile and a page of its active products"""
         producer = browsing.get_storefront(slug)
@@ -43,7 +44,7 @@ class Storefront(MethodView):
 class ProductPage(MethodView):
     @blp.access(PUBLIC)
     @blp.response(200, schemas.ProductPageSchema)
-    @blp.errors(404)
+    @blp.errors(ProductNotFound)
     def get(self, product_id):
         """A product page: certificate, origin and which variants are in stock"""
         return browsing.get_public_product(product_id)

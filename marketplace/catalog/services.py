@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from marketplace.catalog.certification import Certificate
-from marketplace.catalog.models import Product, ProductStatus, Variant
+from marketplace.catalog.models import Product, ProductNotFound, ProductStatus, Variant, VariantNotFound
 from marketplace.clock import today_vn
 from marketplace.database import transactional, utcnow
-from marketplace.errors import Conflict, NotFound
+from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.locking import for_update as locked, lock_one
 from marketplace.pagination import paginate
@@ -21,19 +21,17 @@ from search import outbox
 
 
 class ProductSlugTaken(Conflict):
-    code = "slug_taken"
+    code, message = "slug_taken", "This producer already has a product with this slug."
 
     def __init__(self):
-        super().__init__("This producer already has a product with this slug.",
-                         errors={"json": {"slug": ["Already used by another of your products."]}})
+        super().__init__(errors={"json": {"slug": ["Already used by another of your products."]}})
 
 
 class GtinTaken(Conflict):
-    code = "gtin_taken"
+    code, message = "gtin_taken", "This GTIN is already registered to another variant."
 
     def __init__(self):
-        super().__init__("This GTIN is already registered to another variant.",
-                         errors={"json": {"gtin": ["Already registered to another variant."]}})
+        super().__init__(errors={"json": {"gtin": ["Already registered to another variant."]}})
 
 
 def _product_query():
@@ -45,7 +43,7 @@ def get_product(producer_id: int, product_id: int, *, for_update: bool = False) 
     stmt = _product_query().where(Product.id == product_id, Product.producer_id == producer_id)
     product = db.session.scalar(locked(stmt) if for_update else stmt)
     if product is None:
-        raise NotFound("No such product.", code="product_not_found")
+        raise ProductNotFound()
     return product
 
 
@@ -79,7 +77,7 @@ def _apply_certificate(product: Product, fields: dict | None) -> None:
 def create_product(producer_id: int, data: dict) -> Product:
     """Create a draft product.
 
-    Raises ProductSlugTaken, InvalidInput (certificate rules).
+    Raises ProductSlugTaken, InvalidCertificate.
     """
     certification = data.pop("certification", None)
     data["slug"] = data.get("slug") or slug_from_name(data["name"])
@@ -94,7 +92,7 @@ def create_product(producer_id: int, data: dict) -> Product:
 
 @transactional
 def update_product(producer_id: int, product_id: int, changes: dict) -> Product:
-    """Raises NotFound, ProductSlugTaken, InvalidInput (certificate rules)."""
+    """Raises ProductNotFound, ProductSlugTaken, InvalidCertificate."""
     product = get_product(producer_id, product_id)
     certification = changes.pop("certification", None)
     if "slug" in changes:
@@ -110,7 +108,7 @@ def update_product(producer_id: int, product_id: int, changes: dict) -> Product:
 
 @transactional
 def publish(producer_id: int, product_id: int) -> Product:
-    """Raises NotFound, CannotPublish, InvalidProductTransition."""
+    """Raises ProductNotFound, CannotPublish, InvalidProductTransition."""
     product = get_product(producer_id, product_id)
     product.publish(utcnow())
     outbox.product_changed(product.id)
@@ -119,7 +117,7 @@ def publish(producer_id: int, product_id: int) -> Product:
 
 @transactional
 def unpublish(producer_id: int, product_id: int) -> Product:
-    """Raises NotFound, InvalidProductTransition."""
+    """Raises ProductNotFound, InvalidProductTransition."""
     product = get_product(producer_id, product_id)
     product.unpublish()
     outbox.product_changed(product.id)
@@ -128,7 +126,7 @@ def unpublish(producer_id: int, product_id: int) -> Product:
 
 @transactional
 def archive(producer_id: int, product_id: int) -> Product:
-    """Raises NotFound, InvalidProductTransition."""
+    """Raises ProductNotFound, InvalidProductTransition."""
     product = get_product(producer_id, product_id)
     product.archive()
     outbox.product_changed(product.id)
@@ -137,7 +135,7 @@ def archive(producer_id: int, product_id: int) -> Product:
 
 @transactional
 def add_variant(producer_id: int, product_id: int, data: dict) -> Variant:
-    """Raises NotFound, GtinTaken."""
+    """Raises ProductNotFound, GtinTaken."""
     product = get_product(producer_id, product_id)
     _ensure_gtin_free(data.get("gtin"))
     variant = Variant(product=product, **data)
@@ -154,14 +152,14 @@ def update_variant(producer_id: int, product_id: int, variant_id: int, changes: 
     The row is locked for the rest of the transaction, so a stock count set
     here cannot interleave with a checkout reserving the same variant.
 
-    Raises NotFound, GtinTaken.
+    Raises ProductNotFound, VariantNotFound, GtinTaken, NegativeStock.
     """
     get_product(producer_id, product_id)
     # get_product loaded this variant before the lock; re-read it under the lock
     # (today that copy is only dropped because nothing keeps the product referenced).
     variant = lock_one(sa.select(Variant).where(Variant.id == variant_id, Variant.product_id == product_id))
     if variant is None:
-        raise NotFound("No such variant.", code="variant_not_found")
+        raise VariantNotFound()
     if "gtin" in changes:
         _ensure_gtin_free(changes["gtin"], variant.id)
     stock = changes.pop("stock_quantity", None)
@@ -191,10 +189,10 @@ def list_for_admin(verified: bool | None, status: ProductStatus | None, page: in
 
 @transactional
 def verify_certificate(product_id: int, admin_id: int) -> Product:
-    """Raises NotFound, NoCertificate."""
+    """Raises ProductNotFound, NoCertificate."""
     product = db.session.get(Product, product_id)
     if product is None:
-        raise NotFound("No such product.", code="product_not_found")
+        raise ProductNotFound()
     product.verify_certificate(admin_id, utcnow())
     outbox.product_changed(product.id)  # its stars now count in search
     return product

@@ -5,9 +5,8 @@ import sqlalchemy as sa
 from flask import g
 
 from marketplace.access import Rule
-from marketplace.errors import Forbidden, NotFound
 from marketplace.extensions import db
-from marketplace.producers.models import MemberRole, ProducerMember
+from marketplace.producers.models import MemberRole, OwnersOnly, ProducerMember, ProducerNotFound
 
 
 def membership_of(user_id: int, producer_id: int) -> ProducerMember | None:
@@ -21,9 +20,9 @@ def _require_membership(owner_only: bool):
         membership = membership_of(user.id, view_kwargs["producer_id"])
         # Outsiders get 404, not 403: a pending producer's existence is nobody else's business.
         if membership is None:
-            raise NotFound("No such producer.", code="producer_not_found")
+            raise ProducerNotFound()
         if owner_only and membership.role is not MemberRole.OWNER:
-            raise Forbidden("Only the producer's owners may do this.", code="owner_only")
+            raise OwnersOnly()
         g.membership = membership
 
     return check

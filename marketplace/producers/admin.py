@@ -5,6 +5,7 @@ from flask.views import MethodView
 from marketplace.access import ADMIN
 from marketplace.api import Blueprint
 from marketplace.producers import schemas, services
+from marketplace.producers.models import InvalidProducerTransition, ProducerNotFound
 from marketplace.schemas import page_of
 
 blp = Blueprint("admin_producers", __name__, url_prefix="/api/v1/admin/producers",
@@ -25,7 +26,7 @@ class Producers(MethodView):
 class Approve(MethodView):
     @blp.access(ADMIN)
     @blp.response(200, schemas.ProducerSchema)
-    @blp.errors(404, 409)
+    @blp.errors(ProducerNotFound, InvalidProducerTransition)
     def post(self, producer_id):
         """Approve a pending producer, or reinstate a suspended one"""
         return services.approve(producer_id)
@@ -36,7 +37,7 @@ class Suspend(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.SuspendSchema)
     @blp.response(200, schemas.ProducerSchema)
-    @blp.errors(404, 409)
+    @blp.errors(ProducerNotFound, InvalidProducerTransition)
     def post(self, data, producer_id):
         """Suspend a producer (or turn down an application); its storefront disappears"""
         return services.suspend(producer_id, data["reason"])

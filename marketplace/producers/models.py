@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
 from marketplace.database import UTCDateTime, enum_column, utcnow
-from marketplace.errors import Conflict
+from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
 from marketplace.extensions import db
 
 
@@ -30,7 +30,37 @@ class MemberRole(enum.StrEnum):
 
 
 class InvalidProducerTransition(Conflict):
-    code = "invalid_status_transition"
+    code, message = "invalid_status_transition", "The producer cannot move to that status from its current one."
+
+
+class ProducerNotFound(NotFound):
+    code, message = "producer_not_found", "No such producer."
+
+
+class MemberNotFound(NotFound):
+    code, message = "member_not_found", "No such member."
+
+
+class OwnersOnly(Forbidden):
+    code, message = "owner_only", "Only the producer's owners may do this."
+
+
+class AlreadyMember(Conflict):
+    code, message = "already_member", "This account is already a member."
+
+
+class NoSuchAccount(InvalidInput):
+    message = "No account uses this email; ask them to register first."  # code: validation_error
+
+    def __init__(self):
+        super().__init__(errors={"email": ["No account uses this email."]})
+
+
+class NoSlugFromName(InvalidInput):
+    message = "Could not make a slug from this name."  # code: validation_error
+
+    def __init__(self):
+        super().__init__(errors={"slug": ["The name has too few letters or digits for a slug; send one."]})
 
 
 class LastOwner(Conflict):

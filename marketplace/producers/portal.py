@@ -7,6 +7,8 @@ from marketplace.access import AUTHENTICATED
 from marketplace.api import Blueprint
 from marketplace.producers import schemas, services
 from marketplace.producers.access import PRODUCER_MEMBER, PRODUCER_OWNER
+from marketplace.producers.models import (AlreadyMember, LastOwner, MemberNotFound, NoSlugFromName, NoSuchAccount,
+                                          OwnersOnly)
 
 blp = Blueprint("portal_producers", __name__, url_prefix="/api/v1/portal/producers",
                 description="Producer portal: profile and members")
@@ -23,7 +25,7 @@ class MyProducers(MethodView):
     @blp.access(AUTHENTICATED)
     @blp.arguments(schemas.ProducerWriteSchema)
     @blp.response(201, schemas.ProducerSchema)
-    @blp.errors(409)
+    @blp.errors(services.SlugTaken, NoSlugFromName)
     def post(self, data):
         """Apply to register a producer; you become its owner and it awaits approval"""
         return services.apply(current_user, data)
@@ -40,7 +42,7 @@ class ProducerProfile(MethodView):
     @blp.access(PRODUCER_MEMBER)
     @blp.arguments(schemas.ProducerPatchSchema(partial=True))
     @blp.response(200, schemas.ProducerSchema)
-    @blp.errors(409)
+    @blp.errors(services.SlugTaken)
     def patch(self, changes, producer_id):
         """Edit your producer's profile"""
         return services.update_profile(producer_id, changes)
@@ -57,7 +59,7 @@ class Members(MethodView):
     @blp.access(PRODUCER_OWNER)
     @blp.arguments(schemas.MemberCreateSchema)
     @blp.response(201, schemas.MemberSchema)
-    @blp.errors(409)
+    @blp.errors(NoSuchAccount, AlreadyMember, OwnersOnly)
     def post(self, data, producer_id):
         """Add an existing account as owner or staff (owners only)"""
         return services.add_member(producer_id, data["email"], data["role"], acting_user_id=current_user.id)
@@ -68,7 +70,7 @@ class Member(MethodView):
     @blp.access(PRODUCER_OWNER)
     @blp.arguments(schemas.MemberUpdateSchema)
     @blp.response(200, schemas.MemberSchema)
-    @blp.errors(409)
+    @blp.errors(MemberNotFound, LastOwner, OwnersOnly)
     def patch(self, data, producer_id, member_id):
         """Change a member's role (owners only)"""
         return services.change_member_role(producer_id, member_id, data["role"],
@@ -76,7 +78,7 @@ class Member(MethodView):
 
     @blp.access(PRODUCER_OWNER)
     @blp.response(204)
-    @blp.errors(409)
+    @blp.errors(MemberNotFound, LastOwner, OwnersOnly)
     def delete(self, producer_id, member_id):
         """Remove a member (owners only); the last owner cannot be removed"""
         services.remove_member(producer_id, member_id, acting_user_id=current_user.id)

@@ -6,10 +6,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from marketplace.accounts.models import User
 from marketplace.accounts.services import find_user_by_email
 from marketplace.database import transactional, utcnow
-from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
+from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.pagination import paginate
-from marketplace.producers.models import MemberRole, Producer, ProducerMember, ProducerStatus
+from marketplace.producers.models import (AlreadyMember, MemberNotFound, MemberRole, NoSlugFromName, NoSuchAccount,
+                                          OwnersOnly, Producer, ProducerMember, ProducerNotFound, ProducerStatus)
 from marketplace.text import slugify
 from search import outbox
 
@@ -35,15 +36,14 @@ def slug_from_name(name: str) -> str:
     """
     slug = slugify(name)
     if len(slug) < 2:
-        raise InvalidInput("Could not make a slug from this name.",
-                           errors={"slug": ["The name has too few letters or digits for a slug; send one."]})
+        raise NoSlugFromName()
     return slug
 
 
 def get_producer(producer_id: int) -> Producer:
     producer = db.session.get(Producer, producer_id)
     if producer is None:
-        raise NotFound("No such producer.", code="producer_not_found")
+        raise ProducerNotFound()
     return producer
 
 
@@ -91,7 +91,7 @@ def list_members(producer_id: int) -> list[ProducerMember]:
 def _get_member(producer_id: int, member_id: int) -> ProducerMember:
     member = db.session.get(ProducerMember, member_id)
     if member is None or member.producer_id != producer_id:
-        raise NotFound("No such member.", code="member_not_found")
+        raise MemberNotFound()
     return member
 
 
@@ -113,7 +113,7 @@ def _lock_members(producer_id: int) -> Producer:
         .execution_options(populate_existing=True)
     )
     if producer is None:
-        raise NotFound("No such producer.", code="producer_not_found")
+        raise ProducerNotFound()
     # populate_existing: members already in the session (the actor's, read by
     # the access rule) are re-read too, not served from before the lock.
     members = db.session.scalars(
@@ -129,24 +129,22 @@ def _ensure_still_owner(producer: Producer, acting_user_id: int | None) -> None:
     again after. Raises Forbidden if they stopped being an owner meanwhile."""
     if acting_user_id is not None and not any(
             m.user_id == acting_user_id and m.role is MemberRole.OWNER for m in producer.members):
-        raise Forbidden("Only the producer's owners may do this.", code="owner_only")
+        raise OwnersOnly()
 
 
 @transactional
 def add_member(producer_id: int, email: str, role: MemberRole, acting_user_id: int | None = None) -> ProducerMember:
     """Give an existing account a role at this producer.
 
-    Raises InvalidInput (no such account), Conflict (already a member),
-    Forbidden (the actor stopped being an owner).
+    Raises ProducerNotFound, NoSuchAccount, AlreadyMember, OwnersOnly (the actor stopped being an owner).
     """
     _ensure_still_owner(_lock_members(producer_id), acting_user_id)
     user = find_user_by_email(email)
     if user is None:
-        raise InvalidInput("No account uses this email; ask them to register first.",
-                           errors={"email": ["No account uses this email."]})
+        raise NoSuchAccount()
     if db.session.scalar(sa.select(ProducerMember.id).where(
             ProducerMember.producer_id == producer_id, ProducerMember.user_id == user.id)):
-        raise Conflict("This account is already a member.", code="already_member")
+        raise AlreadyMember()
     member = ProducerMember(producer_id=producer_id, user_id=user.id, role=role)
     db.session.add(member)
     db.session.flush()
@@ -156,7 +154,7 @@ def add_member(producer_id: int, email: str, role: MemberRole, acting_user_id: i
 @transactional
 def change_member_role(producer_id: int, member_id: int, role: MemberRole,
                        acting_user_id: int | None = None) -> ProducerMember:
-    """Raises NotFound, LastOwner, Forbidden (the actor stopped being an owner)."""
+    """Raises ProducerNotFound, MemberNotFound, LastOwner, OwnersOnly (the actor stopped being an owner)."""
     producer = _lock_members(producer_id)
     member = _get_member(producer_id, member_id)
     if role is not MemberRole.OWNER:
@@ -168,7 +166,7 @@ def change_member_role(producer_id: int, member_id: int, role: MemberRole,
 
 @transactional
 def remove_member(producer_id: int, member_id: int, acting_user_id: int | None = None) -> None:
-    """Raises NotFound, LastOwner, Forbidden (the actor stopped being an owner)."""
+    """Raises ProducerNotFound, MemberNotFound, LastOwner, OwnersOnly (the actor stopped being an owner)."""
     producer = _lock_members(producer_id)
     member = _get_member(producer_id, member_id)
     producer.ensure_keeps_an_owner(member)
@@ -187,7 +185,7 @@ def list_for_admin(status: ProducerStatus | None, page: int, per_page: int):
 
 @transactional
 def approve(producer_id: int) -> Producer:
-    """Raises NotFound, InvalidProducerTransition."""
+    """Raises ProducerNotFound, InvalidProducerTransition."""
     producer = get_producer(producer_id)
     producer.approve(utcnow())
     outbox.producer_changed(producer.id)
@@ -196,7 +194,7 @@ def approve(producer_id: int) -> Producer:
 
 @transactional
 def suspend(producer_id: int, reason: str) -> Producer:
-    """Raises NotFound, InvalidProducerTransition."""
+    """Raises ProducerNotFound, InvalidProducerTransition."""
     producer = get_producer(producer_id)
     producer.suspend(reason)
     outbox.producer_changed(producer.id)

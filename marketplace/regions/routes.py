@@ -32,7 +32,7 @@ class Provinces(MethodView):
 class ProvinceWards(MethodView):
     @blp.access(PUBLIC)
     @blp.response(200, schemas.WardSchema(many=True))
-    @blp.errors(404)
+    @blp.errors(services.ProvinceNotFound)
     def get(self, code):
         """The communes and wards of a province"""
         return services.list_wards(code)

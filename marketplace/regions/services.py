@@ -49,10 +49,14 @@ def list_regions() -> list[Region]:
     return db.session.scalars(sa.select(Region).order_by(Region.name)).all()
 
 
+class ProvinceNotFound(NotFound):
+    code, message = "province_not_found", "No such province."
+
+
 def list_wards(province_code: int) -> list[Ward]:
-    """Raises NotFound for an unknown province."""
+    """Raises ProvinceNotFound."""
     if db.session.get(Province, province_code) is None:
-        raise NotFound("No such province.", code="province_not_found")
+        raise ProvinceNotFound()
     return db.session.scalars(
         sa.select(Ward).where(Ward.province_code == province_code).order_by(Ward.code)
     ).all()
