@@ -5,6 +5,7 @@ import os
 
 from flask import Flask
 
+from marketplace import database
 from marketplace.api import RowIdConverter
 from marketplace.errors import register_error_handlers
 from marketplace.extensions import api, db, login_manager, migrate
@@ -27,6 +28,7 @@ def create_app(config_class=None) -> Flask:
                     exist_ok=True)
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), os.pardir, "migrations"))
     login_manager.init_app(app)
     api.init_app(app)
