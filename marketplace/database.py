@@ -14,6 +14,7 @@ from flask import Flask, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
 
@@ -60,6 +61,14 @@ def is_connection_lost(error: BaseException) -> bool:
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
+_COMMITS = "commits"  # in session.info: how many times the session has committed
+
+
+@event.listens_for(Session, "after_commit")
+def _count_commits(session: Session) -> None:
+    session.info[_COMMITS] = session.info.get(_COMMITS, 0) + 1
+
+
 def transactional(service):
     """Make a service function one unit of work: commit on return, roll back on any error.
 
@@ -69,8 +78,10 @@ def transactional(service):
     function runs again (at most TRANSACTION_ATTEMPTS times in all, after a
     short random pause so the two sides don't collide again), since the
     database has rolled back everything it did. Only the outermost service
-    retries: a nested one cannot redo its caller's work. What is still a
-    conflict after the last attempt propagates (errors.py: 503, Retry-After).
+    retries (a nested one cannot redo its caller's work), and only if the
+    attempt committed nothing (a service that commits part of its work, then
+    fails, must not do that part twice). What is still a conflict after the
+    last attempt propagates (errors.py: 503, Retry-After).
     """
 
     @wraps(service)
@@ -79,13 +90,15 @@ def transactional(service):
         db.session.info["in_service"] = True
         try:
             for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+                commits = db.session.info.get(_COMMITS, 0)
                 try:
                     result = service(*args, **kwargs)
                     db.session.commit()
                     return result
                 except BaseException as error:
                     db.session.rollback()
-                    if not (outermost and attempt < TRANSACTION_ATTEMPTS and is_transaction_conflict(error)):
+                    if not (outermost and attempt < TRANSACTION_ATTEMPTS and is_transaction_conflict(error)
+                            and db.session.info.get(_COMMITS, 0) == commits):
                         raise
                     log.warning("%s: %s; running it again (attempt %d)", service.__qualname__,
                                 type(error.orig).__name__, attempt + 1)

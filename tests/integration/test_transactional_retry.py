@@ -72,3 +72,19 @@ def test_a_deadlock_that_outlives_the_retries_answers_503_with_retry_after(app):
 
     assert (response.status_code, response.json["code"], response.headers["Retry-After"]) == (
         503, "database_busy", "1")
+
+
+def test_a_service_that_committed_part_of_its_work_before_deadlocking_is_not_run_again(app):
+    from marketplace.extensions import db
+
+    calls = []
+
+    @transactional
+    def service():
+        calls.append(1)
+        db.session.commit()  # e.g. a first step kept on purpose
+        raise driver_error(DEADLOCK)
+
+    with pytest.raises(sa.exc.OperationalError):
+        service()
+    assert len(calls) == 1
