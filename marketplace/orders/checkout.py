@@ -89,6 +89,9 @@ def _checkout(user: User, body: dict, idempotency_key: str, digest: str) -> tupl
 
 
 def _refuse_changed_prices(cart: Cart) -> None:
+    # Compare with the prices as they are once the variants are locked: a
+    # price changed after this check cannot reach the order unseen.
+    stock.lock(line.variant_id for line in cart.lines)
     changes = [{"variant_id": l.variant_id, "was_vnd": l.price_seen_vnd, "now_vnd": l.variant.price_vnd}
                for l in cart.lines if l.variant.price_vnd != l.price_seen_vnd]
     if changes:

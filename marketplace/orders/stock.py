@@ -32,6 +32,16 @@ class InsufficientStock(Conflict):
         self.shortages = shortages
 
 
+def lock(variant_ids) -> None:
+    """Lock these variant rows as reserve does (it then finds them already
+    locked), and refresh the session's copies, so that what is read of them
+    next (their prices) is what the order will be made of."""
+    db.session.scalars(
+        sa.select(Variant).where(Variant.id.in_(sorted(variant_ids))).order_by(Variant.id)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE (see above)
+        .execution_options(populate_existing=True)).all()
+
+
 def reserve(quantities: dict[int, int]) -> dict[int, Variant]:
     """Take `quantities` (variant id → units) from online stock, all or nothing.
 

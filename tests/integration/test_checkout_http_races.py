@@ -12,7 +12,8 @@ import requests
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from marketplace.orders import stock
+from marketplace.catalog.models import Variant
+from marketplace.orders import checkout as checkout_service, stock
 from marketplace.orders.models import CartLine, Order
 from tests.factories import ProductFactory, UserFactory
 from tests.http_races import live_url, outcomes, post, race_http  # noqa: F401  (live_url is a fixture)
@@ -70,23 +71,25 @@ def test_two_tabs_adding_the_same_jar_at_once_both_succeed(app, bearer, live_url
 
 
 class PausedCheckout:
-    """A checkout over HTTP held, in its transaction, just after it has taken the stock."""
+    """A checkout over HTTP held, in its transaction, just after a step of it
+    (by default once it has taken the stock)."""
 
-    def __init__(self, monkeypatch, live_url, headers, key):
+    def __init__(self, monkeypatch, live_url, headers, key, after=(stock, "reserve")):
         self.taken, self.go_on, self.response = threading.Event(), threading.Event(), None
-        reserve = stock.reserve
+        module, name = after
+        step = getattr(module, name)
 
-        def reserve_then_pause(quantities):
-            variants = reserve(quantities)
+        def step_then_pause(*args, **kwargs):
+            result = step(*args, **kwargs)
             self.taken.set()
             self.go_on.wait(timeout=30)
-            return variants
+            return result
 
-        monkeypatch.setattr(stock, "reserve", reserve_then_pause)
+        monkeypatch.setattr(module, name, step_then_pause)
         db.session.commit()
         self.thread = threading.Thread(target=self._send, args=(f"{live_url}/api/v1/checkout", headers, key))
         self.thread.start()
-        assert self.taken.wait(timeout=30), "the checkout never reached the stock"
+        assert self.taken.wait(timeout=30), f"the checkout never reached {name}"
 
     def _send(self, url, headers, key):
         self.response = requests.post(url, json=COD, headers={**headers, "Idempotency-Key": key}, timeout=60)
@@ -160,3 +163,22 @@ def test_a_change_to_the_cart_during_its_checkout_waits_for_it_and_is_kept(app, 
     # The change came after the order: it is in the cart for next time, not lost with the placed lines.
     assert db.session.execute(sa.select(CartLine.variant_id, CartLine.quantity)).all() == [(variant.id, 3)]
     assert stock_of(variant.id) == 9
+
+
+def test_a_price_change_made_while_a_checkout_is_under_way_is_shown_to_the_shopper_not_charged(app, bearer,
+                                                                                             live_url, monkeypatch):
+    variant = ProductFactory(variant__stock_quantity=5).variants[0]
+    buyer = shopper_with(bearer, (variant, 1))
+    variant_id, price = variant.id, variant.price_vnd
+    checkout = PausedCheckout(monkeypatch, live_url, buyer, "price-moves-during-checkout",
+                              after=(checkout_service, "locked_cart"))
+    try:  # the producer raises the price, after the checkout has read the cart but before it took the stock
+        db.session.execute(sa.update(Variant).where(Variant.id == variant_id).values(price_vnd=price + 10_000))
+        db.session.commit()
+    finally:
+        response = checkout.finish()
+
+    assert (response.status_code, response.json().get("code")) == (409, "prices_changed")
+    assert response.json()["errors"] == {"lines": {str(variant_id): [
+        f"Price changed from {price} to {price + 10_000} đồng."]}}
+    assert (db.session.scalar(sa.select(sa.func.count()).select_from(Order)), stock_of(variant_id)) == (0, 5)
