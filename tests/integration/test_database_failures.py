@@ -47,18 +47,18 @@ def test_a_checkout_chosen_as_a_deadlock_victim_is_run_again_and_places_the_orde
     headers = shopper_with(bearer, (variant, 2))
     user_id, variant_id = shopper.id, variant.id
     checkout_pid, attempts = [], []
-    reserve = stock.reserve
+    lock_variants = stock.lock
 
-    def reserve_into_a_deadlock(quantities):
+    def lock_into_a_deadlock(variant_ids):
         """First attempt: hold the shopper's row, then wait for the variant that
         the other transaction holds while it waits for the shopper's row."""
         attempts.append(1)
         if len(attempts) == 1:
             db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
             checkout_pid.append(db.session.scalar(sa.select(sa.func.pg_backend_pid())))
-        return reserve(quantities)
+        return lock_variants(variant_ids)
 
-    monkeypatch.setattr(stock, "reserve", reserve_into_a_deadlock)
+    monkeypatch.setattr(stock, "lock", lock_into_a_deadlock)
     with db.engine.connect() as other:
         # The other side must not be the one to detect the deadlock (and die): let the checkout check first.
         other.execute(sa.text("SET deadlock_timeout = '10s'"))
