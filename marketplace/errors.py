@@ -11,6 +11,7 @@ builds a response. Views never catch them: the handlers registered here do.
 import logging
 
 from flask import Flask, jsonify
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -127,3 +128,37 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected_error)
+    register_database_error_handlers(app)
+
+
+# --- the database, when it is away or busy -----------------------------------------------
+
+_RETRY_AFTER_SECONDS = "1"
+_CONFLICT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock (see database.transactional)
+
+
+def handle_database_error(error: sa_exc.DBAPIError):
+    """A dropped connection or an unreachable database (OperationalError), and a
+    deadlock or serialization failure that outlived the service's own retries:
+    503 with Retry-After, never a 500. Anything else from the driver is a bug."""
+    if isinstance(error, sa_exc.OperationalError) or error.connection_invalidated:
+        sqlstate = getattr(error.orig, "sqlstate", None)
+        log.warning("Database unavailable (%s): %s", sqlstate or type(error.orig).__name__, error.orig)
+        if sqlstate in _CONFLICT_SQLSTATES:  # still in conflict after the service's retries
+            return _json_error(503, "database_busy", "The database is busy with concurrent changes. "
+                               "Nothing was saved; try again.", headers={"Retry-After": _RETRY_AFTER_SECONDS})
+        return _json_error(503, "database_unavailable", "The database is unavailable for a moment. "
+                           "Try again shortly (with the same Idempotency-Key, if the request had one).",
+                           headers={"Retry-After": _RETRY_AFTER_SECONDS})
+    return handle_unexpected_error(error)
+
+
+def handle_pool_timeout(error: sa_exc.TimeoutError):
+    log.warning("No database connection free: %s", error)
+    return _json_error(503, "database_unavailable", "The database is unavailable for a moment. Try again shortly.",
+                       headers={"Retry-After": _RETRY_AFTER_SECONDS})
+
+
+def register_database_error_handlers(app: Flask) -> None:
+    app.register_error_handler(sa_exc.DBAPIError, handle_database_error)
+    app.register_error_handler(sa_exc.TimeoutError, handle_pool_timeout)

@@ -1,12 +1,21 @@
-"""The shopper's cart: one per account, across producers."""
+"""The shopper's cart: one per account, across producers.
+
+Locking: every write to a cart's lines, and checkout, first locks the cart row
+(locked_cart). So a checkout and a change to the same cart run one after the
+other, and the cart lock is always taken before any variant row: a cart-line
+insert takes a foreign-key share lock on its variant only once it holds its
+cart, which a checkout holding that variant can never be waiting for.
+"""
 
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Variant
-from marketplace.database import transactional
+from marketplace.database import transactional, utcnow
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.orders.models import Cart, CartLine
@@ -14,13 +23,30 @@ from marketplace.orders.models import Cart, CartLine
 MAX_LINE_QUANTITY = 999
 
 
-def _cart_of(user: User, create: bool = False) -> Cart | None:
-    cart = db.session.scalar(sa.select(Cart).where(Cart.user_id == user.id))
+def _cart_of(user: User) -> Cart | None:
+    """The user's cart, for reading (see locked_cart for writing)."""
+    return db.session.scalar(sa.select(Cart).where(Cart.user_id == user.id))
+
+
+def locked_cart(user: User, create: bool = False) -> Cart | None:
+    """The user's cart with its lines, locked FOR UPDATE until the transaction
+    ends, read after the lock (so a checkout that just emptied it is seen).
+    With `create`, a cart is made if there is none (a concurrent first add
+    for the same user is not an error: the insert ignores the duplicate)."""
+    cart = _lock(user)
     if cart is None and create:
-        cart = Cart(user_id=user.id)
-        db.session.add(cart)
-        db.session.flush()
+        dialect = db.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        db.session.execute(insert(Cart).values(user_id=user.id, updated_at=utcnow()).on_conflict_do_nothing())
+        cart = _lock(user)
     return cart
+
+
+def _lock(user: User) -> Cart | None:
+    return db.session.scalar(
+        sa.select(Cart).where(Cart.user_id == user.id).options(selectinload(Cart.lines))
+        .with_for_update(of=Cart)
+        .execution_options(populate_existing=True))  # the rows as they are now, not the session's copies
 
 
 def lines_of(user: User) -> list[CartLine]:
@@ -39,7 +65,7 @@ def set_line(user: User, variant_id: int, quantity: int) -> CartLine:
         raise NotFound("This item is not on sale.", code="variant_not_found")
     if not 1 <= quantity <= MAX_LINE_QUANTITY:
         raise InvalidInput(errors={"quantity": [f"Must be between 1 and {MAX_LINE_QUANTITY}."]})
-    cart = _cart_of(user, create=True)
+    cart = locked_cart(user, create=True)
     line = next((l for l in cart.lines if l.variant_id == variant_id), None)
     if line is None:
         line = CartLine(variant=variant, quantity=quantity, price_seen_vnd=variant.price_vnd)
@@ -53,7 +79,7 @@ def set_line(user: User, variant_id: int, quantity: int) -> CartLine:
 @transactional
 def remove_line(user: User, variant_id: int) -> None:
     """Raises NotFound when the variant is not in the cart."""
-    cart = _cart_of(user)
+    cart = locked_cart(user)
     line = next((l for l in cart.lines if l.variant_id == variant_id), None) if cart else None
     if line is None:
         raise NotFound("This item is not in your cart.", code="cart_line_not_found")
@@ -62,7 +88,7 @@ def remove_line(user: User, variant_id: int) -> None:
 
 @transactional
 def clear(user: User) -> None:
-    cart = _cart_of(user)
+    cart = locked_cart(user)
     if cart:
         cart.lines.clear()
 

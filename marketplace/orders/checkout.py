@@ -5,24 +5,22 @@ called only after that transaction has committed, so no row lock is ever held
 across a network call.
 """
 
-import hashlib
-import json
 import secrets
 from collections import defaultdict
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
+from marketplace import idempotency
 from marketplace.accounts.models import User
 from marketplace.database import transactional, utcnow
-from marketplace.errors import Conflict, InvalidInput
+from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders import stock
-from marketplace.orders.cart import _cart_of
+from marketplace.orders.cart import locked_cart
 from marketplace.orders.lifecycle import Actor, SubOrderStatus
-from marketplace.orders.models import Order, OrderLine, PaymentMethod, SubOrder
+from marketplace.orders.models import Cart, Order, OrderLine, PaymentMethod, SubOrder
 from marketplace.orders.shipping import shipping_fee_vnd
 from marketplace.payouts import commission
 from search import outbox
@@ -45,17 +43,9 @@ class PricesChanged(Conflict):
         self.changes = changes
 
 
-class IdempotencyKeyReused(InvalidInput):
-    code = "idempotency_key_reused"
-
+class IdempotencyKeyReused(idempotency.KeyReused):
     def __init__(self):
-        super().__init__("This Idempotency-Key was already used for a different checkout.",
-                         errors={"Idempotency-Key": ["Already used with a different request body."]},
-                         location="headers")
-
-
-def fingerprint(body: dict) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+        super().__init__("checkout")
 
 
 def _random_code(length: int) -> str:
@@ -69,51 +59,51 @@ def find_by_key(user: User, key: str) -> Order | None:
 def checkout(user: User, body: dict, idempotency_key: str) -> tuple[Order, bool]:
     """Place the cart as an order. Returns (order, created).
 
-    The same key with the same body returns the first order; with another body
-    raises IdempotencyKeyReused. Raises EmptyCart, PricesChanged (the new prices
-    count as seen, so checking out again succeeds), InsufficientStock.
+    The same key with the same body returns the first order, even while that
+    first request is still running (this one waits for it); with another body
+    raises IdempotencyKeyReused. Raises EmptyCart (also to a second checkout of
+    a cart that a concurrent one has just placed), PricesChanged (the new
+    prices count as seen, so checking out again succeeds), InsufficientStock.
     """
-    digest = fingerprint(body)
+    digest = idempotency.fingerprint(body)
+    return idempotency.first_or_replay(lambda: _checkout(user, body, idempotency_key, digest),
+                                       lambda: find_by_key(user, idempotency_key), digest, IdempotencyKeyReused)
+
+
+# Lock order, the same in every path that touches a cart or online stock: the
+# Idempotency-Key claim, then the cart (see cart.locked_cart), then the variants
+# in id order (stock.reserve). The cart is read only once it is locked, so it
+# is consumed once: a second checkout of it waits, then finds it empty.
+
+@transactional
+def _checkout(user: User, body: dict, idempotency_key: str, digest: str) -> tuple[Order, bool]:
+    idempotency.claim("checkout", user.id, idempotency_key)
     existing = find_by_key(user, idempotency_key)
     if existing is not None:
-        return _replay(existing, digest)
-    _refuse_changed_prices(user)
-    try:
-        return _place_order(user, body, idempotency_key, digest), True
-    except IntegrityError:
-        # A concurrent request with the same key won the race; answer with its order.
-        db.session.rollback()
-        existing = find_by_key(user, idempotency_key)
-        if existing is None:
-            raise
-        return _replay(existing, digest)
-
-
-def _replay(order: Order, digest: str) -> tuple[Order, bool]:
-    if order.request_fingerprint != digest:
-        raise IdempotencyKeyReused()
-    return order, False
-
-
-def _refuse_changed_prices(user: User) -> None:
-    cart = _cart_of(user)
+        return idempotency.replay(existing, digest, IdempotencyKeyReused), False
+    cart = locked_cart(user)
     if cart is None or not cart.lines:
         raise EmptyCart()
+    _refuse_changed_prices(cart)
+    return _place_order(user, cart, body, idempotency_key, digest), True
+
+
+def _refuse_changed_prices(cart: Cart) -> None:
+    # Compare with the prices as they are once the variants are locked: a
+    # price changed after this check cannot reach the order unseen.
+    stock.lock(line.variant_id for line in cart.lines)
     changes = [{"variant_id": l.variant_id, "was_vnd": l.price_seen_vnd, "now_vnd": l.variant.price_vnd}
                for l in cart.lines if l.variant.price_vnd != l.price_seen_vnd]
     if changes:
-        # The 409 shows the shopper the new prices: record them as seen, then refuse.
+        # The 409 shows the shopper the new prices: record them as seen (this
+        # commit ends the transaction, and with it the locks), then refuse.
         for line in cart.lines:
             line.price_seen_vnd = line.variant.price_vnd
         db.session.commit()
         raise PricesChanged(changes)
 
 
-@transactional
-def _place_order(user: User, body: dict, idempotency_key: str, digest: str) -> Order:
-    cart = _cart_of(user)
-    if cart is None or not cart.lines:
-        raise EmptyCart()
+def _place_order(user: User, cart: Cart, body: dict, idempotency_key: str, digest: str) -> Order:
     quantities = {line.variant_id: line.quantity for line in cart.lines}
     variants = stock.reserve(quantities)  # locks the variant rows until commit
 

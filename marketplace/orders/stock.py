@@ -1,7 +1,11 @@
 """Online stock: taken at checkout, given back on cancellation or expiry.
 
-Rows are locked FOR UPDATE in primary-key order, so two checkouts touching
-the same variants always queue in the same order and cannot deadlock. What is
+Rows are locked in primary-key order, so two checkouts touching the same
+variants always queue in the same order and cannot deadlock. The lock is FOR
+NO KEY UPDATE, not FOR UPDATE: taking stock changes no key, and FOR UPDATE
+would also conflict with the foreign-key share lock that every insert of a row
+referring to the variant (a cart line, an order line) takes on it, which is
+how a checkout and a concurrent add-to-cart deadlocked (issue #10). What is
 available is computed inside the lock, and every shortage is reported before
 anything is written. The decrement itself is conditional (stock >= quantity),
 so stock can never go negative even where row locks are ignored (SQLite).
@@ -28,6 +32,16 @@ class InsufficientStock(Conflict):
         self.shortages = shortages
 
 
+def lock(variant_ids) -> None:
+    """Lock these variant rows as reserve does (it then finds them already
+    locked), and refresh the session's copies, so that what is read of them
+    next (their prices) is what the order will be made of."""
+    db.session.scalars(
+        sa.select(Variant).where(Variant.id.in_(sorted(variant_ids))).order_by(Variant.id)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE (see above)
+        .execution_options(populate_existing=True)).all()
+
+
 def reserve(quantities: dict[int, int]) -> dict[int, Variant]:
     """Take `quantities` (variant id → units) from online stock, all or nothing.
 
@@ -39,7 +53,7 @@ def reserve(quantities: dict[int, int]) -> dict[int, Variant]:
         sa.select(Variant, Product.status, Producer.status)
         .join(Product, Variant.product_id == Product.id).join(Producer, Product.producer_id == Producer.id)
         .where(Variant.id.in_(ids)).order_by(Variant.id)
-        .with_for_update(of=Variant)
+        .with_for_update(of=Variant, key_share=True)  # FOR NO KEY UPDATE (see above)
         .execution_options(populate_existing=True)  # the locked rows' values, not the session's stale copies
     ).all()
     variants = {v.id: v for v, _p, _s in rows}

@@ -2,18 +2,15 @@
 body return the first sale), and the few round trips that keep it fast."""
 
 import functools
-import hashlib
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
-from marketplace import events
+from marketplace import events, idempotency
 from marketplace.catalog.models import Product, Variant
 from marketplace.database import transactional
-from marketplace.errors import Conflict, InvalidInput
+from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.payouts.commission import commission_vnd
 from marketplace.showrooms import ledger, movements
@@ -21,36 +18,24 @@ from marketplace.showrooms.models import (Consignment, DisplayPoint, MovementKin
                                           SalePayment, StockMovement)
 
 
-class SaleKeyReused(InvalidInput):
-    code = "idempotency_key_reused"
-
+class SaleKeyReused(idempotency.KeyReused):
     def __init__(self):
-        super().__init__("This Idempotency-Key was already used for a different sale.",
-                         errors={"Idempotency-Key": ["Already used with a different request body."]},
-                         location="headers")
-
-
-def _fingerprint(body: dict) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+        super().__init__("sale")
 
 
 def sell(point_id: int, actor_id: int, lines: list[dict], payment_method: SalePayment,
          idempotency_key: str, note: str = "") -> tuple[StockMovement, bool]:
     """A sale at the till: first-expiring lots first, never an expired one.
-    Returns (sale, created); the same key and body return the first sale.
+    Returns (sale, created); the same key and body return the first sale, even
+    while that first request is still running (this one waits for it).
 
     Raises SaleKeyReused, NotFound, Conflict (point not open, not consigned),
     InvalidInput (unknown variant), InsufficientPointStock.
     """
-    digest = _fingerprint({"lines": lines, "payment_method": payment_method, "note": note})
-    try:
-        return _sell(point_id, actor_id, lines, payment_method, idempotency_key, digest, note)
-    except IntegrityError:
-        db.session.rollback()  # the same key raced us and won
-        existing = _sale_by_key(point_id, idempotency_key)
-        if existing is None:
-            raise
-        return _replayed(existing, digest), False
+    digest = idempotency.fingerprint({"lines": lines, "payment_method": payment_method, "note": note})
+    return idempotency.first_or_replay(
+        lambda: _sell(point_id, actor_id, lines, payment_method, idempotency_key, digest, note),
+        lambda: _sale_by_key(point_id, idempotency_key), digest, SaleKeyReused)
 
 
 def _sale_by_key(point_id: int, key: str) -> StockMovement | None:
@@ -58,26 +43,22 @@ def _sale_by_key(point_id: int, key: str) -> StockMovement | None:
         StockMovement.point_id == point_id, StockMovement.idempotency_key == key))
 
 
-def _replayed(sale: StockMovement, digest: str) -> StockMovement:
-    if sale.request_fingerprint != digest:
-        raise SaleKeyReused()
-    return sale
-
-
 # A till sale is the hot path (issue #6: p95 ≤ 20 ms on PostgreSQL), so it makes
-# few round trips: one reads the point, the Idempotency-Key and (PostgreSQL) the
-# new sale's id; one locks the balances and reads with them each variant's
-# price, producer and consignment rate; one reads the lots. Then one each for
-# the lots' and the balances' conditional updates (see ledger.apply), and one
-# insert each for the movement, its lines, the ledger entries and their lines.
-# The rules (lock order, conditional decrements, FEFO) are those of every other
-# movement.
+# few round trips: one claims the Idempotency-Key (idempotency.claim: a retry of
+# this sale waits there, then finds it); one reads the point, the sale already
+# made with the key and (PostgreSQL) the new sale's id; one locks the balances
+# and reads with them each variant's price, producer and consignment rate; one
+# reads the lots. Then one each for the lots' and the balances' conditional
+# updates (see ledger.apply), and one insert each for the movement, its lines,
+# the ledger entries and their lines. The rules (lock order, conditional
+# decrements, FEFO) are those of every other movement.
 
 @transactional
 def _sell(point_id, actor_id, lines, payment_method, idempotency_key, digest, note) -> tuple[StockMovement, bool]:
+    idempotency.claim("sale", point_id, idempotency_key)
     found = _point_and_key(point_id, idempotency_key)
     if found and found.id is not None:
-        return _replayed(db.session.get(StockMovement, found.id), digest), False
+        return idempotency.replay(db.session.get(StockMovement, found.id), digest, SaleKeyReused), False
     movements.check_point(found and found.status)
     shelf = _lock_shelf(point_id, lines)
     not_carried = {str(i): ["This point does not carry this producer's products."]
