@@ -1,0 +1,11 @@
+"""The catalogue: products, their variants (packs with a price and online stock)
+and their OCOP certificates.
+
+Use cases and their modules:
+- ``services.py``       a producer's products: create, edit, publish, unpublish, archive; variants,
+                        prices and stock; admins verify certificates (the queue is oldest first)
+- ``browsing.py``       what shoppers see: storefronts, a storefront's products, the product page
+- ``certification.py``  the OCOP certificate's rules (stars and issuing level, 36 months)
+- ``models.py``         Product and Variant, with their rules (publishing, stars shown only once verified)
+- ``routes.py``, ``portal.py``, ``admin.py``  the public, producer and admin APIs
+"""
