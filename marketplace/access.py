@@ -15,7 +15,15 @@ from typing import Callable
 
 from flask_login import current_user
 
-from marketplace.errors import AuthenticationRequired, Forbidden
+from marketplace.errors import AuthenticationRequired, DomainError, Forbidden, NotFound
+
+
+class AccountDisabled(Forbidden):
+    code, message = "account_disabled", "This account is disabled."
+
+
+class AdminsOnly(Forbidden):
+    code, message = "admin_only", "Only platform admins may do this."
 
 
 @dataclass(frozen=True)
@@ -27,10 +35,22 @@ class Rule:
     allows: frozenset = field(default_factory=frozenset)
     # The refusals this rule can answer with, documented on every operation.
     refusals: tuple[int, ...] = (401, 403)
+    # The named errors behind them, for the docs (a status without one is documented generically).
+    raises: tuple[type[DomainError], ...] = ()
 
     @property
     def documented_errors(self) -> tuple[int, ...]:
         return self.refusals if self.login_required else ()
+
+    @property
+    def documented_raises(self) -> tuple:
+        """Named errors, and bare statuses for refusals no named error stands for."""
+        if not self.login_required:
+            return ()
+        named = (AuthenticationRequired, AccountDisabled, *self.raises)
+        covered = {error.status for error in named}
+        generic = {403: Forbidden, 404: NotFound}
+        return (*named, *(generic.get(status, status) for status in self.refusals if status not in covered))
 
     def enforce(self, view_kwargs: dict) -> None:
         if not self.login_required:
@@ -38,7 +58,7 @@ class Rule:
         if not current_user.is_authenticated:
             raise AuthenticationRequired()
         if not current_user.is_active:
-            raise Forbidden("This account is disabled.", code="account_disabled")
+            raise AccountDisabled()
         if self.check:
             self.check(current_user, view_kwargs)
 
@@ -58,11 +78,11 @@ def requires(rule: Rule):
 
 def _admin_only(user, _kwargs):
     if not user.is_admin:
-        raise Forbidden("Only platform admins may do this.", code="admin_only")
+        raise AdminsOnly()
 
 
 ALL_ROLES = frozenset({"anonymous", "shopper", "owner", "staff", "other_producer", "admin", "operator"})
 
 PUBLIC = Rule("public", login_required=False, allows=ALL_ROLES)
 AUTHENTICATED = Rule("authenticated", allows=ALL_ROLES - {"anonymous"}, refusals=(401,))
-ADMIN = Rule("admin", check=_admin_only, allows=frozenset({"admin"}))
+ADMIN = Rule("admin", check=_admin_only, allows=frozenset({"admin"}), raises=(AdminsOnly,))

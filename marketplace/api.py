@@ -5,13 +5,15 @@ import http
 
 import marshmallow as ma
 import flask_smorest
+from flask_smorest.utils import prepare_response
 from flask import current_app, request
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.routing import IntegerConverter
 
 from marketplace import access, json_body
-from marketplace.errors import InvalidInput, NotFound, UnsupportedMediaType, handle_http_exception
+from marketplace.api_errors_plugin import FrameworkErrors
+from marketplace.errors import _HTTP_CODES, InvalidInput, NotFound, UnsupportedMediaType, handle_http_exception
 
 
 class RowIdConverter(IntegerConverter):
@@ -35,12 +37,31 @@ class Api(flask_smorest.Api):
     ERROR_SCHEMA = ErrorSchema
 
     def init_app(self, app, *args, **kwargs):
+        kwargs.setdefault("spec_kwargs", {}).setdefault("extra_plugins", [FrameworkErrors()])
         super().init_app(app, *args, **kwargs)
         app.before_request(refuse_unstorable_url)
 
     def handle_http_exception(self, error):
         return handle_http_exception(error)
 
+    def _register_responses(self):
+        """flask-smorest's shared responses (a 422 from input parsing, say), each
+        naming the codes it carries."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+                codes = GENERIC_CODES.get(status) or [_HTTP_CODES.get(status, "error")]
+                response["description"] = f"{status.phrase}. code: {', '.join(codes)}"
+            prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Any other error. code: internal_error", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+# Codes of the errors raised while parsing input rather than by the domain.
+GENERIC_CODES = {400: ["bad_request", "malformed_json"], 422: ["validation_error"]}
 
 # Either scheme of config.API_SPEC_OPTIONS signs a caller in.
 _SIGNED_IN = [{"bearerToken": []}, {"sessionCookie": []}]
@@ -93,10 +114,12 @@ class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictQueryParser()
 
     def access(self, rule: "access.Rule"):
+        """Also documents, per status, every code the operation can answer with:
+        its rule's refusals and the errors its view declared with `errors`."""
+
         def decorator(func):
             wrapped = access.requires(rule)(func)
-            for status in rule.documented_errors:
-                wrapped = self.alt_response(status, response=_response_name(status))(wrapped)
+            wrapped = self._document_errors(wrapped, (*rule.documented_raises, *getattr(func, "_raises", ())))
             wrapped = self.doc(security=_SIGNED_IN if rule.login_required else [])(wrapped)
             wrapped._access_rule = rule
             return wrapped
@@ -104,33 +127,43 @@ class Blueprint(flask_smorest.Blueprint):
         return decorator
 
     def errors(self, *raised):
-        """Document the errors an operation can answer with: named errors
+        """Declare the errors an operation can answer with: named errors
         (DomainError subclasses, each documented with its status and code) or,
-        for an error raised by the framework, a bare HTTP status. Each status's
+        for an error raised by the framework, a bare HTTP status. `access`,
+        above it, documents them together with its rule's refusals: each status's
         description lists its codes, and each code has an example."""
 
         def decorator(func):
-            for status, codes in sorted(error_codes(raised).items()):
-                if not codes:
-                    func = self.alt_response(status, response=_response_name(status))(func)
-                    continue
-                examples = {code: {"value": {"status": status, "code": code, "message": message, "errors": {}}}
-                            for code, message in codes.items()}
-                func = self.alt_response(status, schema=ErrorSchema, examples=examples, description=(
-                    f"{http.HTTPStatus(status).phrase}. code: {', '.join(codes)}"))(func)
+            if hasattr(func, "_access_rule"):  # put below `access`: document them on their own
+                return self._document_errors(func, raised)
+            func._raises = (*getattr(func, "_raises", ()), *raised)
             return func
 
         return decorator
 
+    def _document_errors(self, func, raised):
+        for status, codes in sorted(error_codes(raised).items()):
+            if not codes:
+                func = self.alt_response(status, response=_response_name(status))(func)
+                continue
+            examples = {code: {"value": {"status": status, "code": code, "message": message, "errors": {}}}
+                        for code, message in codes.items()}
+            func = self.alt_response(status, schema=ErrorSchema, examples=examples, description=(
+                f"{http.HTTPStatus(status).phrase}. code: {', '.join(codes)}"))(func)
+        return func
+
 
 def error_codes(raised) -> dict[int, dict[str, str]]:
-    """{status: {code: message}} of named errors and bare statuses."""
+    """{status: {code: message}} of named errors and bare statuses. A 422 can
+    always be the input's own validation_error too."""
     by_status: dict[int, dict[str, str]] = {}
     for item in raised:
         if isinstance(item, int):
             by_status.setdefault(item, {})
         else:
             by_status.setdefault(item.status, {})[item.code] = item.message
+    if by_status.get(422):
+        by_status[422].setdefault("validation_error", "The input is invalid.")
     return by_status
 
 

@@ -28,7 +28,7 @@ class Search(MethodView):
     @blp.access(PUBLIC)
     @blp.arguments(schemas.SearchArgsSchema, location="query")
     @blp.response(200, schemas.SearchResultSchema)
-    @blp.errors(503)
+    @blp.errors(service.SearchUnavailable)
     def get(self, args):
         """Search OCOP products by text, region, stars, group, certification and price, with facets"""
         return results.catalogue_page(to_query(args))
@@ -39,7 +39,7 @@ class Suggest(MethodView):
     @blp.access(PUBLIC)
     @blp.arguments(schemas.SuggestArgsSchema, location="query")
     @blp.response(200, schemas.SuggestResultSchema)
-    @blp.errors(503)
+    @blp.errors(service.SearchUnavailable)
     def get(self, args):
         """Autocomplete over product and producer names (at most 10)"""
         return {"suggestions": service.suggest(args["q"], limit=10)}

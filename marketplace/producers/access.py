@@ -29,6 +29,6 @@ def _require_membership(owner_only: bool):
 
 
 PRODUCER_MEMBER = Rule("producer_member", check=_require_membership(owner_only=False),
-                       allows=frozenset({"owner", "staff"}), refusals=(401, 404))
+                       allows=frozenset({"owner", "staff"}), refusals=(401, 404), raises=(ProducerNotFound,))
 PRODUCER_OWNER = Rule("producer_owner", check=_require_membership(owner_only=True),
-                      allows=frozenset({"owner"}), refusals=(401, 403, 404))
+                      allows=frozenset({"owner"}), refusals=(401, 403, 404), raises=(ProducerNotFound, OwnersOnly))
