@@ -145,3 +145,24 @@ def test_an_unknown_docs_asset_is_a_json_404(client):
 
     assert response.status_code == 404
     assert response.json["code"] == "not_found"
+
+
+def test_every_documented_error_names_the_codes_it_can_carry(document):
+    def resolved(response):
+        ref = response.get("$ref")
+        return document["components"]["responses"][ref.rsplit("/", 1)[-1]] if ref else response
+
+    unnamed = [(label, status) for label, operation, _parameters in each_operation(document)
+               for status, response in operation["responses"].items()
+               if status != "default" and int(status) >= 400 and "code: " not in resolved(response)["description"]]
+
+    assert unnamed == []
+
+
+def test_an_operation_with_a_path_argument_or_a_json_body_documents_the_frameworks_refusals(document):
+    login = document["paths"]["/api/v1/auth/login"]["post"]["responses"]
+    product = document["paths"]["/api/v1/products/{product_id}"]["get"]["responses"]
+
+    assert {"400", "413", "415", "422"} <= set(login)
+    assert product["404"]["description"].endswith("product_not_found, not_found")
+    assert set(product["404"]["content"]["application/json"]["examples"]) == {"product_not_found", "not_found"}
