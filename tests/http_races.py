@@ -12,21 +12,15 @@ from collections import Counter
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from marketplace.extensions import db
+from tests.http_server import serving
 
 
 @pytest.fixture
 def live_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serving(app) as base:
+        yield base
 
 
 def post(url: str, json: dict, headers: dict, key: str):

@@ -11,12 +11,12 @@ import json
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 import requests
-from werkzeug.serving import make_server
+
+from tests.http_server import serving
 
 WEBHOOK_SECRET = "whsec_test_ocop_marketplace"
 
@@ -66,18 +66,11 @@ def stripe_config(app, localstripe_url, monkeypatch):
 @pytest.fixture
 def live_server(app, stripe_config):
     """The app on a loopback port, registered as localstripe's webhook endpoint."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    response = requests.post(f"{stripe_config}/_config/webhooks/ocop",
-                             data={"url": f"{base}/api/v1/payments/stripe/webhook", "secret": WEBHOOK_SECRET})
-    response.raise_for_status()
-    try:
+    with serving(app) as base:
+        response = requests.post(f"{stripe_config}/_config/webhooks/ocop",
+                                 data={"url": f"{base}/api/v1/payments/stripe/webhook", "secret": WEBHOOK_SECRET})
+        response.raise_for_status()
         yield base
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 def pay_with_card(localstripe_url: str, intent_id: str, number: str = "4242424242424242") -> dict:
