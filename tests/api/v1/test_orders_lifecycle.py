@@ -240,7 +240,7 @@ def test_a_shopper_cancels_before_shipping_and_the_stock_comes_back(client, as_s
     assert moves(part_of(response.json, honey.producer_id))[-1] == ("packed", "cancelled", "shopper")
     assert part_of(response.json, tea.producer_id)["history"][-1]["reason"] == "Đặt nhầm"
     assert (stock_of(honey.variants[0].id), stock_of(tea.variants[0].id)) == (20, 20)
-    assert payment_of(order).status == "canceled"
+    assert payment_of(order).status == "cancelled"
 
 
 def test_a_shopper_cannot_cancel_once_everything_has_shipped(client, as_shopper, honey, as_honey_producer):
@@ -364,7 +364,7 @@ def test_unpaid_bank_transfers_expire_and_give_their_stock_back(client, runner, 
     expired = order_now(client, as_shopper, due)
     assert expired["status"] == "cancelled"
     assert moves(expired["sub_orders"][0])[-1] == ("pending_payment", "cancelled", "system")
-    assert expired["payment"]["status"] == "canceled"
+    assert expired["payment"]["status"] == "cancelled"
     assert stock_of(honey.variants[0].id) == 20
     assert order_now(client, as_shopper, waiting)["status"] == "pending_payment"
     assert order_now(client, as_shopper, cod)["status"] == "in_progress"
