@@ -59,3 +59,18 @@ class SharesExceedRefund(InvalidInput):
     def __init__(self, amount_vnd: int):
         message = f"The shares add up to more than the refund, {amount_vnd} đồng."
         super().__init__(message, errors={"parts": [message]})
+
+
+class NotOnSale(NotFound):
+    code, message = "variant_not_found", "This item is not on sale."
+
+
+class NotInCart(NotFound):
+    code, message = "cart_line_not_found", "This item is not in your cart."
+
+
+class BadQuantity(InvalidInput):
+    message = "The quantity is out of range."
+
+    def __init__(self, maximum: int):
+        super().__init__(errors={"quantity": [f"Must be between 1 and {maximum}."]})

@@ -6,8 +6,10 @@ from flask_login import current_user
 from marketplace.access import AUTHENTICATED
 from marketplace.api import Blueprint
 from marketplace.orders import addresses, cart, fulfilment, placement, queries, schemas
+from marketplace.orders.addresses import TooManyAddresses
 from marketplace.orders.checkout import EmptyCart, IdempotencyKeyReused, PricesChanged
-from marketplace.orders.errors import CardPaymentsUnavailable, NotCancellable, OrderNotFound, SubOrderNotFound
+from marketplace.orders.errors import (BadQuantity, CardPaymentsUnavailable, NotCancellable, NotInCart, NotOnSale,
+                                       OrderNotFound, SubOrderNotFound)
 from marketplace.orders.lifecycle import IllegalTransition
 from marketplace.orders.stock import InsufficientStock
 from marketplace.payments.gateway import PaymentProviderError
@@ -36,19 +38,17 @@ class CartLine(MethodView):
     @blp.access(AUTHENTICATED)
     @blp.arguments(schemas.CartLineInSchema)
     @blp.response(200, schemas.CartSchema)
-    @blp.errors(404)
+    @blp.errors(NotOnSale, BadQuantity)
     def put(self, data, variant_id):
         """Set how many of a variant are in your cart"""
-        cart.set_line(current_user, variant_id, data["quantity"])
-        return cart.view(current_user)
+        return cart.put(current_user, variant_id, data["quantity"])
 
     @blp.access(AUTHENTICATED)
     @blp.response(200, schemas.CartSchema)
-    @blp.errors(404)
+    @blp.errors(NotInCart)
     def delete(self, variant_id):
         """Take a variant out of your cart"""
-        cart.remove_line(current_user, variant_id)
-        return cart.view(current_user)
+        return cart.take_out(current_user, variant_id)
 
 
 @blp.route("/checkout")
@@ -128,7 +128,7 @@ class Addresses(MethodView):
     @blp.access(AUTHENTICATED)
     @blp.arguments(schemas.SavedAddressInSchema)
     @blp.response(201, schemas.SavedAddressSchema)
-    @blp.errors(409)
+    @blp.errors(TooManyAddresses)
     def post(self, data):
         """Save a shipping address (at most 10); the first one is the default"""
         return addresses.add_address(current_user, data)
