@@ -1,7 +1,8 @@
 """In-process domain events, delivered synchronously inside the publisher's
 transaction. They let a domain react to another's changes without the
-publisher importing it: payments publish "sub_order.paid"; payouts listens
-and writes the ledger in the same transaction, so either both happen or neither.
+publisher importing it: payments publish "payment.succeeded" and orders
+confirm the order's parts; orders publish "sub_order.paid" and payouts writes
+the ledger, all in the same transaction, so either all happen or none.
 
 For side effects outside the database (search, webhooks) use an outbox instead.
 """

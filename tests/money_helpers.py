@@ -17,7 +17,7 @@ from marketplace.extensions import db
 from marketplace.orders import cart, checkout, fulfilment
 from marketplace.orders.lifecycle import SubOrderStatus
 from marketplace.orders.models import Order, PaymentMethod, SubOrder
-from marketplace.payments import services as payments
+from marketplace.orders import payment_outcomes, refunds
 from marketplace.payouts import ledger
 from marketplace.payouts.models import BankAccount, JournalEntry, JournalLine
 
@@ -44,7 +44,7 @@ def place_paid_order(shopper, *lines, method: str = "bank_transfer") -> Order:
     paid part by part, by `deliver`)."""
     order = place_order(shopper, *lines, method=method)
     if order.payment_method is PaymentMethod.BANK_TRANSFER:
-        payments.confirm_bank_transfer(order.id, order.total_vnd, f"FT{order.id:08d}")
+        payment_outcomes.confirm_bank_transfer(order.id, order.total_vnd, f"FT{order.id:08d}")
     return db.session.get(Order, order.id)
 
 
@@ -57,7 +57,7 @@ def deliver(sub_order: SubOrder) -> SubOrder:
 
 
 def refund(sub_order: SubOrder, amount_vnd: int, reason: str = "Hàng bị vỡ"):
-    return payments.refund(sub_order.order_id, sub_order.id, amount_vnd, reason, None)
+    return refunds.refund(sub_order.order_id, sub_order.id, amount_vnd, reason, None)
 
 
 def release_all_delivered() -> None:

@@ -5,22 +5,17 @@ from flask_login import current_user
 
 from marketplace.access import ADMIN
 from marketplace.api import Blueprint
-from marketplace.errors import NotFound
-from marketplace.extensions import db
-from marketplace.orders import queries, schemas
-from marketplace.orders.models import Order
-from marketplace.payments import allocation, services as payments
+from marketplace.orders import fulfilment, payment_outcomes, queries, refunds, schemas
+from marketplace.orders.errors import (NotPaid, OrderNotFound, RefundNotAwaitingAllocation, RefundNotFound,
+                                       SharesDoNotFit, SubOrderNotFound)
+from marketplace.orders.lifecycle import IllegalTransition
+from marketplace.payments.gateway import PaymentProviderError
+from marketplace.payments.models import (NotBankTransfer, RefundTooLarge, TransferAlreadyConfirmed, TransferTooLate,
+                                         WrongTransferAmount)
 from marketplace.schemas import page_of
 
 blp = Blueprint("admin_orders", __name__, url_prefix="/api/v1/admin/orders",
                 description="Admin: orders, bank transfers and refunds")
-
-
-def _order(order_id: int) -> Order:
-    order = db.session.get(Order, order_id)
-    if order is None:
-        raise NotFound("No such order.", code="order_not_found")
-    return order
 
 
 @blp.route("")
@@ -38,10 +33,10 @@ class Orders(MethodView):
 class OrderItem(MethodView):
     @blp.access(ADMIN)
     @blp.response(200, schemas.AdminOrderSchema)
-    @blp.errors(404)
+    @blp.errors(OrderNotFound)
     def get(self, order_id):
         """Any order in full"""
-        return _order(order_id)
+        return fulfilment.any_order(order_id)
 
 
 @blp.route("/<int:order_id>/confirm-transfer")
@@ -49,11 +44,12 @@ class ConfirmTransfer(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.ConfirmTransferSchema)
     @blp.response(200, schemas.AdminOrderSchema)
-    @blp.errors(404, 409)
+    @blp.errors(OrderNotFound, NotBankTransfer, TransferAlreadyConfirmed, TransferTooLate,
+                WrongTransferAmount)
     def post(self, data, order_id):
         """Confirm a bank transfer arrived; the order's parts are confirmed"""
-        payments.confirm_bank_transfer(order_id, data["amount_vnd"], data["bank_reference"], current_user.id)
-        return _order(order_id)
+        return payment_outcomes.confirm_bank_transfer(order_id, data["amount_vnd"], data["bank_reference"],
+                                                      current_user.id)
 
 
 @blp.route("/<int:order_id>/sub-orders/<int:sub_order_id>/refunds")
@@ -61,11 +57,11 @@ class Refunds(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.RefundSchema)
     @blp.response(201, schemas.AdminOrderSchema)
-    @blp.errors(404, 409, 502)
+    @blp.errors(OrderNotFound, SubOrderNotFound, NotPaid, IllegalTransition, RefundTooLarge, PaymentProviderError)
     def post(self, data, order_id, sub_order_id):
         """Refund part or all of a producer's part; card payments go back through Stripe"""
-        payments.refund(order_id, sub_order_id, data["amount_vnd"], data["reason"], current_user.id)
-        return _order(order_id)
+        refund = refunds.refund(order_id, sub_order_id, data["amount_vnd"], data["reason"], current_user.id)
+        return refund.payment.order
 
 
 @blp.route("/<int:order_id>/refunds/<int:refund_id>/allocation")
@@ -73,9 +69,9 @@ class RefundAllocation(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.RefundAllocationSchema)
     @blp.response(200, schemas.AdminOrderSchema)
-    @blp.errors(404, 409)
+    @blp.errors(OrderNotFound, RefundNotFound, RefundNotAwaitingAllocation, SharesDoNotFit)
     def post(self, data, order_id, refund_id):
         """Allocate a refund made in Stripe to the parts whose goods it paid back; the rest is the platform's"""
         shares = [(share["sub_order_id"], share["amount_vnd"]) for share in data["parts"]]
-        allocation.allocate_refund(order_id, refund_id, shares, data["reason"], current_user.id)
-        return _order(order_id)
+        refund = refunds.allocate_refund(order_id, refund_id, shares, data["reason"], current_user.id)
+        return refund.payment.order

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Variant
 from marketplace.database import transactional, utcnow
-from marketplace.errors import InvalidInput, NotFound
+from marketplace.orders.errors import BadQuantity, NotInCart, NotOnSale
 from marketplace.extensions import db
 from marketplace.orders.models import Cart, CartLine
 
@@ -58,13 +58,13 @@ def lines_of(user: User) -> list[CartLine]:
 def set_line(user: User, variant_id: int, quantity: int) -> CartLine:
     """Put `quantity` units of a variant in the cart (replacing any earlier quantity).
 
-    Raises NotFound for a variant that is not on sale.
+    Raises NotOnSale for a variant that is not on sale, BadQuantity.
     """
     variant = db.session.get(Variant, variant_id)
     if variant is None or not variant.is_active or not variant.product.is_public():
-        raise NotFound("This item is not on sale.", code="variant_not_found")
+        raise NotOnSale()
     if not 1 <= quantity <= MAX_LINE_QUANTITY:
-        raise InvalidInput(errors={"quantity": [f"Must be between 1 and {MAX_LINE_QUANTITY}."]})
+        raise BadQuantity(MAX_LINE_QUANTITY)
     cart = locked_cart(user, create=True)
     line = next((l for l in cart.lines if l.variant_id == variant_id), None)
     if line is None:
@@ -78,11 +78,11 @@ def set_line(user: User, variant_id: int, quantity: int) -> CartLine:
 
 @transactional
 def remove_line(user: User, variant_id: int) -> None:
-    """Raises NotFound when the variant is not in the cart."""
+    """Raises NotInCart when the variant is not in the cart."""
     cart = locked_cart(user)
     line = next((l for l in cart.lines if l.variant_id == variant_id), None) if cart else None
     if line is None:
-        raise NotFound("This item is not in your cart.", code="cart_line_not_found")
+        raise NotInCart()
     cart.lines.remove(line)
 
 
@@ -127,3 +127,15 @@ def view(user: User) -> dict:
         group["items_total_vnd"] += variant.price_vnd * line.quantity
     return {"groups": list(groups.values()),
             "items_total_vnd": sum(g["items_total_vnd"] for g in groups.values())}
+
+
+def put(user: User, variant_id: int, quantity: int) -> dict:
+    """Set a line, then the cart as the shopper now sees it. Raises NotOnSale, BadQuantity."""
+    set_line(user, variant_id, quantity)
+    return view(user)
+
+
+def take_out(user: User, variant_id: int) -> dict:
+    """Remove a line, then the cart as the shopper now sees it. Raises NotInCart."""
+    remove_line(user, variant_id)
+    return view(user)

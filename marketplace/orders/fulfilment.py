@@ -8,10 +8,13 @@ import sqlalchemy as sa
 from marketplace import events
 from marketplace.accounts.models import User
 from marketplace.database import transactional, utcnow
-from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
+from marketplace.orders.errors import CashNotRecorded, CashOnlyOnDelivery, NotCancellable, OrderNotFound, \
+    SubOrderNotFound
 from marketplace.orders.lifecycle import BEFORE_SHIPPING, Actor, SubOrderStatus
+from marketplace.orders.locks import locked_order
 from marketplace.orders.models import Order, PaymentMethod, SubOrder
+from marketplace.orders.payment_outcomes import cancel_unpaid, record_refund, release_stock, settle_payment
 from marketplace.payments import gateway, services as payments
 from marketplace.payments.models import Payment, PaymentStatus
 
@@ -19,45 +22,54 @@ log = logging.getLogger(__name__)
 
 
 def order_of(user: User, order_id: int) -> Order:
-    """A shopper's own order. Raises NotFound for anyone else's."""
+    """A shopper's own order. Raises OrderNotFound for anyone else's."""
     order = db.session.get(Order, order_id)
     if order is None or order.user_id != user.id:
-        raise NotFound("No such order.", code="order_not_found")
+        raise OrderNotFound()
+    return order
+
+
+def any_order(order_id: int) -> Order:
+    """Any order, for an admin. Raises OrderNotFound."""
+    order = db.session.get(Order, order_id)
+    if order is None:
+        raise OrderNotFound()
     return order
 
 
 def sub_order_of(producer_id: int, sub_order_id: int) -> SubOrder:
-    """A producer's own part of an order. Raises NotFound for anyone else's."""
+    """A producer's own part of an order. Raises SubOrderNotFound for anyone else's."""
     sub_order = db.session.get(SubOrder, sub_order_id)
     if sub_order is None or sub_order.producer_id != producer_id:
-        raise NotFound("No such order.", code="sub_order_not_found")
+        raise SubOrderNotFound()
     return sub_order
 
 
-def _locked_order(order_id: int) -> Order:
-    """The order, its payment row locked and its parts read once locked, so this
-    change is serialised with webhooks, jobs and admin actions on the order and
-    decided from their outcome. Raises NotFound."""
-    return payments.locked_payment(order_id).order
-
-
 def _locked_sub_order(producer_id: int, sub_order_id: int) -> SubOrder:
-    """A producer's part, read under its order's lock. Raises NotFound for anyone else's."""
+    """A producer's part, read under its order's lock. Raises SubOrderNotFound for anyone else's."""
     order_id = db.session.scalar(sa.select(SubOrder.order_id).where(SubOrder.id == sub_order_id))
     if order_id is None:
-        raise NotFound("No such order.", code="sub_order_not_found")
-    sub_order = next(s for s in _locked_order(order_id).sub_orders if s.id == sub_order_id)
+        raise SubOrderNotFound()
+    sub_order = next(s for s in locked_order(order_id).sub_orders if s.id == sub_order_id)
     if sub_order.producer_id != producer_id:
-        raise NotFound("No such order.", code="sub_order_not_found")
+        raise SubOrderNotFound()
     return sub_order
 
 
 def _locked_order_of(user: User, order_id: int) -> Order:
-    """A shopper's own order, read under its lock. Raises NotFound for anyone else's."""
-    order = _locked_order(order_id)
+    """A shopper's own order, read under its lock. Raises OrderNotFound for anyone else's."""
+    order = locked_order(order_id)
     if order.user_id != user.id:
-        raise NotFound("No such order.", code="order_not_found")
+        raise OrderNotFound()
     return order
+
+
+def _after_cancelling(order: Order, refund_ids: list[int]) -> None:
+    """After commit: send the refunds to Stripe, and close a cancelled card payment's intent."""
+    for refund_id in refund_ids:
+        payments.push_refund(refund_id)
+    if order.payment.status is PaymentStatus.CANCELLED:
+        payments.cancel_intent_quietly(order.payment)
 
 
 # --- producer ------------------------------------------------------------------
@@ -80,50 +92,49 @@ def ship(producer_id: int, sub_order_id: int, user_id: int, carrier: str, tracki
 @transactional
 def deliver(producer_id: int, sub_order_id: int, user_id: int, cash_collected_vnd: int | None) -> SubOrder:
     """Mark a shipped part delivered. For cash on delivery, the cash collected
-    must be recorded with it, and must be the part's total.
+    must be recorded with it, and must be the part's total; the payment is then
+    paid once every live part's cash is in (payment_outcomes.settle_payment).
 
-    Raises IllegalTransition, InvalidInput.
+    Raises SubOrderNotFound, IllegalTransition, CashNotRecorded, CashOnlyOnDelivery.
     """
     sub_order = _locked_sub_order(producer_id, sub_order_id)
     payment = sub_order.order.payment
     if payment.method is PaymentMethod.COD:
         if cash_collected_vnd != sub_order.total_vnd:
-            raise InvalidInput("Record the cash collected on delivery.", errors={"cash_collected_vnd": [
-                f"Must equal the amount due, {sub_order.total_vnd} đồng."]})
+            raise CashNotRecorded(sub_order.total_vnd)
         sub_order.cash_collected_vnd, sub_order.cash_collected_at = cash_collected_vnd, utcnow()
         events.publish("sub_order.cash_collected", sub_order=sub_order)
     elif cash_collected_vnd is not None:
-        raise InvalidInput(errors={"cash_collected_vnd": ["Only for cash-on-delivery orders."]})
+        raise CashOnlyOnDelivery()
     sub_order.move_to(SubOrderStatus.DELIVERED, Actor.PRODUCER, user_id=user_id)
-    if payment.method is PaymentMethod.COD and all(
-            s.cash_collected_vnd is not None for s in sub_order.order.sub_orders
-            if s.status not in (SubOrderStatus.CANCELLED, SubOrderStatus.REFUNDED)):
-        payments.mark_paid(payment)
+    settle_payment(sub_order.order)
     return sub_order
 
 
 def cancel_by_producer(producer_id: int, sub_order_id: int, user_id: int, reason: str) -> SubOrder:
-    """Raises IllegalTransition, PaymentProviderError (the cancellation stands; the refund can be retried)."""
+    """Raises SubOrderNotFound, IllegalTransition, PaymentProviderError (the
+    cancellation stands; the refund can be retried)."""
     sub_order, refund_ids = _cancel_by_producer(producer_id, sub_order_id, user_id, reason)
-    for refund_id in refund_ids:
-        payments.push_refund(refund_id)
+    _after_cancelling(sub_order.order, refund_ids)
     return sub_order
 
 
 @transactional
 def _cancel_by_producer(producer_id, sub_order_id, user_id, reason):
     sub_order = _locked_sub_order(producer_id, sub_order_id)
-    return sub_order, _cancel(sub_order, Actor.PRODUCER, user_id, reason)
+    refund_ids = _cancel(sub_order, Actor.PRODUCER, user_id, reason)
+    settle_payment(sub_order.order)
+    return sub_order, refund_ids
 
 
 def _cancel(sub_order: SubOrder, actor: Actor, user_id: int | None, reason: str) -> list[int]:
     """Cancel one part, return its stock, and refund what was paid for it (ids returned)."""
-    payments.release_stock(sub_order)
+    release_stock(sub_order)
     sub_order.move_to(SubOrderStatus.CANCELLED, actor, user_id=user_id, reason=reason)
     sub_order.cancel_reason = reason
     payment = sub_order.order.payment
     if payment.status is PaymentStatus.SUCCEEDED and sub_order.refundable_vnd:
-        refund = payments.record_refund(payment, sub_order, sub_order.refundable_vnd, reason or "Cancelled", None)
+        refund = record_refund(payment, sub_order, sub_order.refundable_vnd, reason or "Cancelled", None)
         return [refund.id]
     return []
 
@@ -131,12 +142,9 @@ def _cancel(sub_order: SubOrder, actor: Actor, user_id: int | None, reason: str)
 # --- shopper -------------------------------------------------------------------
 
 def cancel_by_shopper(user: User, order_id: int, reason: str) -> Order:
-    """Cancel every part not yet shipped. Raises NotFound, Conflict (nothing left to cancel)."""
+    """Cancel every part not yet shipped. Raises OrderNotFound, NotCancellable, PaymentProviderError."""
     order, refund_ids = _cancel_by_shopper(user, order_id, reason)
-    for refund_id in refund_ids:
-        payments.push_refund(refund_id)
-    if order.payment.status is PaymentStatus.CANCELED:
-        payments.cancel_intent_quietly(order.payment)
+    _after_cancelling(order, refund_ids)
     return order
 
 
@@ -145,28 +153,26 @@ def _cancel_by_shopper(user: User, order_id: int, reason: str):
     order = _locked_order_of(user, order_id)
     cancellable = [s for s in order.sub_orders if s.status in BEFORE_SHIPPING]
     if not cancellable:
-        raise Conflict("Nothing in this order can be cancelled any more: it has shipped or ended.",
-                       code="not_cancellable")
+        raise NotCancellable()
     refund_ids = []
     for sub_order in cancellable:
         refund_ids += _cancel(sub_order, Actor.SHOPPER, user.id, reason)
-    if all(s.status is SubOrderStatus.CANCELLED for s in order.sub_orders) \
-            and order.payment.status is PaymentStatus.PENDING:
-        order.payment.status = PaymentStatus.CANCELED
+    settle_payment(order)
     return order, refund_ids
 
 
 @transactional
-def confirm_received(user: User, order_id: int, sub_order_id: int) -> SubOrder:
-    """The shopper confirms a delivered part: it is completed. Under the order's
-    lock, like every other change to its parts: an admin's refund of the same
-    part is either seen here (and the part can't be completed) or waits."""
+def confirm_received(user: User, order_id: int, sub_order_id: int) -> Order:
+    """The shopper confirms a delivered part: it is completed. Returns the order.
+    Under the order's lock, like every other change to its parts: an admin's
+    refund of the same part is either seen here (and the part can't be
+    completed) or waits. Raises OrderNotFound, SubOrderNotFound, IllegalTransition."""
     order = _locked_order_of(user, order_id)
     sub_order = next((s for s in order.sub_orders if s.id == sub_order_id), None)
     if sub_order is None:
-        raise NotFound("No such order.", code="sub_order_not_found")
+        raise SubOrderNotFound()
     sub_order.move_to(SubOrderStatus.COMPLETED, Actor.SHOPPER, user_id=user.id)
-    return sub_order
+    return order
 
 
 # --- expiry ----------------------------------------------------------------------
@@ -205,7 +211,7 @@ def _expire_one(order_id: int) -> int:
             intent = gateway.cancel_payment_intent(intent_id, payment_id)
         except gateway.PaymentProviderError:
             intent = gateway.retrieve_payment_intent(intent_id)
-        if intent.status != "canceled":
+        if intent.status != "cancelled":
             payments.apply_intent(intent)  # it was paid meanwhile: confirm rather than expire
             return 0
     return _expire(order_id)
@@ -213,9 +219,9 @@ def _expire_one(order_id: int) -> int:
 
 @transactional
 def _expire(order_id: int) -> int:
-    payment = payments.locked_payment(order_id)  # a transfer confirmed or a card paid meanwhile is seen here
-    if payment.status not in (PaymentStatus.PENDING, PaymentStatus.FAILED):
+    order = locked_order(order_id)  # a transfer confirmed or a card paid meanwhile is seen here
+    if not order.payment.is_open:
         return 0
-    payment.status = PaymentStatus.CANCELED
-    payments.cancel_unpaid(payment.order, "Payment was not received in time.")
+    order.payment.cancel()
+    cancel_unpaid(order, "Payment was not received in time.")
     return 1

@@ -1,23 +1,19 @@
 """Carts, orders split per producer, their lines, and every status change."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from marketplace.catalog.models import Variant
 from marketplace.database import UTCDateTime, enum_column, utcnow
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import (Actor, OrderStatus, SubOrderStatus, check_transition,
                                           derive_order_status)
+from marketplace.payments.models import Payment, PaymentMethod  # payments sit below orders
 from marketplace.producers.models import Producer
 
-
-class PaymentMethod(enum.StrEnum):
-    CARD = "card"                    # Stripe
-    COD = "cod"                      # cash on delivery
-    BANK_TRANSFER = "bank_transfer"  # chuyển khoản / VietQR
+__all__ = ["Cart", "CartLine", "Order", "OrderLine", "PaymentMethod", "SavedAddress", "StatusChange", "SubOrder"]
 
 
 class Cart(db.Model):
@@ -76,6 +72,8 @@ class Order(db.Model):
                                                         cascade="all, delete-orphan")
     province = relationship("Province", lazy="joined")
     ward = relationship("Ward", lazy="joined")
+    # Defined from this side, so payments.models needs nothing of orders: Payment.order is its backref.
+    payment: Mapped[Payment] = relationship(uselist=False, backref=backref("order", uselist=False))
 
     @property
     def status(self) -> OrderStatus:

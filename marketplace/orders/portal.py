@@ -5,6 +5,9 @@ from flask_login import current_user
 
 from marketplace.api import Blueprint
 from marketplace.orders import fulfilment, queries, schemas
+from marketplace.orders.errors import CashNotRecorded, CashOnlyOnDelivery, SubOrderNotFound
+from marketplace.orders.lifecycle import IllegalTransition
+from marketplace.payments.gateway import PaymentProviderError
 from marketplace.producers.access import PRODUCER_MEMBER
 from marketplace.schemas import page_of
 
@@ -27,7 +30,7 @@ class SubOrders(MethodView):
 class SubOrder(MethodView):
     @blp.access(PRODUCER_MEMBER)
     @blp.response(200, schemas.ProducerSubOrderSchema)
-    @blp.errors(404)
+    @blp.errors(SubOrderNotFound)
     def get(self, producer_id, sub_order_id):
         """One part of an order: items, address, payment and history"""
         return fulfilment.sub_order_of(producer_id, sub_order_id)
@@ -37,7 +40,7 @@ class SubOrder(MethodView):
 class Pack(MethodView):
     @blp.access(PRODUCER_MEMBER)
     @blp.response(200, schemas.ProducerSubOrderSchema)
-    @blp.errors(404, 409)
+    @blp.errors(SubOrderNotFound, IllegalTransition)
     def post(self, producer_id, sub_order_id):
         """Mark a confirmed part packed"""
         return fulfilment.pack(producer_id, sub_order_id, current_user.id)
@@ -48,7 +51,7 @@ class Ship(MethodView):
     @blp.access(PRODUCER_MEMBER)
     @blp.arguments(schemas.ShipSchema)
     @blp.response(200, schemas.ProducerSubOrderSchema)
-    @blp.errors(404, 409)
+    @blp.errors(SubOrderNotFound, IllegalTransition)
     def post(self, data, producer_id, sub_order_id):
         """Hand a part to the carrier, with its tracking number"""
         return fulfilment.ship(producer_id, sub_order_id, current_user.id, data["carrier"], data["tracking_number"])
@@ -59,7 +62,7 @@ class Deliver(MethodView):
     @blp.access(PRODUCER_MEMBER)
     @blp.arguments(schemas.DeliverSchema)
     @blp.response(200, schemas.ProducerSubOrderSchema)
-    @blp.errors(404, 409)
+    @blp.errors(SubOrderNotFound, IllegalTransition, CashNotRecorded, CashOnlyOnDelivery)
     def post(self, data, producer_id, sub_order_id):
         """Mark a part delivered; for cash on delivery, record the cash collected"""
         return fulfilment.deliver(producer_id, sub_order_id, current_user.id, data["cash_collected_vnd"])
@@ -70,7 +73,7 @@ class Cancel(MethodView):
     @blp.access(PRODUCER_MEMBER)
     @blp.arguments(schemas.ProducerCancelSchema)
     @blp.response(200, schemas.ProducerSubOrderSchema)
-    @blp.errors(404, 409, 502)
+    @blp.errors(SubOrderNotFound, IllegalTransition, PaymentProviderError)
     def post(self, data, producer_id, sub_order_id):
         """Cancel your part before it ships, with a reason; the shopper is refunded"""
         return fulfilment.cancel_by_producer(producer_id, sub_order_id, current_user.id, data["reason"])

@@ -5,8 +5,14 @@ from flask_login import current_user
 
 from marketplace.access import AUTHENTICATED
 from marketplace.api import Blueprint
-from marketplace.orders import addresses, cart, checkout, fulfilment, queries, schemas
-from marketplace.payments import services as payments
+from marketplace.orders import addresses, cart, fulfilment, placement, queries, schemas
+from marketplace.orders.addresses import TooManyAddresses
+from marketplace.orders.checkout import EmptyCart, IdempotencyKeyReused, PricesChanged
+from marketplace.orders.errors import (BadQuantity, CardPaymentsUnavailable, NotCancellable, NotInCart, NotOnSale,
+                                       OrderNotFound, SubOrderNotFound)
+from marketplace.orders.lifecycle import IllegalTransition
+from marketplace.orders.stock import InsufficientStock
+from marketplace.payments.gateway import PaymentProviderError
 from marketplace.schemas import page_of
 
 blp = Blueprint("shopping", __name__, url_prefix="/api/v1", description="Cart, checkout and your orders")
@@ -32,19 +38,17 @@ class CartLine(MethodView):
     @blp.access(AUTHENTICATED)
     @blp.arguments(schemas.CartLineInSchema)
     @blp.response(200, schemas.CartSchema)
-    @blp.errors(404)
+    @blp.errors(NotOnSale, BadQuantity)
     def put(self, data, variant_id):
         """Set how many of a variant are in your cart"""
-        cart.set_line(current_user, variant_id, data["quantity"])
-        return cart.view(current_user)
+        return cart.put(current_user, variant_id, data["quantity"])
 
     @blp.access(AUTHENTICATED)
     @blp.response(200, schemas.CartSchema)
-    @blp.errors(404)
+    @blp.errors(NotInCart)
     def delete(self, variant_id):
         """Take a variant out of your cart"""
-        cart.remove_line(current_user, variant_id)
-        return cart.view(current_user)
+        return cart.take_out(current_user, variant_id)
 
 
 @blp.route("/checkout")
@@ -54,12 +58,12 @@ class Checkout(MethodView):
     @blp.arguments(schemas.CheckoutSchema)
     @blp.response(201, schemas.OrderSchema)
     @blp.alt_response(200, schema=schemas.OrderSchema, description="A retry with the same Idempotency-Key")
-    @blp.errors(409, 422, 502)
+    @blp.errors(EmptyCart, PricesChanged, InsufficientStock, CardPaymentsUnavailable, IdempotencyKeyReused, 422)
     def post(self, headers, data):
-        """Place your cart as one order, split per producer; pay by card, cash on delivery or bank transfer"""
-        order, created = checkout.checkout(current_user, data, headers["key"])
-        payments.ensure_card_intent(order.id)
-        return fulfilment.order_of(current_user, order.id), 201 if created else 200
+        """Place your cart as one order, split per producer; pay by card, cash on delivery or bank transfer.
+        If Stripe can't be reached the order stands, and its payment says how to retry."""
+        order, created = placement.place_order(current_user, data, headers["key"])
+        return order, 201 if created else 200
 
 
 @blp.route("/orders")
@@ -76,7 +80,7 @@ class Orders(MethodView):
 class Order(MethodView):
     @blp.access(AUTHENTICATED)
     @blp.response(200, schemas.OrderSchema)
-    @blp.errors(404)
+    @blp.errors(OrderNotFound)
     def get(self, order_id):
         """One of your orders, with each producer's part and its history"""
         return fulfilment.order_of(current_user, order_id)
@@ -87,7 +91,7 @@ class CancelOrder(MethodView):
     @blp.access(AUTHENTICATED)
     @blp.arguments(schemas.CancelSchema)
     @blp.response(200, schemas.OrderSchema)
-    @blp.errors(404, 409, 502)
+    @blp.errors(OrderNotFound, NotCancellable, IllegalTransition, PaymentProviderError)
     def post(self, data, order_id):
         """Cancel every part not yet shipped; paid card amounts are refunded"""
         return fulfilment.cancel_by_shopper(current_user, order_id, data["reason"])
@@ -97,23 +101,20 @@ class CancelOrder(MethodView):
 class PaymentIntent(MethodView):
     @blp.access(AUTHENTICATED)
     @blp.response(200, schemas.OrderSchema)
-    @blp.errors(404, 502)
+    @blp.errors(OrderNotFound, PaymentProviderError)
     def post(self, order_id):
         """Get (or create, if checkout could not reach Stripe) the card payment for an order"""
-        fulfilment.order_of(current_user, order_id)
-        payments.ensure_card_intent(order_id)
-        return fulfilment.order_of(current_user, order_id)
+        return placement.open_card_payment(current_user, order_id)
 
 
 @blp.route("/orders/<int:order_id>/sub-orders/<int:sub_order_id>/confirm-received")
 class ConfirmReceived(MethodView):
     @blp.access(AUTHENTICATED)
     @blp.response(200, schemas.OrderSchema)
-    @blp.errors(404, 409)
+    @blp.errors(OrderNotFound, SubOrderNotFound, IllegalTransition)
     def post(self, order_id, sub_order_id):
         """Confirm you received a delivered part; it is then completed"""
-        fulfilment.confirm_received(current_user, order_id, sub_order_id)
-        return fulfilment.order_of(current_user, order_id)
+        return fulfilment.confirm_received(current_user, order_id, sub_order_id)
 
 
 @blp.route("/addresses")
@@ -127,7 +128,7 @@ class Addresses(MethodView):
     @blp.access(AUTHENTICATED)
     @blp.arguments(schemas.SavedAddressInSchema)
     @blp.response(201, schemas.SavedAddressSchema)
-    @blp.errors(409)
+    @blp.errors(TooManyAddresses)
     def post(self, data):
         """Save a shipping address (at most 10); the first one is the default"""
         return addresses.add_address(current_user, data)

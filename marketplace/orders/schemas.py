@@ -6,8 +6,7 @@ from marketplace.accounts.schemas import PhoneField
 from marketplace.catalog.schemas import ProducerSummarySchema
 from marketplace.orders.cart import MAX_LINE_QUANTITY
 from marketplace.orders.lifecycle import OrderStatus, SubOrderStatus
-from marketplace.orders.models import PaymentMethod
-from marketplace.payments.models import PaymentStatus
+from marketplace.payments.models import PaymentMethod, PaymentStatus
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
 from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
 
@@ -196,17 +195,39 @@ class AddressOutSchema(StrictSchema):
     street_address = fields.String()
 
 
+_TIME = LocalDateTime()
+
+
+def _local_time(value):
+    """A timestamp in Vietnam's time zone, as every LocalDateTime field shows it."""
+    return _TIME._serialize(value, None, None)
+
+
+def payment_retry(order) -> dict | None:
+    """How to open a card payment that checkout could not open (Stripe didn't answer)."""
+    payment = order.payment
+    if payment.method is not PaymentMethod.CARD or not payment.is_open or payment.stripe_payment_intent_id:
+        return None
+    return {"method": "POST", "path": f"/api/v1/orders/{order.id}/payment-intent",
+            "message": "The card payment could not be opened: the payment provider did not answer. "
+                       "Your order is placed and its items are held until reserved_until; "
+                       "send this request to get the card payment and pay."}
+
+
 def _payment_view(order, *, for_payer: bool = True) -> dict:
     """The order's payment. The Stripe client secret lets whoever holds it pay
     (or see) the PaymentIntent from a browser: only the paying shopper gets it."""
     payment = order.payment
     view = {"method": payment.method.value, "status": payment.status.value, "amount_vnd": payment.amount_vnd,
-            "refunded_vnd": payment.refunded_vnd, "paid_at": payment.paid_at.isoformat() if payment.paid_at else None}
+            "refunded_vnd": payment.refunded_vnd, "paid_at": _local_time(payment.paid_at)}
     if payment.method is PaymentMethod.CARD and payment.status is not PaymentStatus.SUCCEEDED:
         view["stripe"] = {"payment_intent_id": payment.stripe_payment_intent_id}
         if for_payer:
             view["stripe"] |= {"client_secret": payment.stripe_client_secret,
                                "publishable_key": current_app.config["STRIPE_PUBLISHABLE_KEY"]}
+            retry = payment_retry(order)
+            if retry:
+                view["retry"] = retry
         if payment.failure_message:
             view["failure_message"] = payment.failure_message
     if payment.method is PaymentMethod.BANK_TRANSFER:
@@ -230,8 +251,10 @@ class OrderSchema(StrictSchema):
     reserved_until = LocalDateTime(allow_none=True)
     created_at = LocalDateTime()
     payment = fields.Function(_payment_view, metadata={
-        "description": "Status; for cards the Stripe client secret (the paying shopper's own orders only); "
-                       "for transfers the bank details and reference"})
+        "description": "Status; paid_at in +07:00; for cards the Stripe client secret (the paying shopper's own "
+                       "orders only), or, if checkout could not reach Stripe, `retry`: the request that opens the "
+                       "card payment (POST /api/v1/orders/{id}/payment-intent); for transfers the bank details "
+                       "and reference"})
     sub_orders = fields.List(fields.Nested(SubOrderSchema))
 
 
@@ -240,7 +263,7 @@ def _admin_payment_view(order) -> dict:
     awaiting = [r for r in order.payment.refunds if r.awaiting_allocation]
     if awaiting:  # refunds made in Stripe that hold the parts' earnings until allocated
         view["refunds_awaiting_allocation"] = [
-            {"id": r.id, "amount_vnd": r.amount_vnd, "reason": r.reason, "created_at": r.created_at.isoformat()}
+            {"id": r.id, "amount_vnd": r.amount_vnd, "reason": r.reason, "created_at": _local_time(r.created_at)}
             for r in awaiting]
     return view
 

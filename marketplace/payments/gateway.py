@@ -41,10 +41,15 @@ def _client() -> stripe.StripeClient:
     )
 
 
+# Stripe spells it "canceled"; the marketplace has one spelling, "cancelled".
+_STATUSES = {"canceled": "cancelled"}
+
+
 def _intent(resource) -> Intent:
     obj = resource.to_dict()
     error = obj.get("last_payment_error") or {}
-    return Intent(obj["id"], obj["status"], obj["amount"], obj.get("client_secret"), error.get("message", ""))
+    status = _STATUSES.get(obj["status"], obj["status"])
+    return Intent(obj["id"], status, obj["amount"], obj.get("client_secret"), error.get("message", ""))
 
 
 def create_payment_intent(*, payment_id: int, order_number: str, amount_vnd: int) -> Intent:

@@ -1,4 +1,10 @@
-"""Payments for orders (one per order), refunds, and Stripe events already handled."""
+"""Payments for orders (one per order), refunds, and Stripe events already handled.
+
+This package sits below orders: it knows money, Stripe and the payment's own
+states, never an order's parts. Payment.order_id and Refund.sub_order_id are
+foreign keys by table name; the ORM relationships to orders are defined from
+the orders side (orders.models).
+"""
 
 import enum
 from datetime import datetime
@@ -7,15 +13,75 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.database import UTCDateTime, enum_column, utcnow
+from marketplace.errors import Conflict, InvalidInput
 from marketplace.extensions import db
-from marketplace.orders.models import Order, PaymentMethod
+
+
+class PaymentMethod(enum.StrEnum):
+    CARD = "card"                    # Stripe
+    COD = "cod"                      # cash on delivery
+    BANK_TRANSFER = "bank_transfer"  # chuyển khoản / VietQR
 
 
 class PaymentStatus(enum.StrEnum):
     PENDING = "pending"        # awaiting the shopper (card), the transfer, or the courier's cash
     SUCCEEDED = "succeeded"
     FAILED = "failed"          # the last attempt failed; the shopper may retry until the reservation expires
-    CANCELED = "canceled"
+    CANCELLED = "cancelled"    # Stripe spells it "canceled"; the gateway maps it
+
+
+class IllegalPaymentTransition(Conflict):
+    code, message = "illegal_payment_transition", "The payment cannot make this change in its current state."
+
+
+class PaymentAlreadySucceeded(IllegalPaymentTransition):
+    code, message = "already_paid", "This payment has already been received."
+
+
+class NotBankTransfer(Conflict):
+    code, message = "not_bank_transfer", "This order is not paid by bank transfer."
+
+
+class TransferAlreadyConfirmed(PaymentAlreadySucceeded):
+    message = "This transfer was already confirmed."
+
+
+class TransferTooLate(Conflict):
+    code, message = ("order_expired",
+                     "The order expired before the transfer was confirmed; return the money to the sender.")
+
+
+class WrongTransferAmount(InvalidInput):
+    def __init__(self, total_vnd: int):
+        super().__init__(f"The order total is {total_vnd} đồng.",
+                         errors={"amount_vnd": [f"Must equal the order total, {total_vnd} đồng."]})
+
+
+class RefundTooLarge(InvalidInput):
+    def __init__(self, limit_vnd: int):
+        message = f"At most {limit_vnd} đồng can still be refunded."
+        super().__init__(message, errors={"amount_vnd": [message]})
+
+
+P = PaymentStatus
+
+# from → the statuses a payment may move to. A card payment may still succeed
+# after its order was cancelled (the shopper paid as it expired): the money is
+# recorded, and the order refunds it in full.
+PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
+    P.PENDING: frozenset({P.SUCCEEDED, P.FAILED, P.CANCELLED}),
+    P.FAILED: frozenset({P.SUCCEEDED, P.FAILED, P.CANCELLED}),
+    P.CANCELLED: frozenset({P.SUCCEEDED}),
+    P.SUCCEEDED: frozenset(),
+}
+
+
+class IntentOutcome(enum.StrEnum):
+    """What a PaymentIntent's state changed in our payment (see Payment.apply_intent_status)."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 class Payment(db.Model):
@@ -38,8 +104,75 @@ class Payment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    order: Mapped[Order] = relationship(backref=sa.orm.backref("payment", uselist=False))
     refunds: Mapped[list["Refund"]] = relationship(back_populates="payment", order_by="Refund.id")
+
+    # --- transitions: the only writers of status (unit-tested without a database) ---
+
+    def _move(self, target: PaymentStatus) -> None:
+        if target not in PAYMENT_TRANSITIONS[self.status]:
+            if self.status is PaymentStatus.SUCCEEDED:
+                raise PaymentAlreadySucceeded()
+            raise IllegalPaymentTransition(f"A {self.method} payment cannot go from {self.status} to {target}.")
+        self.status = target
+
+    def mark_paid(self, now: datetime, bank_reference: str = "") -> None:
+        """The money arrived (card, transfer) or every live part's cash was collected (COD).
+
+        Raises PaymentAlreadySucceeded; IllegalPaymentTransition for a cancelled
+        payment other than a card's (only a card can still be paid once cancelled).
+        """
+        if self.status is PaymentStatus.CANCELLED and self.method is not PaymentMethod.CARD:
+            raise IllegalPaymentTransition(f"A cancelled {self.method} payment cannot be received.")
+        self._move(PaymentStatus.SUCCEEDED)
+        self.paid_at, self.failure_message = now, ""
+        if bank_reference:
+            self.bank_reference = bank_reference
+
+    def fail(self, message: str) -> None:
+        """The last attempt failed (a declined card); it can be retried. Raises IllegalPaymentTransition."""
+        self._move(PaymentStatus.FAILED)
+        self.failure_message = message[:500]
+
+    def cancel(self) -> None:
+        """No money will be taken: the order expired or all of it was cancelled. Raises IllegalPaymentTransition."""
+        self._move(PaymentStatus.CANCELLED)
+
+    def receive_transfer(self, amount_vnd: int, bank_reference: str, now: datetime) -> None:
+        """An admin saw the transfer arrive. Raises NotBankTransfer, TransferAlreadyConfirmed,
+        TransferTooLate (the order expired first), WrongTransferAmount."""
+        if self.method is not PaymentMethod.BANK_TRANSFER:
+            raise NotBankTransfer()
+        if self.status is PaymentStatus.SUCCEEDED:
+            raise TransferAlreadyConfirmed()
+        if self.status is PaymentStatus.CANCELLED:
+            raise TransferTooLate()
+        if amount_vnd != self.amount_vnd:
+            raise WrongTransferAmount(self.amount_vnd)
+        self.mark_paid(now, bank_reference)
+
+    @property
+    def refundable_vnd(self) -> int:
+        return self.amount_vnd - self.refunded_vnd
+
+    @property
+    def is_open(self) -> bool:
+        """Still awaiting the money."""
+        return self.status in (PaymentStatus.PENDING, PaymentStatus.FAILED)
+
+    def apply_intent_status(self, intent_status: str, last_error: str, now: datetime) -> IntentOutcome | None:
+        """Bring the payment in line with its PaymentIntent's state as Stripe
+        reports it now (statuses as the gateway maps them). Idempotent: a state
+        already applied, or one that needs nothing of us, returns None."""
+        if intent_status == "succeeded" and self.status is not PaymentStatus.SUCCEEDED:
+            self.mark_paid(now)
+            return IntentOutcome.SUCCEEDED
+        if intent_status == "cancelled" and self.is_open:
+            self.cancel()
+            return IntentOutcome.CANCELLED
+        if intent_status == "requires_payment_method" and last_error and self.status is PaymentStatus.PENDING:
+            self.fail(last_error)
+            return IntentOutcome.FAILED
+        return None
 
 
 class Refund(db.Model):

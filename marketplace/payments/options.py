@@ -4,7 +4,7 @@ long stock is held for each, and the shipping fees."""
 
 from flask import current_app
 
-from marketplace.orders.models import PaymentMethod
+from marketplace.payments.models import PaymentMethod
 from marketplace.payments import gateway
 
 

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marketplace.access import PUBLIC
 from marketplace.api import Blueprint
 from marketplace.payments import options, webhooks
+from marketplace.payments.gateway import PaymentProviderError
 from marketplace.payments.schemas import CheckoutOptionsSchema, WebhookResultSchema
 
 blp = Blueprint("payments", __name__, url_prefix="/api/v1/payments", description="Payment provider callbacks")
@@ -16,7 +17,7 @@ checkout_blp = Blueprint("checkout_options", __name__, url_prefix="/api/v1/check
 class StripeWebhook(MethodView):
     @blp.access(PUBLIC)
     @blp.response(200, WebhookResultSchema)
-    @blp.errors(400)
+    @blp.errors(webhooks.BadSignature, webhooks.MalformedEvent, PaymentProviderError)
     def post(self):
         """Stripe events, verified by signature on the raw body; each event is applied once"""
         result = webhooks.handle(request.get_data(), request.headers.get("Stripe-Signature"))

@@ -2,7 +2,7 @@
 
 from marshmallow import fields
 
-from marketplace.orders.models import PaymentMethod
+from marketplace.payments.models import PaymentMethod
 from marketplace.schemas import StrictSchema, VndDisplay
 
 

@@ -22,7 +22,7 @@ from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders import fulfilment
 from marketplace.orders.models import SubOrder
-from marketplace.payments import services as payments
+from marketplace.orders import payment_outcomes
 from marketplace.payments.models import Refund
 from marketplace.payouts import commission, runs, settlement
 from marketplace.payouts.models import (BankAccount, EntryKind, JournalEntry, JournalLine, Payout, PayoutItem,
@@ -171,7 +171,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self._confirm_transfer(part.order_id, total)
 
     def _confirm_transfer(self, order_id, total):
-        payments.confirm_bank_transfer(order_id, total, f"FT{order_id:08d}")
+        payment_outcomes.confirm_bank_transfer(order_id, total, f"FT{order_id:08d}")
         for part in self.parts.values():
             if part.order_id == order_id:
                 part.paid = True

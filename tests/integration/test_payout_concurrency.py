@@ -9,7 +9,7 @@ import stripe
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders.models import SubOrder
-from marketplace.payments import services as payments
+from marketplace.orders import refunds
 from marketplace.payouts import connect, connect_payouts, ledger, runs, settlement
 from marketplace.payouts.earnings import release_due
 from marketplace.payouts.models import Account, EntryKind, JournalEntry, Payout, PayoutItem, PayoutStatus
@@ -110,7 +110,7 @@ def test_refunds_racing_the_release_of_their_deliveries_leave_nothing_stuck_in_p
              for s in db.session.scalars(sa.select(SubOrder).order_by(SubOrder.id))]
 
     results = race(app, [release_due] + [
-        lambda order_id=order_id, part_id=part_id: payments.refund(order_id, part_id, 100_000, "Hàng bị vỡ", None).id
+        lambda order_id=order_id, part_id=part_id: refunds.refund(order_id, part_id, 100_000, "Hàng bị vỡ", None).id
         for order_id, part_id, *_ in parts])
 
     assert crashes(results) == []

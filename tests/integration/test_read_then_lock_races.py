@@ -20,7 +20,7 @@ from marketplace.extensions import db
 from marketplace.orders import fulfilment
 from marketplace.orders.lifecycle import SubOrderStatus
 from marketplace.orders.models import Order, SubOrder
-from marketplace.payments import services as payments
+from marketplace.orders import payment_outcomes, refunds
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payouts import connect, connect_payouts, settlement
 from marketplace.payouts.models import EntryKind, Payout, PayoutStatus
@@ -66,7 +66,7 @@ def test_a_transfer_an_admin_confirms_while_the_expiry_job_runs_stays_confirmed(
         app, live_server, bearer, runner, interleaving, lapsed_transfer_order):
     order_id, total, variant_ids = lapsed_transfer_order
     admin = bearer(UserFactory(is_admin=True))
-    interleaving.hold_after(payments, "mark_paid")  # the admin's transaction: payment locked, parts confirmed
+    interleaving.hold_after(payment_outcomes, "confirm_paid")  # the admin's transaction: payment locked, parts confirmed
     interleaving.release_on(ORDER_LOCK_OR_WRITE)
 
     admin_thread, answer = in_thread(lambda: confirm_transfer(live_server, admin, order_id, total))
@@ -88,7 +88,7 @@ def test_a_transfer_confirmed_after_the_expiry_job_cancelled_the_order_is_refuse
         app, live_server, bearer, interleaving, lapsed_transfer_order):
     order_id, total, variant_ids = lapsed_transfer_order
     admin = bearer(UserFactory(is_admin=True))
-    interleaving.hold_after(payments, "cancel_unpaid")  # the job's transaction: payment cancelled, stock back
+    interleaving.hold_after(fulfilment, "cancel_unpaid")  # the job's transaction: payment cancelled, stock back
     interleaving.release_on(ORDER_LOCK_OR_WRITE)
 
     job_thread, expired = in_thread(fulfilment.expire_reservations, app=app)
@@ -99,7 +99,7 @@ def test_a_transfer_confirmed_after_the_expiry_job_cancelled_the_order_is_refuse
     assert interleaving.released_by
     assert expired == [1]
     assert (response.status_code, response.json()["code"]) == (409, "order_expired")
-    assert state_of(order_id) == (PaymentStatus.CANCELED, [SubOrderStatus.CANCELLED] * 2)
+    assert state_of(order_id) == (PaymentStatus.CANCELLED, [SubOrderStatus.CANCELLED] * 2)
     assert entries_of_kind(EntryKind.SALE) == []
     assert [stock_of(v) for v in variant_ids] == [5, 5]
 
@@ -118,7 +118,7 @@ def test_a_shopper_confirming_receipt_while_an_admin_refunds_the_part_does_not_u
         app, live_server, bearer, interleaving, delivered_part):
     order_id, part_id, total, shopper = delivered_part
     admin = bearer(UserFactory(is_admin=True))
-    interleaving.hold_after(payments, "record_refund")  # the admin's transaction: the part's refund written
+    interleaving.hold_after(refunds, "record_refund")  # the admin's transaction: the part's refund written
     interleaving.release_on(ORDER_LOCK_OR_WRITE)
 
     admin_thread, answer = in_thread(lambda: requests.post(

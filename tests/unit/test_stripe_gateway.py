@@ -123,7 +123,7 @@ def test_a_cancellation_names_the_intent(stripe_answers):
     intent = cancel_intent()
 
     assert [(r.method, r.path) for r in http.requests] == [("POST", "/v1/payment_intents/pi_1/cancel")]
-    assert intent.status == "canceled"
+    assert intent.status == "cancelled"  # Stripe's spelling mapped to ours
 
 
 def test_a_refund_is_sent_in_dong_against_the_intent(stripe_answers):

@@ -1,7 +1,11 @@
+from datetime import datetime, timedelta
+
 import pytest
 
 from marketplace.catalog.models import ProductStatus
+from marketplace.database import utcnow
 from marketplace.extensions import db
+from marketplace.orders import fulfilment
 from marketplace.orders.models import Order, SubOrder
 from marketplace.payments.models import Payment
 from tests.factories import DIEN_BIEN, DIEN_BIEN_WARD, HA_NOI, ProducerFactory, ProductFactory, UserFactory
@@ -307,19 +311,44 @@ def test_a_card_order_returns_a_stripe_client_secret(client, as_shopper, stripe_
     assert stripe["publishable_key"] == "pk_test_ocop"
 
 
-def test_a_card_order_placed_while_stripe_is_down_gets_its_payment_later(app, client, as_shopper, stripe_config,
-                                                                          monkeypatch):
+def test_a_card_order_placed_while_stripe_is_down_is_answered_with_the_order_and_how_to_retry(
+        app, client, as_shopper, stripe_config, monkeypatch):
     variant = ProductFactory().variants[0]
     put_line(client, as_shopper, variant.id)
-    monkeypatch.setitem(app.config, "STRIPE_API_BASE", "http://127.0.0.1:9")
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", "http://127.0.0.1:9")  # a closed loopback port
 
     down = checkout(client, as_shopper, "card")
-    monkeypatch.setitem(app.config, "STRIPE_API_BASE", stripe_config)
-    order_id = db.session.scalar(db.select(Order.id))
-    later = client.post(f"/api/v1/orders/{order_id}/payment-intent", headers=as_shopper)
 
-    assert down.status_code == 502
-    assert down.json["code"] == "payment_provider_error"
+    assert down.status_code == 201, down.json
+    order = down.json
+    assert order["id"] and order["number"].startswith("OC") and order["status"] == "pending_payment"
+    assert order["payment"]["status"] == "pending"
+    assert order["payment"]["stripe"]["client_secret"] is None
+    assert order["payment"]["retry"]["method"] == "POST"
+    assert order["payment"]["retry"]["path"] == f"/api/v1/orders/{order['id']}/payment-intent"
+    assert stock_of(variant.id) == 19  # still held for the shopper
+    reserved_for = datetime.fromisoformat(order["reserved_until"]) - datetime.fromisoformat(order["created_at"])
+    assert abs(reserved_for - timedelta(minutes=app.config["CARD_RESERVATION_MINUTES"])) < timedelta(seconds=5)
+    assert fulfilment.expire_reservations(now=utcnow() + reserved_for - timedelta(minutes=1)) == 0
     assert stock_of(variant.id) == 19
+
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", stripe_config)
+    later = client.post(order["payment"]["retry"]["path"], headers=as_shopper)
+
     assert later.status_code == 200
     assert later.json["payment"]["stripe"]["client_secret"]
+    assert "retry" not in later.json["payment"]
+
+
+def test_card_is_refused_with_a_field_error_when_stripe_is_not_configured(app, client, as_shopper, monkeypatch):
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "")
+    variant = ProductFactory().variants[0]
+    put_line(client, as_shopper, variant.id)
+
+    response = checkout(client, as_shopper, "card")
+
+    assert response.status_code == 422
+    assert response.json["code"] == "validation_error"
+    assert "payment_method" in response.json["errors"]["json"]
+    assert (count(Order), stock_of(variant.id)) == (0, 20)
+    assert cart_quantities(client, as_shopper) == {variant.id: 1}

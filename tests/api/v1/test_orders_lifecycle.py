@@ -168,6 +168,45 @@ def test_a_cod_payment_succeeds_once_every_part_has_been_paid_in_cash(client, as
     assert order_now(client, as_shopper, order)["payment"]["status"] == "succeeded"
 
 
+def test_a_single_part_cod_payment_is_paid_with_paid_at_when_the_producer_records_the_cash(
+        client, as_shopper, honey, as_honey_producer):
+    order = place_order(client, as_shopper, honey.variants[0].id)
+    part = order["sub_orders"][0]
+    ship(client, as_honey_producer, part)
+
+    deliver(client, as_honey_producer, part, cash_collected_vnd=part["total_vnd"])
+
+    payment = order_now(client, as_shopper, order)["payment"]
+    assert payment["status"] == "succeeded"
+    assert payment["paid_at"].endswith("+07:00")
+
+
+def test_a_cod_payment_is_cancelled_when_the_producer_cancels_its_only_part(client, as_shopper, honey,
+                                                                           as_honey_producer):
+    order = place_order(client, as_shopper, honey.variants[0].id)
+
+    cancelled = act(client, as_honey_producer, order["sub_orders"][0], "cancel", reason="Hết hàng")
+
+    assert cancelled.status_code == 200
+    assert order_now(client, as_shopper, order)["payment"]["status"] == "cancelled"
+    assert payment_of(order).paid_at is None
+
+
+def test_a_cod_payment_is_paid_when_the_part_left_uncollected_is_cancelled(client, as_shopper, honey, tea,
+                                                                           as_honey_producer, as_tea_producer):
+    """Every live part's cash is in once the other part is cancelled: nothing more will be collected."""
+    order = place_order(client, as_shopper, honey.variants[0].id, tea.variants[0].id)
+    honey_part, tea_part = part_of(order, honey.producer_id), part_of(order, tea.producer_id)
+    ship(client, as_honey_producer, honey_part)
+    deliver(client, as_honey_producer, honey_part, cash_collected_vnd=honey_part["total_vnd"])
+    assert payment_of(order).status == "pending"
+
+    act(client, as_tea_producer, tea_part, "cancel", reason="Hết hàng")
+
+    payment = order_now(client, as_shopper, order)["payment"]
+    assert payment["status"] == "succeeded" and payment["paid_at"].endswith("+07:00")
+
+
 def test_cash_is_refused_for_an_order_paid_another_way(client, as_shopper, honey, as_honey_producer, bearer):
     order = place_order(client, as_shopper, honey.variants[0].id, method="bank_transfer")
     admin = bearer(UserFactory(is_admin=True))
@@ -240,7 +279,7 @@ def test_a_shopper_cancels_before_shipping_and_the_stock_comes_back(client, as_s
     assert moves(part_of(response.json, honey.producer_id))[-1] == ("packed", "cancelled", "shopper")
     assert part_of(response.json, tea.producer_id)["history"][-1]["reason"] == "Đặt nhầm"
     assert (stock_of(honey.variants[0].id), stock_of(tea.variants[0].id)) == (20, 20)
-    assert payment_of(order).status == "canceled"
+    assert payment_of(order).status == "cancelled"
 
 
 def test_a_shopper_cannot_cancel_once_everything_has_shipped(client, as_shopper, honey, as_honey_producer):
@@ -364,7 +403,7 @@ def test_unpaid_bank_transfers_expire_and_give_their_stock_back(client, runner, 
     expired = order_now(client, as_shopper, due)
     assert expired["status"] == "cancelled"
     assert moves(expired["sub_orders"][0])[-1] == ("pending_payment", "cancelled", "system")
-    assert expired["payment"]["status"] == "canceled"
+    assert expired["payment"]["status"] == "cancelled"
     assert stock_of(honey.variants[0].id) == 20
     assert order_now(client, as_shopper, waiting)["status"] == "pending_payment"
     assert order_now(client, as_shopper, cod)["status"] == "in_progress"

@@ -8,7 +8,7 @@ import stripe
 
 from marketplace.extensions import db
 from marketplace.orders.models import OrderLine
-from marketplace.payments import services as payments
+from marketplace.orders import payment_outcomes
 from marketplace.payouts import connect
 from marketplace.payouts.models import BankAccount, EntryKind, JournalEntry
 from marketplace.producers.models import MemberRole
@@ -465,7 +465,7 @@ def test_changing_a_rate_after_checkout_keeps_that_orders_commission_and_a_new_o
     before = place_order(shopper, jar, method="bank_transfer")
     client.put(RATES, json={"scope": "producer", "key": str(jar.product.producer_id), "rate_bps": 1500},
                headers=admin)
-    payments.confirm_bank_transfer(before.id, before.total_vnd, "FT0001")
+    payment_outcomes.confirm_bank_transfer(before.id, before.total_vnd, "FT0001")
 
     after = place_paid_order(shopper, jar)
 

@@ -23,7 +23,7 @@ from marketplace.orders import cart
 from marketplace.orders.checkout import checkout
 from marketplace.orders.models import Order
 from marketplace.orders.schemas import CheckoutSchema
-from marketplace.payments import services as payments
+from marketplace.orders import payment_outcomes
 from marketplace.payments.models import Refund
 from marketplace.payouts.models import BankAccount, Payout, PayoutRail, PayoutRun, PayoutStatus
 from marketplace.producers.models import MemberRole, Producer, ProducerMember
@@ -105,7 +105,7 @@ class World:
     @cached_property
     def refund_awaiting_allocation(self) -> Refund:
         """A refund made in Stripe for the buyer's order that no part took (as for an order of two producers)."""
-        refund = payments.record_refund(self.order.payment, None, 10_000, "Refunded in Stripe", None,
+        refund = payment_outcomes.record_refund(self.order.payment, None, 10_000, "Refunded in Stripe", None,
                                         awaiting_allocation=True)
         db.session.commit()
         return refund
