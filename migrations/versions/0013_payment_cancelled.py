@@ -4,7 +4,7 @@ Stripe spells it "canceled"; everything else in the API, sub-orders and
 orders included, says "cancelled". The gateway now maps Stripe's spelling, and
 stored payments follow, with the status's CHECK constraint.
 
-Revision ID: 0013_payment_cancelled
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-03 11:20:00.000000
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013_payment_cancelled'
+revision = '0013'
 down_revision = '0012'
 branch_labels = None
 depends_on = None
