@@ -10,7 +10,7 @@ from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders.models import SubOrder
 from marketplace.payments import services as payments
-from marketplace.payouts import connect, connect_payouts, ledger, runs, settlement
+from marketplace.payouts import connect_rail, ledger, runs, settlement, stripe_connect
 from marketplace.payouts.earnings import release_due
 from marketplace.payouts.models import Account, EntryKind, JournalEntry, Payout, PayoutItem, PayoutStatus
 from tests.concurrency import crashes, race
@@ -126,7 +126,7 @@ def test_refunds_racing_the_release_of_their_deliveries_leave_nothing_stuck_in_p
 
 def test_simultaneous_runs_settle_a_connect_payout_left_unsure_with_one_transfer(app, monkeypatch):
     stripe_client = fake_stripe_client(stripe.APIConnectionError("Request to Stripe timed out.", should_retry=True))
-    monkeypatch.setattr(connect, "client", lambda: stripe_client)
+    monkeypatch.setattr(stripe_connect, "client", lambda: stripe_client)
     product = ProductFactory(variant__stock_quantity=100)
     give_bank_account(product.producer, "acct_1PqRsTuVwXyZ0123")
     [sub_order] = place_paid_order(UserFactory(), (product.variants[0], 2)).sub_orders
@@ -135,7 +135,7 @@ def test_simultaneous_runs_settle_a_connect_payout_left_unsure_with_one_transfer
     [unsure] = runs.run_payouts().payouts
     payout_id, producer_id, amount = unsure.id, unsure.producer_id, unsure.amount_vnd
 
-    results = race(app, [a_payout_run] * 3 + [lambda: connect_payouts.reconcile_payout(payout_id).status] * 2)
+    results = race(app, [a_payout_run] * 3 + [lambda: connect_rail.reconcile_payout(payout_id).status] * 2)
 
     assert [r for r in crashes(results) if not isinstance(r, Conflict)] == []
     [made] = stripe_client.v1.transfers.made
