@@ -13,10 +13,10 @@ from marketplace.extensions import db
 from marketplace.payouts.models import Account, EntryKind, JournalLine
 from marketplace.showrooms import till
 from marketplace.showrooms import transfers as point_transfers
-from marketplace.showrooms.movements import OutLine
-from marketplace.showrooms.till import Sale, SaleLine
 from marketplace.showrooms.models import (CashHandover, Consignment, Lot, MovementKind, PointStatus, PointStock,
                                           SalePayment, StockMovement, StockTransfer)
+from marketplace.showrooms.movements import OutLine
+from marketplace.showrooms.till import Sale, SaleLine
 from tests.factories import ProductFactory, UserFactory, VariantFactory
 from tests.money_helpers import balance_of, entries_of_kind, unbalanced_entries
 from tests.point_factories import (DisplayPointFactory, PointOperatorFactory, consign, ledger_mismatches, lot_balances,
