@@ -12,7 +12,8 @@ from marketplace.orders.models import SubOrder
 from marketplace.payments import services as payments
 from marketplace.payouts import connect_rail, ledger, runs, settlement, stripe_connect
 from marketplace.payouts.earnings import release_due
-from marketplace.payouts.models import Account, EntryKind, JournalEntry, Payout, PayoutItem, PayoutStatus
+from marketplace.payouts.models import (Account, EntryKind, JournalEntry, Payout, PayoutItem, PayoutNotInTransit,
+                                        PayoutStatus)
 from tests.concurrency import crashes, race
 from tests.factories import ProductFactory, UserFactory
 from tests.money_helpers import (balance_of, deliver, earned_vnd, entries_of_kind, fake_stripe_client,
@@ -92,7 +93,7 @@ def test_a_payout_settled_as_paid_and_failed_at_once_is_settled_exactly_once(app
 
     winners = [r for r in results if not isinstance(r, Exception)]
     assert len(winners) == 1
-    assert [type(r) for r in results if isinstance(r, Exception)] == [Conflict]
+    assert [type(r) for r in results if isinstance(r, Exception)] == [PayoutNotInTransit]
     settlements = db.session.scalars(sa.select(JournalEntry.kind).where(
         JournalEntry.payout_id == payout_id, JournalEntry.kind.in_([EntryKind.PAYOUT_PAID,
                                                                      EntryKind.PAYOUT_FAILED]))).all()
