@@ -1,6 +1,7 @@
 """flask-smorest glue: our error schema in the OpenAPI document, and blueprints
 whose every operation declares who may call it."""
 
+import functools
 import http
 
 import marshmallow as ma
@@ -9,6 +10,7 @@ from flask_smorest.utils import prepare_response
 from flask import current_app, request
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from marketplace import access, json_body
@@ -126,6 +128,52 @@ class Blueprint(flask_smorest.Blueprint):
 
         return decorator
 
+    def arguments(self, schema, *, location="json", **kwargs):
+        """flask-smorest's arguments, and one 422 for all of an operation's input:
+        when this argument is refused, the field errors of the arguments parsed
+        after it (those listed below it) are reported with its own. A schema
+        may name the error its refusal answers with (`refusal`, a DomainError
+        taking the errors by location): a refused Idempotency-Key header answers
+        idempotency.IdempotencyKeyRequired, which names the header, still with
+        the body's field errors."""
+        parse_kwargs = {name: kwargs[name] for name in ("unknown", "validate") if name in kwargs}
+        document_and_parse = super().arguments(schema, location=location, **kwargs)
+
+        def decorator(func):
+            inner = getattr(func, "_parsed_arguments", ())
+            parsed = document_and_parse(func)
+
+            @functools.wraps(parsed)
+            def wrapper(*args, **view_kwargs):
+                try:
+                    return parsed(*args, **view_kwargs)
+                except HTTPException as exc:
+                    errors = _field_errors(exc)
+                    if errors is None or location not in errors:
+                        raise  # not this argument's refusal (an inner one's, or no field errors)
+                    for other_schema, other_location, other_kwargs in inner:
+                        errors.update(self._field_errors_of(other_schema, other_location, other_kwargs))
+                    refusal = getattr(schema, "refusal", None)
+                    if refusal is not None:
+                        raise refusal(errors) from exc
+                    exc.data["messages"] = errors
+                    raise
+
+            wrapper._parsed_arguments = ((schema, location, parse_kwargs), *inner)
+            return wrapper
+
+        return decorator
+
+    def _field_errors_of(self, schema, location: str, parse_kwargs: dict) -> dict:
+        """The field errors of one argument ({} when it is valid, or refused otherwise than field by field)."""
+        try:
+            self.ARGUMENTS_PARSER.parse(schema, location=location, **parse_kwargs)
+        except HTTPException as exc:
+            return _field_errors(exc) or {}
+        except Exception:  # a body that is not JSON, say: the refused argument's answer stands
+            return {}
+        return {}
+
     def errors(self, *raised):
         """Declare the errors an operation can answer with: named errors
         (DomainError subclasses, each documented with its status and code) or,
@@ -151,6 +199,12 @@ class Blueprint(flask_smorest.Blueprint):
             func = self.alt_response(status, schema=ErrorSchema, examples=examples, description=(
                 f"{http.HTTPStatus(status).phrase}. code: {', '.join(codes)}"))(func)
         return func
+
+
+def _field_errors(exc: HTTPException) -> dict | None:
+    """webargs' field errors by location ({"json": {...}}) on a 422, else None."""
+    messages = (getattr(exc, "data", None) or {}).get("messages")
+    return dict(messages) if exc.code == 422 and isinstance(messages, dict) else None
 
 
 def error_codes(raised) -> dict[int, dict[str, str]]:

@@ -23,13 +23,42 @@ import json
 from collections.abc import Callable
 from typing import TypeVar
 
+import marshmallow as ma
 import sqlalchemy as sa
+from marshmallow import fields, validate
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.errors import InvalidInput
 from marketplace.extensions import db
 
 T = TypeVar("T")
+
+
+class IdempotencyKeyRequired(InvalidInput):
+    """The Idempotency-Key header is missing or malformed. The answer names it and
+    also carries the body's field errors (see marketplace.api Blueprint.arguments),
+    so a client fixes both at once."""
+
+    message = ("Send an Idempotency-Key header: a unique key per attempt (8 to 255 printable characters, "
+               "e.g. a UUID), and the same key when retrying it.")  # code: validation_error
+
+    def __init__(self, errors_by_location: dict | None = None):
+        super().__init__()
+        self.errors = errors_by_location or {"headers": {"Idempotency-Key": ["Missing data for required field."]}}
+
+
+class IdempotencyHeaderSchema(ma.Schema):
+    """The Idempotency-Key header of an operation that creates something (checkout, a till sale)."""
+
+    class Meta:
+        unknown = ma.EXCLUDE  # every other header
+
+    key = fields.String(data_key="Idempotency-Key", required=True,
+                        validate=[validate.Length(min=8, max=255),
+                                  validate.Regexp(r"^[\x21-\x7e]+$", error="Printable ASCII without spaces.")],
+                        metadata={"description": "A unique key per attempt (e.g. a UUID); retries reuse it"})
+
+    refusal = IdempotencyKeyRequired  # what a missing or malformed key answers (see marketplace.api)
 
 
 class KeyReused(InvalidInput):

@@ -18,7 +18,7 @@ from marketplace.orders.lifecycle import HOLDS_STOCK, Actor, SubOrderStatus
 from marketplace.orders.locks import locked_order, reread_order
 from marketplace.orders.models import Order, SubOrder
 from marketplace.payments import services as payments
-from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus, Refund, RefundTooLarge
+from marketplace.payments.models import Payment, PaymentMethod, Refund, RefundTooLarge
 from search import outbox
 
 log = logging.getLogger(__name__)

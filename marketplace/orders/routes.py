@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from marketplace.access import AUTHENTICATED
 from marketplace.api import Blueprint
+from marketplace.idempotency import IdempotencyHeaderSchema
 from marketplace.orders import addresses, cart, fulfilment, placement, queries, schemas
 from marketplace.orders.addresses import TooManyAddresses
 from marketplace.orders.checkout import EmptyCart, IdempotencyKeyReused, PricesChanged
@@ -54,7 +55,7 @@ class CartLine(MethodView):
 @blp.route("/checkout")
 class Checkout(MethodView):
     @blp.access(AUTHENTICATED)
-    @blp.arguments(schemas.IdempotencyHeaderSchema, location="headers")
+    @blp.arguments(IdempotencyHeaderSchema, location="headers")
     @blp.arguments(schemas.CheckoutSchema)
     @blp.response(201, schemas.OrderSchema)
     @blp.alt_response(200, schema=schemas.OrderSchema, description="A retry with the same Idempotency-Key")

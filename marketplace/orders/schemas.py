@@ -50,16 +50,6 @@ class CheckoutSchema(StrictSchema):
     note = Text(max_length=500, min_length=0, load_default="")
 
 
-class IdempotencyHeaderSchema(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE  # every other header
-
-    key = fields.String(data_key="Idempotency-Key", required=True,
-                        validate=[validate.Length(min=8, max=255),
-                                  validate.Regexp(r"^[\x21-\x7e]+$", error="Printable ASCII without spaces.")],
-                        metadata={"description": "A unique key per attempt (e.g. a UUID); retries reuse it"})
-
-
 class CancelSchema(StrictSchema):
     reason = Text(max_length=500, min_length=0, load_default="")
 

@@ -7,7 +7,8 @@ from flask_login import current_user
 from marketplace.access import ADMIN
 from marketplace.api import Blueprint
 from marketplace.downloads import csv_file
-from marketplace.payouts import commission, connect_payouts, reports, runs, schemas, services, settlement
+from marketplace.payouts import commission, connect_rail, reports, runs, schemas, services, settlement
+from marketplace.payouts.models import NotAConnectPayout, PayoutNotFound, PayoutNotInTransit, PayoutRunNotFound
 from marketplace.schemas import PageArgs, page_of
 
 blp = Blueprint("admin_payouts", __name__, url_prefix="/api/v1/admin", description="Admin: payouts and revenue")
@@ -34,7 +35,7 @@ class PayoutRuns(MethodView):
 class PayoutRun(MethodView):
     @blp.access(ADMIN)
     @blp.response(200, schemas.PayoutRunSchema)
-    @blp.errors(404)
+    @blp.errors(PayoutRunNotFound)
     def get(self, run_id):
         """One run and its payouts"""
         return services.get_run(run_id)
@@ -44,10 +45,9 @@ class PayoutRun(MethodView):
 class BankFile(MethodView):
     @blp.access(ADMIN)
     @blp.response(200, content_type="text/csv", description="One line per bank-transfer payout")
-    @blp.errors(404)
+    @blp.errors(PayoutRunNotFound)
     def get(self, run_id):
         """The run's bank transfers as CSV, for the platform's bank"""
-        services.get_run(run_id)
         return csv_file(reports.bank_file_csv(run_id), f"payout-run-{run_id}.csv")
 
 
@@ -66,7 +66,7 @@ class MarkPaid(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.MarkPaidSchema)
     @blp.response(200, schemas.PayoutSchema)
-    @blp.errors(404, 409)
+    @blp.errors(PayoutNotFound, PayoutNotInTransit)
     def post(self, data, payout_id):
         """The bank confirmed the transfer"""
         return settlement.mark_paid(payout_id, data["bank_reference"])
@@ -77,7 +77,7 @@ class MarkFailed(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.MarkFailedSchema)
     @blp.response(200, schemas.PayoutSchema)
-    @blp.errors(404, 409)
+    @blp.errors(PayoutNotFound, PayoutNotInTransit)
     def post(self, data, payout_id):
         """The transfer failed; the money returns to the producer's balance"""
         return settlement.mark_failed(payout_id, data["reason"])
@@ -87,10 +87,10 @@ class MarkFailed(MethodView):
 class Reconcile(MethodView):
     @blp.access(ADMIN)
     @blp.response(200, schemas.PayoutSchema)
-    @blp.errors(404, 409)
+    @blp.errors(PayoutNotFound, PayoutNotInTransit, NotAConnectPayout)
     def post(self, payout_id):
         """Look a Stripe Connect payout in transit up at Stripe: mark it paid, or send it again"""
-        return connect_payouts.reconcile_payout(payout_id)
+        return connect_rail.reconcile_payout(payout_id)
 
 
 @blp.route("/revenue")

@@ -3,7 +3,7 @@ from collections import Counter
 import click
 from flask.cli import AppGroup
 
-from marketplace.payouts.connect_payouts import reconcile_connect_payouts
+from marketplace.payouts.connect_rail import reconcile_connect_payouts
 from marketplace.payouts.earnings import release_due
 from marketplace.payouts.models import PayoutStatus
 from marketplace.payouts.runs import run_payouts

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.database import UTCDateTime, enum_column, utcnow
+from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
 
 
@@ -131,6 +132,34 @@ class PayoutRun(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     payouts: Mapped[list["Payout"]] = relationship(back_populates="run", order_by="Payout.id")
+
+
+# --- what the payouts' use cases refuse ------------------------------------------
+
+class PayoutRunNotFound(NotFound):
+    code, message = "payout_run_not_found", "No such payout run."
+
+
+class PayoutNotFound(NotFound):
+    code, message = "payout_not_found", "No such payout."
+
+
+class PayoutNotInTransit(Conflict):
+    """Only a payout in transit can be settled: the first settlement stands."""
+
+    code, message = "payout_not_in_transit", "This payout is already settled."
+
+    def __init__(self, status: "PayoutStatus | None" = None):
+        super().__init__(f"This payout is already {status}." if status else None)
+
+
+class NotAConnectPayout(Conflict):
+    code, message = ("payout_not_stripe_connect",
+                     "Only Stripe Connect payouts are settled with Stripe; mark this one paid or failed.")
+
+
+class BankAccountNotFound(NotFound):
+    code, message = "bank_account_not_found", "No bank account yet: add one to be paid."
 
 
 class Payout(db.Model):

@@ -5,6 +5,7 @@ from flask.views import MethodView
 from marketplace.api import Blueprint
 from marketplace.downloads import csv_file
 from marketplace.payouts import ledger, reports, schemas, services
+from marketplace.payouts.models import BankAccountNotFound
 from marketplace.producers.access import PRODUCER_MEMBER, PRODUCER_OWNER
 from marketplace.schemas import PageArgs, page_of
 
@@ -57,7 +58,7 @@ class Payouts(MethodView):
 class BankAccount(MethodView):
     @blp.access(PRODUCER_MEMBER)
     @blp.response(200, schemas.BankAccountSchema)
-    @blp.errors(404)
+    @blp.errors(BankAccountNotFound)
     def get(self, producer_id):
         """Where you are paid"""
         return services.bank_account_of(producer_id)

@@ -12,7 +12,7 @@ from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.payouts.ledger import PAID_KINDS
 from marketplace.payouts.models import (Account, JournalEntry, JournalLine, PRODUCER_ACCOUNTS, Payout, PayoutRail,
-                                        PayoutStatus)
+                                        PayoutRun, PayoutRunNotFound, PayoutStatus)
 
 STATEMENT_COLUMNS = ["date", "entry_id", "kind", "reference", "sub_order_id", "memo",
                      "pending_vnd", "available_vnd", "in_transit_vnd", "paid_vnd"]
@@ -69,7 +69,9 @@ BANK_FILE_COLUMNS = ["payout_id", "bank_bin", "bank_name", "account_number", "ho
 
 
 def bank_file_csv(run_id: int) -> str:
-    """The run's bank-transfer payouts, one line each, for the platform's bank."""
+    """The run's bank-transfer payouts, one line each, for the platform's bank. Raises PayoutRunNotFound."""
+    if db.session.get(PayoutRun, run_id) is None:
+        raise PayoutRunNotFound()
     payouts = db.session.scalars(sa.select(Payout).where(
         Payout.run_id == run_id, Payout.rail == PayoutRail.BANK_TRANSFER).order_by(Payout.id)).all()
     return csv_text(BANK_FILE_COLUMNS, (

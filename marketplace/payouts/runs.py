@@ -4,7 +4,7 @@ Each producer is paid in its own transaction that locks the producer's row,
 so two runs started at once queue per producer and the second finds nothing
 left to pay. A ledger line can be in one payout only (PayoutItem.line_id is
 unique): no earning is ever paid out twice. A Connect payout is then sent
-to Stripe (connect_payouts.py); one on the bank rail waits for an admin to
+to Stripe (connect_rail.py); one on the bank rail waits for an admin to
 settle it (settlement.py).
 """
 
@@ -14,7 +14,7 @@ from flask import current_app
 from marketplace.database import transactional
 from marketplace.extensions import db
 from marketplace.locking import for_update
-from marketplace.payouts.connect_payouts import reconcile_connect_payouts, send_connect_transfer
+from marketplace.payouts.connect_rail import reconcile_connect_payouts, send_connect_transfer
 from marketplace.payouts.earnings import held_entry_ids, release_due
 from marketplace.payouts.ledger import credit, debit, post
 from marketplace.payouts.models import (Account, BankAccount, EntryKind, JournalLine, Payout,

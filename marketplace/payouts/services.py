@@ -3,17 +3,17 @@
 import sqlalchemy as sa
 
 from marketplace.database import transactional
-from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.pagination import paginate
-from marketplace.payouts.models import BankAccount, Payout, PayoutRun, PayoutStatus
+from marketplace.payouts.models import (BankAccount, BankAccountNotFound, Payout, PayoutRun, PayoutRunNotFound,
+                                        PayoutStatus)
 
 
 def bank_account_of(producer_id: int) -> BankAccount:
-    """Raises NotFound when the producer has not given one yet."""
+    """Raises BankAccountNotFound when the producer has not given one yet."""
     account = db.session.scalar(sa.select(BankAccount).where(BankAccount.producer_id == producer_id))
     if account is None:
-        raise NotFound("No bank account yet: add one to be paid.", code="bank_account_not_found")
+        raise BankAccountNotFound()
     return account
 
 
@@ -43,7 +43,8 @@ def runs(page: int, per_page: int):
 
 
 def get_run(run_id: int) -> PayoutRun:
+    """Raises PayoutRunNotFound."""
     run = db.session.get(PayoutRun, run_id)
     if run is None:
-        raise NotFound("No such payout run.", code="payout_run_not_found")
+        raise PayoutRunNotFound()
     return run

@@ -6,24 +6,23 @@ payout stands."""
 import sqlalchemy as sa
 
 from marketplace.database import transactional, utcnow
-from marketplace.errors import Conflict, NotFound
 from marketplace.locking import lock_one
 from marketplace.payouts.ledger import credit, debit, post
-from marketplace.payouts.models import Account, EntryKind, Payout, PayoutStatus
+from marketplace.payouts.models import Account, EntryKind, Payout, PayoutNotFound, PayoutNotInTransit, PayoutStatus
 
 
 def _locked_payout(payout_id: int) -> Payout:
     payout = lock_one(sa.select(Payout).where(Payout.id == payout_id))
     if payout is None:
-        raise NotFound("No such payout.", code="payout_not_found")
+        raise PayoutNotFound()
     if payout.status is not PayoutStatus.IN_TRANSIT:
-        raise Conflict(f"This payout is already {payout.status}.", code="payout_not_in_transit")
+        raise PayoutNotInTransit(payout.status)
     return payout
 
 
 @transactional
 def mark_paid(payout_id: int, bank_reference: str, stripe_transfer_id: str | None = None) -> Payout:
-    """The bank (or Stripe) confirmed the money arrived. Raises NotFound, Conflict."""
+    """The bank (or Stripe) confirmed the money arrived. Raises PayoutNotFound, PayoutNotInTransit."""
     payout = _locked_payout(payout_id)
     payout.status, payout.bank_reference, payout.settled_at = PayoutStatus.PAID, bank_reference, utcnow()
     payout.stripe_transfer_id = stripe_transfer_id or payout.stripe_transfer_id
@@ -36,7 +35,8 @@ def mark_paid(payout_id: int, bank_reference: str, stripe_transfer_id: str | Non
 
 @transactional
 def mark_failed(payout_id: int, reason: str) -> Payout:
-    """The transfer bounced: the money goes back to the producer's available balance."""
+    """The transfer bounced: the money goes back to the producer's available balance.
+    Raises PayoutNotFound, PayoutNotInTransit."""
     payout = _locked_payout(payout_id)
     payout.status, payout.failure_reason = PayoutStatus.FAILED, reason[:500]
     post(EntryKind.PAYOUT_FAILED, [debit(Account.PAYOUTS_IN_TRANSIT, payout.amount_vnd, payout.producer_id),

@@ -1,0 +1,25 @@
+"""Display points (điểm giới thiệu và bán sản phẩm OCOP): consignment stock in
+lots, every movement of it, the till, and what each role reads about them.
+
+Use cases, each one transaction, and their modules:
+
+- ``services.py``    admins: open, edit and close a point (``create_point``, ``update_point``), assign and
+  withdraw operators, agree consignments; an operator's low-stock threshold
+- ``operations.py``  the back office: ``receive`` a producer's delivery, ``return_to_producer``, ``adjust``
+  (counts, damage, expiry, loss), ``hand_over_cash``
+- ``till.py``        ``sell``: a sale at the till (``Sale`` of ``SaleLine``), with its Idempotency-Key
+- ``transfers.py``   ``transfer_out`` to another point, ``receive_transfer`` there
+- ``queries.py``     reads: public points and where to buy a product, an operator's stock, near-expiry
+  lots, movements, the day's takings; a producer's stock, sales and transit; sales reports
+
+Shared by the use cases:
+
+- ``movements.py``     the point a movement needs (``point_open_for_movement``, ``point_even_if_closed``),
+  the variants and consignments it names, taking units out (``take`` of ``OutLine``: first-expiring first)
+- ``stock_ledger.py``  the balances (PointStock, Lot) kept in step with every movement, locked in one
+  order, never negative; FEFO allocation (money is ``marketplace.payouts.ledger``)
+- ``models.py``        the tables and the named errors the use cases raise
+
+API views (thin): ``routes.py`` (public), ``operator.py`` (operators), ``portal.py`` (producers),
+``admin.py`` (admins). ``access.py`` is the POINT_OPERATOR rule.
+"""

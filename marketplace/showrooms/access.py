@@ -4,9 +4,8 @@ point named by `point_id` in the URL. Anyone else gets a 404."""
 import sqlalchemy as sa
 
 from marketplace.access import Rule
-from marketplace.errors import NotFound
 from marketplace.extensions import db
-from marketplace.showrooms.models import PointOperator
+from marketplace.showrooms.models import PointNotFound, PointOperator
 
 
 def is_operator(user_id: int, point_id: int) -> bool:
@@ -16,7 +15,7 @@ def is_operator(user_id: int, point_id: int) -> bool:
 
 def _require_operator(user, view_kwargs):
     if not is_operator(user.id, view_kwargs["point_id"]):
-        raise NotFound("No such display point.", code="point_not_found")
+        raise PointNotFound()
 
 
 POINT_OPERATOR = Rule("point_operator", check=_require_operator, allows=frozenset({"operator"}), refusals=(401, 404))

@@ -6,7 +6,9 @@ from marketplace.access import ADMIN
 from marketplace.api import Blueprint
 from marketplace.downloads import csv_file, csv_text
 from marketplace.schemas import page_of
+from marketplace.producers.models import ProducerNotFound
 from marketplace.showrooms import queries, schemas, services
+from marketplace.showrooms.models import AlreadyOperator, NoAccountWithEmail, OperatorNotFound, PointNotFound
 
 blp = Blueprint("admin_display_points", __name__, url_prefix="/api/v1/admin",
                 description="Admin: display points, operators, consignments and reports")
@@ -34,7 +36,7 @@ class Point(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.PointPatchSchema(partial=True))
     @blp.response(200, schemas.PointSchema)
-    @blp.errors(404)
+    @blp.errors(PointNotFound)
     def patch(self, changes, point_id):
         """Edit a display point, or close it"""
         return services.update_point(point_id, changes)
@@ -44,7 +46,7 @@ class Point(MethodView):
 class Operators(MethodView):
     @blp.access(ADMIN)
     @blp.response(200, schemas.OperatorSchema(many=True))
-    @blp.errors(404)
+    @blp.errors(PointNotFound)
     def get(self, point_id):
         """Who operates this point"""
         return services.operators_of(point_id)
@@ -52,7 +54,7 @@ class Operators(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.OperatorInSchema)
     @blp.response(201, schemas.OperatorSchema)
-    @blp.errors(404, 409)
+    @blp.errors(PointNotFound, NoAccountWithEmail, AlreadyOperator)
     def post(self, data, point_id):
         """Assign an account to operate this point"""
         return services.assign_operator(point_id, data["email"])
@@ -62,7 +64,7 @@ class Operators(MethodView):
 class Operator(MethodView):
     @blp.access(ADMIN)
     @blp.response(204)
-    @blp.errors(404)
+    @blp.errors(OperatorNotFound)
     def delete(self, point_id, user_id):
         """Withdraw an operator from this point"""
         services.remove_operator(point_id, user_id)
@@ -73,7 +75,7 @@ class Consignment(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.ConsignmentInSchema)
     @blp.response(200, schemas.ConsignmentSchema)
-    @blp.errors(404)
+    @blp.errors(PointNotFound, ProducerNotFound)
     def put(self, data, point_id, producer_id):
         """Agree, change or end the consignment of a producer's products at this point"""
         return services.set_consignment(point_id, producer_id, data["commission_rate_bps"], data["active"])

@@ -4,42 +4,54 @@ movement row, taking stock from lots (first-expiring first), and telling
 search when a shelf empties or fills."""
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from marketplace.catalog.models import Variant
 from marketplace.clock import today_vn
-from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
-from marketplace.showrooms import ledger
-from marketplace.showrooms.models import Consignment, DisplayPoint, MovementKind, PointStatus, StockMovement
+from marketplace.showrooms import stock_ledger
+from marketplace.showrooms.models import (Consignment, DisplayPoint, Lot, MovementKind, PointNotFound, PointNotOpen,
+                                          PointStatus, StockMovement, UnknownVariants)
 from search import outbox
 
 
-def point(point_id: int, *, open_only: bool = True) -> DisplayPoint:
-    """Raises NotFound, Conflict (see check_point)."""
+def point_open_for_movement(point_id: int) -> DisplayPoint:
+    """The point, for a movement that needs it open (a receipt, a transfer out or in).
+    Raises PointNotFound, PointNotOpen (temporarily closed or closed)."""
     found = db.session.get(DisplayPoint, point_id)
-    check_point(found and found.status, open_only=open_only)
+    refuse_unless_open(found and found.status)
     return found
 
 
-def check_point(status: PointStatus | None, *, open_only: bool = True) -> None:
-    """Raises NotFound (no such point: status None) or Conflict (not open)."""
+def point_even_if_closed(point_id: int) -> DisplayPoint:
+    """The point, in any status: a closed point still returns, counts and hands over
+    what it holds. Raises PointNotFound."""
+    found = db.session.get(DisplayPoint, point_id)
+    if found is None:
+        raise PointNotFound()
+    return found
+
+
+def refuse_unless_open(status: PointStatus | None) -> None:
+    """Raises PointNotFound (no such point: status None) or PointNotOpen."""
     if status is None:
-        raise NotFound("No such display point.", code="point_not_found")
-    if open_only and status is not PointStatus.ACTIVE:
-        raise Conflict("This display point is not open.", code="point_not_active")
+        raise PointNotFound()
+    if status is not PointStatus.ACTIVE:
+        raise PointNotOpen()
 
 
 def variants(variant_ids) -> dict[int, Variant]:
-    """Raises InvalidInput (unknown variants)."""
+    """Raises UnknownVariants."""
     ids = sorted(set(variant_ids))
     found = {v.id: v for v in db.session.scalars(
         sa.select(Variant).where(Variant.id.in_(ids)).options(joinedload(Variant.product)))}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise InvalidInput("Unknown variants.", errors={"lines": {str(i): ["No such variant."] for i in missing}})
+        raise UnknownVariants(missing)
     return found
 
 
@@ -49,11 +61,11 @@ def consignments(point_id: int) -> dict[int, Consignment]:
         sa.select(Consignment).where(Consignment.point_id == point_id, Consignment.active.is_(True)))}
 
 
-def snapshot(stock: dict[int, ledger.Balance]) -> dict[int, int]:
+def snapshot(stock: dict[int, stock_ledger.Balance]) -> dict[int, int]:
     return {variant_id: row.on_hand for variant_id, row in stock.items()}
 
 
-def shelves_changed(stock: dict[int, ledger.Balance], before: dict[int, int]) -> None:
+def shelves_changed(stock: dict[int, stock_ledger.Balance], before: dict[int, int]) -> None:
     """Search shows where a product is on a shelf, so reindex it only when a
     shelf empties or fills, not on every sale."""
     flipped = {row.product_id for variant_id, row in stock.items() if (before[variant_id] > 0) != (row.on_hand > 0)}
@@ -69,45 +81,65 @@ def new_movement(point_id: int, kind: MovementKind, actor_id: int, **fields) -> 
     return movement
 
 
-def _plan(point_id: int, lines: list[dict], *, include_expired=False) -> list[tuple[int, ledger.Allocation]]:
+@dataclass(frozen=True)
+class OutLine:
+    """A line taking units out of the point (a return, a transfer): from the
+    named lot, or first-expiring first when lot_code is None."""
+
+    variant_id: int
+    quantity: int
+    lot_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Taken:
+    """Units one line of a movement took from one lot."""
+
+    line: int  # the line's index in the request
+    lot: Lot  # or a row of stock_ledger.lock_lots: id, variant_id, lot_code, expires_on, on_hand
+    quantity: int  # units taken out (> 0)
+
+    def movement_line(self, **fields) -> dict:
+        """The fields of its MovementLine (quantity signed: out of the point); `fields` adds to them."""
+        return {"lot_id": self.lot.id, "variant_id": self.lot.variant_id, "quantity": -self.quantity, **fields}
+
+
+def _plan(point_id: int, lines: Sequence[OutLine], *, include_expired=False) -> list[Taken]:
     """Which lots each line takes from: the named lot, or first-expiring first.
     Lines of one variant share its lots (each sees what earlier lines left).
-    Returns (line index, allocation) pairs. Call it with the balances locked.
+    Call it with the balances locked.
 
     Raises InsufficientPointStock, with every short line, before anything is written.
     """
-    lots = ledger.lock_lots(point_id, [l["variant_id"] for l in lines])
+    lots = stock_ledger.lock_lots(point_id, [line.variant_id for line in lines])
     today = today_vn()
     shortages, plan, held = [], [], defaultdict(int)  # held: lot id → units planned for earlier lines
     for i, line in enumerate(lines):
-        candidates = lots.get(line["variant_id"], [])
-        if line.get("lot_code"):
-            candidates = [lot for lot in candidates if lot.lot_code == line["lot_code"]]
-        allocations = ledger.allocate_fefo(candidates, line["quantity"], today, include_expired=include_expired,
-                                           held=held)
+        candidates = lots.get(line.variant_id, [])
+        if line.lot_code:
+            candidates = [lot for lot in candidates if lot.lot_code == line.lot_code]
+        allocations = stock_ledger.allocate_fefo(candidates, line.quantity, today, include_expired=include_expired,
+                                                 held=held)
         if not allocations:
             available = sum(lot.on_hand - held[lot.id] for lot in candidates if include_expired
                             or lot.expires_on is None or lot.expires_on >= today)
-            shortages.append({"variant_id": line["variant_id"], "requested": line["quantity"], "available": available})
+            shortages.append({"variant_id": line.variant_id, "requested": line.quantity, "available": available})
         for allocation in allocations:
             held[allocation.lot.id] += allocation.quantity
-            plan.append((i, allocation))
+            plan.append(Taken(i, allocation.lot, allocation.quantity))
     if shortages:
-        raise ledger.InsufficientPointStock(shortages)
+        raise stock_ledger.InsufficientPointStock(shortages)
     return plan
 
 
-def take(point_id: int, lines: list[dict], stock: dict[int, ledger.Balance], *, include_expired=False,
-         line_fields=None) -> list[tuple[ledger.Allocation, dict]]:
+def take(point_id: int, lines: Sequence[OutLine], stock: dict[int, stock_ledger.Balance], *,
+         include_expired=False) -> list[Taken]:
     """Take each line's quantity from its lots (see _plan), in one update of the
-    lots and one of the balances. Returns each allocation with the fields of its
-    movement line (`line_fields(line index, quantity)` adds to them), for the caller to record.
+    lots and one of the balances. Returns what each line took from each lot,
+    for the caller to record (Taken.movement_line).
 
     Raises InsufficientPointStock.
     """
     plan = _plan(point_id, lines, include_expired=include_expired)
-    ledger.apply(point_id, [ledger.Change(a.lot.id, a.lot.variant_id, -a.quantity) for _i, a in plan], stock)
-    return [(allocation, {"lot_id": allocation.lot.id, "variant_id": allocation.lot.variant_id,
-                          "quantity": -allocation.quantity,
-                          **(line_fields(i, allocation.quantity) if line_fields else {})})
-            for i, allocation in plan]
+    stock_ledger.apply(point_id, [stock_ledger.Change(t.lot.id, t.lot.variant_id, -t.quantity) for t in plan], stock)
+    return plan

@@ -5,10 +5,14 @@ from flask_login import current_user
 
 from marketplace.access import AUTHENTICATED
 from marketplace.api import Blueprint
-from marketplace.orders.schemas import IdempotencyHeaderSchema
+from marketplace.idempotency import IdempotencyHeaderSchema, IdempotencyKeyRequired
 from marketplace.schemas import page_of
 from marketplace.showrooms import operations, queries, schemas, services, till, transfers
 from marketplace.showrooms.access import POINT_OPERATOR
+from marketplace.showrooms.models import (LinesRefused, MoreCashThanHeld, NotConsigned, PointNotFound, PointNotOpen,
+                                          SamePoint, StockNotFound, TransferAlreadyReceived, TransferNotFound,
+                                          UnknownVariants)
+from marketplace.showrooms.stock_ledger import InsufficientPointStock
 
 blp = Blueprint("points", __name__, url_prefix="/api/v1/points", description="Display-point operators")
 
@@ -37,7 +41,7 @@ class StockItem(MethodView):
     @blp.access(POINT_OPERATOR)
     @blp.arguments(schemas.ThresholdSchema)
     @blp.response(200, schemas.StockRowSchema)
-    @blp.errors(404)
+    @blp.errors(StockNotFound)
     def put(self, data, point_id, variant_id):
         """Set a variant's low-stock threshold at this point"""
         return services.set_low_stock_threshold(point_id, variant_id, data["low_stock_threshold"])
@@ -69,7 +73,7 @@ class Receipts(MethodView):
     @blp.access(POINT_OPERATOR)
     @blp.arguments(schemas.ReceiptSchema)
     @blp.response(201, schemas.MovementSchema)
-    @blp.errors(409)
+    @blp.errors(PointNotOpen, NotConsigned, UnknownVariants, LinesRefused)
     def post(self, data, point_id):
         """Receive a producer's delivery in lots, with expiry dates"""
         return operations.receive(point_id, current_user.id, data["producer_id"], data["delivery_note"],
@@ -83,12 +87,12 @@ class Sales(MethodView):
     @blp.arguments(schemas.SaleSchema)
     @blp.response(201, schemas.MovementSchema)
     @blp.alt_response(200, schema=schemas.MovementSchema, description="A retry with the same Idempotency-Key")
-    @blp.errors(409)
-    def post(self, headers, data, point_id):
+    @blp.errors(PointNotOpen, NotConsigned, InsufficientPointStock, UnknownVariants, IdempotencyKeyRequired,
+                till.SaleKeyReused)
+    def post(self, headers, sale, point_id):
         """Ring up a sale: first-expiring lots first; cash, card or bank transfer"""
-        sale, created = till.sell(point_id, current_user.id, data["lines"], data["payment_method"],
-                                  headers["key"], data["note"])
-        return sale, 201 if created else 200
+        movement, created = till.sell(point_id, current_user.id, sale, headers["key"])
+        return movement, 201 if created else 200
 
 
 @blp.route("/<int:point_id>/sales/today")
@@ -105,7 +109,7 @@ class Returns(MethodView):
     @blp.access(POINT_OPERATOR)
     @blp.arguments(schemas.ReturnSchema)
     @blp.response(201, schemas.MovementSchema)
-    @blp.errors(409)
+    @blp.errors(InsufficientPointStock, UnknownVariants, LinesRefused)
     def post(self, data, point_id):
         """Return stock to its producer"""
         return operations.return_to_producer(point_id, current_user.id, data["producer_id"], data["reference"],
@@ -117,7 +121,7 @@ class Transfers(MethodView):
     @blp.access(POINT_OPERATOR)
     @blp.arguments(schemas.TransferOutSchema)
     @blp.response(201, schemas.TransferSchema)
-    @blp.errors(404, 409)
+    @blp.errors(PointNotFound, PointNotOpen, InsufficientPointStock, SamePoint, UnknownVariants)
     def post(self, data, point_id):
         """Send stock to another point; it is in transit until received there"""
         return transfers.transfer_out(point_id, current_user.id, data["to_point_id"], data["lines"], data["note"])
@@ -137,7 +141,7 @@ class ReceiveTransfer(MethodView):
     @blp.access(POINT_OPERATOR)
     @blp.arguments(schemas.ReceiveTransferSchema)
     @blp.response(200, schemas.TransferSchema)
-    @blp.errors(404, 409)
+    @blp.errors(TransferNotFound, TransferAlreadyReceived, LinesRefused)
     def post(self, data, point_id, transfer_id):
         """Receive a transfer, recording any discrepancy"""
         received = {line["transfer_line_id"]: line["quantity_received"] for line in data["lines"]}
@@ -149,7 +153,7 @@ class Adjustments(MethodView):
     @blp.access(POINT_OPERATOR)
     @blp.arguments(schemas.AdjustmentSchema)
     @blp.response(201, schemas.MovementSchema)
-    @blp.errors(409)
+    @blp.errors(InsufficientPointStock, UnknownVariants, LinesRefused)
     def post(self, data, point_id):
         """Count or adjust stock with a reason: damaged, expired, lost or count correction"""
         return operations.adjust(point_id, current_user.id, data["reason"], data["lines"], data["note"])
@@ -160,6 +164,7 @@ class CashHandovers(MethodView):
     @blp.access(POINT_OPERATOR)
     @blp.arguments(schemas.HandoverInSchema)
     @blp.response(201, schemas.HandoverSchema)
+    @blp.errors(MoreCashThanHeld)
     def post(self, data, point_id):
         """Hand cash from the till over to the platform"""
         return operations.hand_over_cash(point_id, current_user.id, data["amount_vnd"], data["reference"])

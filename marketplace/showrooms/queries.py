@@ -9,13 +9,12 @@ from sqlalchemy.orm import contains_eager, selectinload
 from marketplace.catalog.browsing import get_public_product
 from marketplace.catalog.models import Product, Variant
 from marketplace.clock import VIETNAM_TZ, today_vn
-from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.producers.models import Producer
-from marketplace.showrooms.models import (CashHandover, DisplayPoint, Lot, MovementKind, MovementLine, PointOperator,
-                                          PointStatus, PointStock, SalePayment, StockMovement, StockTransfer,
-                                          TransferLine, TransferStatus)
+from marketplace.showrooms.models import (CashHandover, DisplayPoint, Lot, MovementKind, MovementLine,
+                                          PointNotFound, PointOperator, PointStatus, PointStock, SalePayment,
+                                          StockMovement, StockTransfer, TransferLine, TransferStatus)
 
 
 def _day_start(day: date) -> datetime:
@@ -40,10 +39,10 @@ def public_points(province: int | None, page: int, per_page: int):
 
 
 def public_point(point_id: int) -> DisplayPoint:
-    """An open point, as shoppers see it: a closed one is not found. Raises NotFound."""
+    """An open point, as shoppers see it: a closed one is not found. Raises PointNotFound."""
     point = db.session.get(DisplayPoint, point_id)
     if point is None or point.status is PointStatus.CLOSED:
-        raise NotFound("No such display point.", code="point_not_found")
+        raise PointNotFound()
     return point
 
 

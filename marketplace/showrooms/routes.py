@@ -5,7 +5,9 @@ from flask.views import MethodView
 from marketplace.access import PUBLIC
 from marketplace.api import Blueprint
 from marketplace.schemas import page_of
+from marketplace.catalog.models import ProductNotFound
 from marketplace.showrooms import queries, schemas
+from marketplace.showrooms.models import PointNotFound
 
 blp = Blueprint("display_points", __name__, url_prefix="/api/v1", description="OCOP display points")
 
@@ -24,7 +26,7 @@ class Points(MethodView):
 class Point(MethodView):
     @blp.access(PUBLIC)
     @blp.response(200, schemas.PointSchema)
-    @blp.errors(404)
+    @blp.errors(PointNotFound)
     def get(self, point_id):
         """One display point: address, hours and contact"""
         return queries.public_point(point_id)
@@ -34,7 +36,7 @@ class Point(MethodView):
 class WhereToBuy(MethodView):
     @blp.access(PUBLIC)
     @blp.response(200, schemas.WhereToBuySchema(many=True))
-    @blp.errors(404)
+    @blp.errors(ProductNotFound)
     def get(self, product_id):
         """Where a product can be bought in person, and whether it is on the shelf"""
         return queries.where_to_buy(product_id)

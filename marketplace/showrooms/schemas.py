@@ -1,9 +1,11 @@
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from marketplace.accounts.schemas import PhoneField
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
 from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, PriceVnd, RowId, StrictSchema, Text, VndDisplay
 from marketplace.showrooms.models import AdjustmentReason, MovementKind, PointStatus, PointType, SalePayment
+from marketplace.showrooms.movements import OutLine
+from marketplace.showrooms.till import Sale, SaleLine
 
 MAX_LINES = 200
 QUANTITY = validate.Range(min=1, max=100_000)
@@ -148,11 +150,19 @@ class SaleLineSchema(StrictSchema):
     unit_price_vnd = PriceVnd(load_default=None, allow_none=True,
                               metadata={"description": "Defaults to the listing price"})
 
+    @post_load
+    def typed(self, data, **kwargs) -> SaleLine:
+        return SaleLine(**data)
+
 
 class SaleSchema(StrictSchema):
     lines = _lines(SaleLineSchema)
     payment_method = fields.Enum(SalePayment, by_value=True, required=True)
     note = Text(max_length=500, min_length=0, load_default="")
+
+    @post_load
+    def typed(self, data, **kwargs) -> Sale:
+        return Sale(tuple(data["lines"]), data["payment_method"], data["note"])
 
 
 class TakeLineSchema(StrictSchema):
@@ -160,6 +170,10 @@ class TakeLineSchema(StrictSchema):
     quantity = Int(required=True, validate=QUANTITY)
     lot_code = Text(max_length=60, load_default=None, allow_none=True,
                     metadata={"description": "A specific lot; first-expiring first when omitted"})
+
+    @post_load
+    def typed(self, data, **kwargs) -> OutLine:
+        return OutLine(**data)
 
 
 class ReturnSchema(StrictSchema):

@@ -5,18 +5,18 @@ import sqlalchemy as sa
 from marketplace.accounts.services import find_user_by_email
 from marketplace.catalog.models import Variant
 from marketplace.database import transactional
-from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.producers.services import get_producer
 from marketplace.showrooms import movements
-from marketplace.showrooms.models import Consignment, DisplayPoint, PointOperator, PointStock
+from marketplace.showrooms.models import (AlreadyOperator, Consignment, DisplayPoint, NoAccountWithEmail,
+                                          OperatorNotFound, PointOperator, PointStock, StockNotFound)
 from search import outbox
 
 
 def get_point(point_id: int) -> DisplayPoint:
-    """Any point, open or not. Raises NotFound."""
-    return movements.point(point_id, open_only=False)
+    """Any point, open or not. Raises PointNotFound."""
+    return movements.point_even_if_closed(point_id)
 
 
 def list_points(status, province, page: int, per_page: int):
@@ -58,14 +58,14 @@ def operators_of(point_id: int) -> list[PointOperator]:
 
 @transactional
 def assign_operator(point_id: int, email: str) -> PointOperator:
-    """Raises NotFound, InvalidInput (no such account), Conflict (already assigned)."""
+    """Raises PointNotFound, NoAccountWithEmail, AlreadyOperator."""
     get_point(point_id)
     user = find_user_by_email(email)
     if user is None:
-        raise InvalidInput("No account uses this email.", errors={"email": ["No account uses this email."]})
+        raise NoAccountWithEmail()
     if db.session.scalar(sa.select(PointOperator.id).where(PointOperator.point_id == point_id,
                                                            PointOperator.user_id == user.id)):
-        raise Conflict("Already an operator of this point.", code="already_operator")
+        raise AlreadyOperator()
     operator = PointOperator(point_id=point_id, user_id=user.id)
     db.session.add(operator)
     db.session.flush()
@@ -77,7 +77,7 @@ def remove_operator(point_id: int, user_id: int) -> None:
     operator = db.session.scalar(sa.select(PointOperator).where(PointOperator.point_id == point_id,
                                                                 PointOperator.user_id == user_id))
     if operator is None:
-        raise NotFound("Not an operator of this point.", code="operator_not_found")
+        raise OperatorNotFound()
     db.session.delete(operator)
 
 
@@ -106,6 +106,6 @@ def set_consignment(point_id: int, producer_id: int, commission_rate_bps: int, a
 def set_low_stock_threshold(point_id: int, variant_id: int, threshold: int) -> PointStock:
     stock = db.session.get(PointStock, (point_id, variant_id))
     if stock is None:
-        raise NotFound("This point has never held this variant.", code="stock_not_found")
+        raise StockNotFound()
     stock.low_stock_threshold = threshold
     return stock

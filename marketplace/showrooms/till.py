@@ -3,19 +3,19 @@ body return the first sale), and the few round trips that keep it fast."""
 
 import functools
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
 
 from marketplace import events, idempotency
 from marketplace.catalog.models import Product, Variant
 from marketplace.database import transactional
-from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.payouts.commission import commission_vnd
-from marketplace.showrooms import ledger, movements
-from marketplace.showrooms.models import (Consignment, DisplayPoint, MovementKind, MovementLine, PointStock,
-                                          SalePayment, StockMovement)
+from marketplace.showrooms import movements, stock_ledger
+from marketplace.showrooms.models import (Consignment, DisplayPoint, MovementKind, MovementLine, NotConsigned,
+                                          PointStock, SalePayment, StockMovement)
 
 
 class SaleKeyReused(idempotency.KeyReused):
@@ -23,19 +23,42 @@ class SaleKeyReused(idempotency.KeyReused):
         super().__init__("sale")
 
 
-def sell(point_id: int, actor_id: int, lines: list[dict], payment_method: SalePayment,
-         idempotency_key: str, note: str = "") -> tuple[StockMovement, bool]:
+@dataclass(frozen=True)
+class SaleLine:
+    """Units of one variant rung up, at the listing price or an override (a discount)."""
+
+    variant_id: int
+    quantity: int
+    unit_price_vnd: int | None = None  # None: the variant's listing price
+
+    # A till sale always takes first-expiring first (movements.OutLine's lot_code).
+    lot_code = None
+
+
+@dataclass(frozen=True)
+class Sale:
+    """What the till is asked to ring up."""
+
+    lines: tuple[SaleLine, ...]
+    payment_method: SalePayment
+    note: str = ""
+
+    def fingerprint(self) -> str:
+        """The digest of the request body (see idempotency.fingerprint), to tell a retry from a reuse of its key."""
+        return idempotency.fingerprint({"lines": [asdict(line) for line in self.lines],
+                                        "payment_method": self.payment_method, "note": self.note})
+
+
+def sell(point_id: int, actor_id: int | None, sale: Sale, idempotency_key: str) -> tuple[StockMovement, bool]:
     """A sale at the till: first-expiring lots first, never an expired one.
     Returns (sale, created); the same key and body return the first sale, even
     while that first request is still running (this one waits for it).
 
-    Raises SaleKeyReused, NotFound, Conflict (point not open, not consigned),
-    InvalidInput (unknown variant), InsufficientPointStock.
+    Raises SaleKeyReused, PointNotFound, PointNotOpen, NotConsigned, UnknownVariants, InsufficientPointStock.
     """
-    digest = idempotency.fingerprint({"lines": lines, "payment_method": payment_method, "note": note})
-    return idempotency.first_or_replay(
-        lambda: _sell(point_id, actor_id, lines, payment_method, idempotency_key, digest, note),
-        lambda: _sale_by_key(point_id, idempotency_key), digest, SaleKeyReused)
+    digest = sale.fingerprint()
+    return idempotency.first_or_replay(lambda: _sell(point_id, actor_id, sale, idempotency_key, digest),
+                                       lambda: _sale_by_key(point_id, idempotency_key), digest, SaleKeyReused)
 
 
 def _sale_by_key(point_id: int, key: str) -> StockMovement | None:
@@ -49,43 +72,64 @@ def _sale_by_key(point_id: int, key: str) -> StockMovement | None:
 # made with the key and (PostgreSQL) the new sale's id; one locks the balances
 # and reads with them each variant's price, producer and consignment rate; one
 # reads the lots. Then one each for the lots' and the balances' conditional
-# updates (see ledger.apply), and one insert each for the movement, its lines,
+# updates (see stock_ledger.apply), and one insert each for the movement, its lines,
 # the ledger entries and their lines. The rules (lock order, conditional
 # decrements, FEFO) are those of every other movement.
 
 @transactional
-def _sell(point_id, actor_id, lines, payment_method, idempotency_key, digest, note) -> tuple[StockMovement, bool]:
+def _sell(point_id: int, actor_id: int | None, sale: Sale, idempotency_key: str,
+          digest: str) -> tuple[StockMovement, bool]:
     idempotency.claim("sale", point_id, idempotency_key)
     found = _point_and_key(point_id, idempotency_key)
     if found and found.id is not None:
         return idempotency.replay(db.session.get(StockMovement, found.id), digest, SaleKeyReused), False
-    movements.check_point(found and found.status)
-    shelf = _lock_shelf(point_id, lines)
-    not_carried = {str(i): ["This point does not carry this producer's products."]
-                   for i, l in enumerate(lines) if shelf[l["variant_id"]].commission_rate_bps is None}
+    movements.refuse_unless_open(found and found.status)
+    shelf = _lock_shelf(point_id, sale.lines)
+    not_carried = [i for i, line in enumerate(sale.lines) if shelf[line.variant_id].commission_rate_bps is None]
     if not_carried:
-        raise Conflict("Some items are not on consignment here.", code="not_consigned", errors={"lines": not_carried})
-    stock = {v: ledger.Balance(v, row.product_id, row.on_hand) for v, row in shelf.items()}
+        raise NotConsigned(not_carried)
+    stock = {v: stock_ledger.Balance(v, row.product_id, row.on_hand) for v, row in shelf.items()}
     before = movements.snapshot(stock)
-
-    def priced(i, quantity):
-        row = shelf[lines[i]["variant_id"]]
-        price = lines[i].get("unit_price_vnd") or row.price_vnd
-        return {"unit_price_vnd": price, "line_total_vnd": price * quantity, "commission_rate_bps":
-                row.commission_rate_bps, "commission_vnd": commission_vnd(price * quantity, row.commission_rate_bps)}
-
-    sale_lines = [line for _allocation, line in movements.take(point_id, lines, stock, line_fields=priced)]
-    movement = _record_sale(found.next_id, point_id, actor_id, payment_method, idempotency_key, digest, note,
-                            sale_lines)
+    sold = [_priced(taken, sale.lines[taken.line], shelf[taken.lot.variant_id])
+            for taken in movements.take(point_id, sale.lines, stock)]
+    movement = _record_sale(found.next_id, point_id, actor_id, sale, idempotency_key, digest, sold)
     by_producer = defaultdict(lambda: {"total_vnd": 0, "commission_vnd": 0})
-    for line in sale_lines:
-        share = by_producer[shelf[line["variant_id"]].producer_id]
-        share["total_vnd"] += line["line_total_vnd"]
-        share["commission_vnd"] += line["commission_vnd"]
+    for line in sold:
+        share = by_producer[line.producer_id]
+        share["total_vnd"] += line.line_total_vnd
+        share["commission_vnd"] += line.commission_vnd
     for producer_id, share in sorted(by_producer.items()):
         events.publish("point_sale.recorded", movement=movement, producer_id=producer_id, **share)
     movements.shelves_changed(stock, before)
     return movement, True
+
+
+@dataclass(frozen=True)
+class _Sold:
+    """What one sale line took from one lot, priced: a MovementLine to write."""
+
+    taken: movements.Taken
+    producer_id: int
+    unit_price_vnd: int
+    commission_rate_bps: int
+
+    @property
+    def line_total_vnd(self) -> int:
+        return self.unit_price_vnd * self.taken.quantity
+
+    @property
+    def commission_vnd(self) -> int:
+        return commission_vnd(self.line_total_vnd, self.commission_rate_bps)
+
+    def row(self, movement_id: int) -> dict:
+        return {"movement_id": movement_id, **self.taken.movement_line(
+            unit_price_vnd=self.unit_price_vnd, line_total_vnd=self.line_total_vnd,
+            commission_rate_bps=self.commission_rate_bps, commission_vnd=self.commission_vnd)}
+
+
+def _priced(taken: movements.Taken, line: SaleLine, shelf_row) -> _Sold:
+    return _Sold(taken, shelf_row.producer_id, line.unit_price_vnd or shelf_row.price_vnd,
+                 shelf_row.commission_rate_bps)
 
 
 def _point_and_key(point_id: int, idempotency_key: str):
@@ -97,7 +141,7 @@ def _point_and_key(point_id: int, idempotency_key: str):
     return db.session.execute(stmt, {"point_id": point_id, "key": idempotency_key}).first()
 
 
-# Built once (see ledger._LOTS_WITH_STOCK).
+# Built once (see stock_ledger._LOTS_WITH_STOCK).
 @functools.cache
 def _point_and_key_statement(dialect: str):
     next_id = (sa.func.nextval(sa.func.pg_get_serial_sequence(StockMovement.__tablename__, "id"))
@@ -108,12 +152,13 @@ def _point_and_key_statement(dialect: str):
             .outerjoin(StockMovement, key).where(DisplayPoint.id == sa.bindparam("point_id")))
 
 
-def _record_sale(sale_id: int | None, point_id, actor_id, payment_method, idempotency_key, digest, note,
-                 lines: list[dict]) -> StockMovement:
-    """Write the sale and its lines (their fields, as movements.take gives them)."""
+def _record_sale(sale_id: int | None, point_id: int, actor_id: int | None, sale: Sale, idempotency_key: str,
+                 digest: str, sold: list[_Sold]) -> StockMovement:
+    """Write the sale and its lines."""
     movement = StockMovement(id=sale_id, point_id=point_id, kind=MovementKind.SALE, actor_user_id=actor_id,
-                             payment_method=payment_method, idempotency_key=idempotency_key,
-                             request_fingerprint=digest, note=note, total_vnd=sum(l["line_total_vnd"] for l in lines))
+                             payment_method=sale.payment_method, idempotency_key=idempotency_key,
+                             request_fingerprint=digest, note=sale.note,
+                             total_vnd=sum(line.line_total_vnd for line in sold))
     db.session.add(movement)
     if movement.id is None:
         db.session.flush()
@@ -121,11 +166,11 @@ def _record_sale(sale_id: int | None, point_id, actor_id, payment_method, idempo
     db.session.flush()  # before its lines and ledger entries, which refer to it
     # The lines go in as one plain insert, not through the unit of work, which
     # would only add cost: movement.lines loads them from the database when read.
-    db.session.execute(sa.insert(MovementLine), [{"movement_id": movement.id, **line} for line in lines])
+    db.session.execute(sa.insert(MovementLine), [line.row(movement.id) for line in sold])
     return movement
 
 
-_SHELF = (  # built once (see ledger._LOTS_WITH_STOCK)
+_SHELF = (  # built once (see stock_ledger._LOTS_WITH_STOCK)
     sa.select(PointStock.variant_id, PointStock.on_hand, Variant.product_id, Variant.price_vnd, Product.producer_id,
               Consignment.commission_rate_bps)
     .join(Variant, Variant.id == PointStock.variant_id).join(Product, Product.id == Variant.product_id)
@@ -136,14 +181,14 @@ _SHELF = (  # built once (see ledger._LOTS_WITH_STOCK)
     .order_by(PointStock.variant_id).with_for_update(of=PointStock))
 
 
-def _lock_shelf(point_id: int, lines: list[dict]) -> dict:
+def _lock_shelf(point_id: int, lines: Sequence[SaleLine]) -> dict:
     """Lock the point's balances of the sold variants (in variant-id order, as
     lock_stock does), reading with them each variant's listing price, product,
     producer and the point's active consignment rate (None: not consigned).
 
-    Raises InvalidInput (unknown variant).
+    Raises UnknownVariants.
     """
-    ids = sorted({l["variant_id"] for l in lines})
+    ids = sorted({line.variant_id for line in lines})
     shelf = {row.variant_id: row for row in db.session.execute(_SHELF, {"point_id": point_id, "variant_ids": ids})}
     if len(shelf) < len(ids):  # never held here, or no such variant: nothing to lock, nothing on hand
         variants = movements.variants(v for v in ids if v not in shelf)

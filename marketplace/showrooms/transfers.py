@@ -4,34 +4,35 @@ transit until the other receives it, with any difference recorded."""
 import sqlalchemy as sa
 
 from marketplace.database import transactional, utcnow
-from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
-from marketplace.showrooms import ledger, movements
-from marketplace.showrooms.models import MovementKind, MovementLine, StockTransfer, TransferLine, TransferStatus
+from marketplace.showrooms import movements, stock_ledger
+from marketplace.showrooms.models import (LinesRefused, MovementKind, MovementLine, SamePoint, StockTransfer,
+                                          TransferAlreadyReceived, TransferLine, TransferNotFound, TransferStatus)
 
 
 @transactional
-def transfer_out(point_id: int, actor_id: int, to_point_id: int, lines: list[dict], note: str = "") -> StockTransfer:
+def transfer_out(point_id: int, actor_id: int | None, to_point_id: int, lines: list[movements.OutLine],
+                 note: str = "") -> StockTransfer:
     """Send stock to another point: it leaves here now and is in transit until received.
 
-    Raises NotFound, Conflict (a closed point), InvalidInput (the same point), InsufficientPointStock.
+    Raises PointNotFound, PointNotOpen (either point), SamePoint, UnknownVariants, InsufficientPointStock.
     """
-    movements.point(point_id)
+    movements.point_open_for_movement(point_id)
     if to_point_id == point_id:
-        raise InvalidInput(errors={"to_point_id": ["Choose another point."]})
-    movements.point(to_point_id)
-    variants = movements.variants(l["variant_id"] for l in lines)
-    stock = ledger.lock_stock(point_id, variants)
+        raise SamePoint()
+    movements.point_open_for_movement(to_point_id)
+    variants = movements.variants(line.variant_id for line in lines)
+    stock = stock_ledger.lock_stock(point_id, variants)
     before = movements.snapshot(stock)
     transfer = StockTransfer(from_point_id=point_id, to_point_id=to_point_id, note=note)
     db.session.add(transfer)
     db.session.flush()
     movement = movements.new_movement(point_id, MovementKind.TRANSFER_OUT, actor_id, transfer_id=transfer.id,
                                       reference=f"TR-{transfer.id}", note=note)
-    for allocation, line in movements.take(point_id, lines, stock):
-        movement.lines.append(MovementLine(**line))
-        transfer.lines.append(TransferLine(variant_id=line["variant_id"], lot_code=allocation.lot.lot_code,
-                                           expires_on=allocation.lot.expires_on, quantity_sent=allocation.quantity))
+    for taken in movements.take(point_id, lines, stock):
+        movement.lines.append(MovementLine(**taken.movement_line()))
+        transfer.lines.append(TransferLine(variant_id=taken.lot.variant_id, lot_code=taken.lot.lot_code,
+                                           expires_on=taken.lot.expires_on, quantity_sent=taken.quantity))
     movements.shelves_changed(stock, before)
     return transfer
 
@@ -42,19 +43,19 @@ def receive_transfer(point_id: int, actor_id: int, transfer_id: int, received: d
     """Receive a transfer at its destination. `received` maps transfer line id →
     quantity counted on arrival (default: as sent); a difference is recorded.
 
-    Raises NotFound (not addressed here), Conflict (already received), InvalidInput.
+    Raises TransferNotFound (not addressed here), TransferAlreadyReceived, LinesRefused.
     """
     transfer = db.session.scalar(sa.select(StockTransfer).where(StockTransfer.id == transfer_id).with_for_update())
     if transfer is None or transfer.to_point_id != point_id:
-        raise NotFound("No such transfer for this point.", code="transfer_not_found")
+        raise TransferNotFound()
     if transfer.status is not TransferStatus.IN_TRANSIT:
-        raise Conflict("This transfer was already received.", code="already_received")
+        raise TransferAlreadyReceived()
     unknown = [i for i in received if i not in {l.id for l in transfer.lines}]
     too_many = [l.id for l in transfer.lines if received.get(l.id, l.quantity_sent) > l.quantity_sent]
     if unknown or too_many:
-        raise InvalidInput(errors={"lines": {str(i): ["Not a line of this transfer." if i in unknown else
-                                                       "More than was sent."] for i in unknown + too_many}})
-    stock = ledger.lock_stock(point_id, [l.variant_id for l in transfer.lines])
+        raise LinesRefused({i: ["Not a line of this transfer." if i in unknown else "More than was sent."]
+                            for i in unknown + too_many})
+    stock = stock_ledger.lock_stock(point_id, [l.variant_id for l in transfer.lines])
     before = movements.snapshot(stock)
     movement = movements.new_movement(point_id, MovementKind.TRANSFER_IN, actor_id, transfer_id=transfer.id,
                                       reference=f"TR-{transfer.id}", note=note)
@@ -64,11 +65,11 @@ def receive_transfer(point_id: int, actor_id: int, transfer_id: int, received: d
         if line.discrepancy:
             discrepancies.append(f"{line.variant.label} lot {line.lot_code}: {line.discrepancy} missing")
         if line.quantity_received:
-            lot = ledger.find_or_create_lot(point_id, line.variant_id, line.lot_code, line.expires_on)
+            lot = stock_ledger.find_or_create_lot(point_id, line.variant_id, line.lot_code, line.expires_on)
             if lot.expires_on != line.expires_on:  # the code is here with another date: keep these units' own date
                 own_code = f"{line.lot_code[:48]}/{line.expires_on or 'no-expiry'}"
-                lot = ledger.find_or_create_lot(point_id, line.variant_id, own_code, line.expires_on)
-            ledger.move(movement, lot, line.quantity_received, stock)
+                lot = stock_ledger.find_or_create_lot(point_id, line.variant_id, own_code, line.expires_on)
+            stock_ledger.move(movement, lot, line.quantity_received, stock)
     movement.note = "; ".join(filter(None, [note, *discrepancies]))[:500]
     transfer.status, transfer.received_at = TransferStatus.RECEIVED, utcnow()
     movements.shelves_changed(stock, before)

@@ -220,9 +220,8 @@ def _measure(app, world: dict, options: Options) -> dict[str, list[float]]:
         response = timed("near-expiry list, 30 days (HTTP)",
                          lambda: client.get(f"/api/v1/points/{point}/near-expiry?days=30&per_page=50", headers=headers))
         assert response.status_code == 200, response.json
-        lines = [{"variant_id": v, "quantity": 1, "unit_price_vnd": None}
-                 for v in rng.sample(range(1, options.variants + 1), 3)]
-        timed("till sale, 3 lines (service)", lambda: till.sell(
-            point, world["operator_id"], lines, SalePayment.CASH, f"bench-sale-{i}"))
+        sale = till.Sale(tuple(till.SaleLine(v, 1) for v in rng.sample(range(1, options.variants + 1), 3)),
+                         SalePayment.CASH)
+        timed("till sale, 3 lines (service)", lambda: till.sell(point, world["operator_id"], sale, f"bench-sale-{i}"))
         db.session.remove()
     return timings

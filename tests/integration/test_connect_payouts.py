@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
-from marketplace.payouts import connect, connect_payouts, runs, settlement
+from marketplace.payouts import connect_rail, runs, settlement, stripe_connect
 from marketplace.payouts.models import EntryKind, JournalEntry, Payout, PayoutStatus
 from tests.factories import ProductFactory, UserFactory
 from tests.money_helpers import (MadeThenLost, balance_of, deliver, earned_vnd, fake_stripe_client,
@@ -46,7 +46,7 @@ def stripe_answers(monkeypatch):
     """Make Stripe answer from a script: stripe_answers(*script, lookups=()) -> its transfers."""
     def script(*answers, lookups=()):
         stripe_client = fake_stripe_client(*answers, lookups=lookups)
-        monkeypatch.setattr(connect, "client", lambda: stripe_client)
+        monkeypatch.setattr(stripe_connect, "client", lambda: stripe_client)
         return stripe_client.v1.transfers
     return script
 
@@ -223,14 +223,14 @@ def test_transfers_at_stripe_that_do_not_match_the_payout_wait_for_a_person(prod
 def test_a_run_that_dies_while_sending_leaves_an_attempt_the_next_run_finishes(producer, monkeypatch,
                                                                                stripe_answers):
     transfers = stripe_answers()
-    real_transfer = connect.transfer
+    real_transfer = stripe_connect.transfer
 
     def dies(**_transfer):
         raise SystemExit("killed while waiting for Stripe")
-    monkeypatch.setattr(connect, "transfer", dies)
+    monkeypatch.setattr(stripe_connect, "transfer", dies)
     with pytest.raises(SystemExit):
         runs.run_payouts()
-    monkeypatch.setattr(connect, "transfer", real_transfer)
+    monkeypatch.setattr(stripe_connect, "transfer", real_transfer)
     [payout] = payouts_of(producer)
     assert (payout.status, payout.attempts) == (PayoutStatus.IN_TRANSIT, 1)
 
@@ -291,8 +291,8 @@ def test_an_unknown_outcome_does_not_overwrite_a_payment_recorded_meanwhile(prod
 
     def another_run_pays_it_first(**transfer):
         settlement.mark_paid(transfer["payout_id"], "tr_from_the_other_run", stripe_transfer_id="tr_from_the_other_run")
-        raise connect.TransferOutcomeUnknown("Request to Stripe timed out.")
-    monkeypatch.setattr(connect, "transfer", another_run_pays_it_first)
+        raise stripe_connect.TransferOutcomeUnknown("Request to Stripe timed out.")
+    monkeypatch.setattr(stripe_connect, "transfer", another_run_pays_it_first)
 
     [payout] = runs.run_payouts().payouts
 
@@ -305,12 +305,12 @@ def test_an_unknown_outcome_does_not_overwrite_a_payment_recorded_meanwhile(prod
 def test_a_transfer_made_for_a_payout_an_admin_failed_meanwhile_is_flagged_on_the_payout(
         producer, monkeypatch, stripe_answers):
     transfers = stripe_answers()
-    real_transfer = connect.transfer
+    real_transfer = stripe_connect.transfer
 
     def admin_fails_it_during_the_call(**transfer):
         settlement.mark_failed(transfer["payout_id"], "Sai tài khoản")
         return real_transfer(**transfer)
-    monkeypatch.setattr(connect, "transfer", admin_fails_it_during_the_call)
+    monkeypatch.setattr(stripe_connect, "transfer", admin_fails_it_during_the_call)
 
     [payout] = runs.run_payouts().payouts
 
@@ -331,8 +331,8 @@ def test_reconciling_settles_only_connect_payouts_still_waiting_for_stripe(produ
     release_all_delivered()
     waiting, bank_transfer = runs.run_payouts().payouts
 
-    settled = connect_payouts.reconcile_connect_payouts()
-    again = connect_payouts.reconcile_connect_payouts()
+    settled = connect_rail.reconcile_connect_payouts()
+    again = connect_rail.reconcile_connect_payouts()
 
     assert [(p.id, p.status) for p in settled] == [(waiting.id, PayoutStatus.PAID)]
     assert again == []

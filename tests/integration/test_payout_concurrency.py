@@ -10,9 +10,10 @@ from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders.models import SubOrder
 from marketplace.orders import refunds
-from marketplace.payouts import connect, connect_payouts, ledger, runs, settlement
+from marketplace.payouts import connect_rail, ledger, runs, settlement, stripe_connect
 from marketplace.payouts.earnings import release_due
-from marketplace.payouts.models import Account, EntryKind, JournalEntry, Payout, PayoutItem, PayoutStatus
+from marketplace.payouts.models import (Account, EntryKind, JournalEntry, Payout, PayoutItem, PayoutNotInTransit,
+                                        PayoutStatus)
 from tests.concurrency import crashes, race
 from tests.factories import ProductFactory, UserFactory
 from tests.money_helpers import (balance_of, deliver, earned_vnd, entries_of_kind, fake_stripe_client,
@@ -92,7 +93,7 @@ def test_a_payout_settled_as_paid_and_failed_at_once_is_settled_exactly_once(app
 
     winners = [r for r in results if not isinstance(r, Exception)]
     assert len(winners) == 1
-    assert [type(r) for r in results if isinstance(r, Exception)] == [Conflict]
+    assert [type(r) for r in results if isinstance(r, Exception)] == [PayoutNotInTransit]
     settlements = db.session.scalars(sa.select(JournalEntry.kind).where(
         JournalEntry.payout_id == payout_id, JournalEntry.kind.in_([EntryKind.PAYOUT_PAID,
                                                                      EntryKind.PAYOUT_FAILED]))).all()
@@ -126,7 +127,7 @@ def test_refunds_racing_the_release_of_their_deliveries_leave_nothing_stuck_in_p
 
 def test_simultaneous_runs_settle_a_connect_payout_left_unsure_with_one_transfer(app, monkeypatch):
     stripe_client = fake_stripe_client(stripe.APIConnectionError("Request to Stripe timed out.", should_retry=True))
-    monkeypatch.setattr(connect, "client", lambda: stripe_client)
+    monkeypatch.setattr(stripe_connect, "client", lambda: stripe_client)
     product = ProductFactory(variant__stock_quantity=100)
     give_bank_account(product.producer, "acct_1PqRsTuVwXyZ0123")
     [sub_order] = place_paid_order(UserFactory(), (product.variants[0], 2)).sub_orders
@@ -135,7 +136,7 @@ def test_simultaneous_runs_settle_a_connect_payout_left_unsure_with_one_transfer
     [unsure] = runs.run_payouts().payouts
     payout_id, producer_id, amount = unsure.id, unsure.producer_id, unsure.amount_vnd
 
-    results = race(app, [a_payout_run] * 3 + [lambda: connect_payouts.reconcile_payout(payout_id).status] * 2)
+    results = race(app, [a_payout_run] * 3 + [lambda: connect_rail.reconcile_payout(payout_id).status] * 2)
 
     assert [r for r in crashes(results) if not isinstance(r, Conflict)] == []
     [made] = stripe_client.v1.transfers.made

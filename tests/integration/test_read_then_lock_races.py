@@ -22,7 +22,7 @@ from marketplace.orders.lifecycle import SubOrderStatus
 from marketplace.orders.models import Order, SubOrder
 from marketplace.orders import payment_outcomes, refunds
 from marketplace.payments.models import Payment, PaymentStatus
-from marketplace.payouts import connect, connect_payouts, settlement
+from marketplace.payouts import connect_rail, settlement, stripe_connect
 from marketplace.payouts.models import EntryKind, Payout, PayoutStatus
 from tests.factories import ProductFactory, UserFactory
 from tests.interleaving import WAIT, in_thread, interleaving  # noqa: F401 (a fixture)
@@ -143,7 +143,7 @@ def connect_payout_left_unsure(app, monkeypatch):
     """A Connect payout in transit whose first send's outcome Stripe never told us."""
     import stripe
     stripe_client = fake_stripe_client(stripe.APIConnectionError("Request to Stripe timed out.", should_retry=True))
-    monkeypatch.setattr(connect, "client", lambda: stripe_client)
+    monkeypatch.setattr(stripe_connect, "client", lambda: stripe_client)
     product = ProductFactory(variant__stock_quantity=100)
     give_bank_account(product.producer, "acct_1PqRsTuVwXyZ0123")
     [sub_order] = place_paid_order(UserFactory(), (product.variants[0], 2)).sub_orders

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from marketplace.clock import today_vn
 from marketplace.extensions import db
 from marketplace.payouts.models import EntryKind, JournalEntry
-from marketplace.showrooms import ledger, till
-from marketplace.showrooms.ledger import Change, InsufficientPointStock
+from marketplace.showrooms import stock_ledger, till
+from marketplace.showrooms.stock_ledger import Change, InsufficientPointStock
 from marketplace.showrooms.models import Lot, MovementKind, MovementLine, SalePayment, StockMovement
 from tests.concurrency import crashes, race
 from tests.factories import ProductFactory, VariantFactory
@@ -43,10 +43,10 @@ def test_a_batch_that_would_take_any_one_lot_below_zero_changes_nothing(app, poi
     receive(point, honey, 2, "A", SOON)
     receive(point, honey, 1, "B", LATER)
     lots = lot_ids(point, honey)
-    stock = ledger.lock_stock(point.id, [honey.id])
+    stock = stock_ledger.lock_stock(point.id, [honey.id])
 
     with pytest.raises(InsufficientPointStock) as raised:
-        ledger.apply(point.id, [Change(lots["A"], honey.id, -1), Change(lots["B"], honey.id, -2)], stock)
+        stock_ledger.apply(point.id, [Change(lots["A"], honey.id, -1), Change(lots["B"], honey.id, -2)], stock)
     db.session.rollback()
 
     assert raised.value.shortages == [{"variant_id": honey.id, "requested": 2, "available": 1}]
@@ -58,14 +58,14 @@ def test_changes_to_one_lot_in_one_batch_add_up(app, point, honey):
     receive(point, honey, 2, "A", SOON)
     receive(point, honey, 5, "B", LATER)
     lots = lot_ids(point, honey)
-    stock = ledger.lock_stock(point.id, [honey.id])
+    stock = stock_ledger.lock_stock(point.id, [honey.id])
 
     # Each alone fits in lot A; together they do not.
     with pytest.raises(InsufficientPointStock):
-        ledger.apply(point.id, [Change(lots["A"], honey.id, -1), Change(lots["A"], honey.id, -2)], stock)
+        stock_ledger.apply(point.id, [Change(lots["A"], honey.id, -1), Change(lots["A"], honey.id, -2)], stock)
     db.session.rollback()
-    stock = ledger.lock_stock(point.id, [honey.id])
-    ledger.apply(point.id, [Change(lots["A"], honey.id, -1), Change(lots["A"], honey.id, -1)], stock)
+    stock = stock_ledger.lock_stock(point.id, [honey.id])
+    stock_ledger.apply(point.id, [Change(lots["A"], honey.id, -1), Change(lots["A"], honey.id, -1)], stock)
     db.session.commit()
 
     assert lot_balances(point.id, honey.id) == {"A": 0, "B": 5}
@@ -85,8 +85,8 @@ def test_three_line_sales_rung_up_at_once_sell_only_what_is_there_first_expiring
                [(tea, 2), (honey, 1), (tea, 1)]] * 4  # 48 units asked for, 24 on the shelves
 
     def ring_up(i, basket):
-        lines = [{"variant_id": variant.id, "quantity": quantity} for variant, quantity in basket]
-        return lambda: till.sell(point.id, None, lines, SalePayment.CASH, f"rush-{i:03d}")
+        sale = till.Sale(tuple(till.SaleLine(variant.id, quantity) for variant, quantity in basket), SalePayment.CASH)
+        return lambda: till.sell(point.id, None, sale, f"rush-{i:03d}")
 
     results = race(app, [ring_up(i, basket) for i, basket in enumerate(baskets)])
 

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from marketplace.showrooms.ledger import allocate_fefo
+from marketplace.showrooms.stock_ledger import allocate_fefo
 from marketplace.showrooms.models import Lot
 
 TODAY = date(2026, 3, 15)

@@ -10,8 +10,8 @@ raises the errors the real client builds from Stripe's answers.
 import pytest
 import stripe
 
-from marketplace.payouts import connect
-from marketplace.payouts.connect import TransferFailed, TransferOutcomeUnknown
+from marketplace.payouts import stripe_connect
+from marketplace.payouts.stripe_connect import TransferFailed, TransferOutcomeUnknown
 from tests.money_helpers import MadeThenLost, fake_stripe_client
 
 DESTINATION = "acct_1PqRsTuVwXyZ0123"
@@ -20,7 +20,7 @@ DESTINATION = "acct_1PqRsTuVwXyZ0123"
 def test_a_payout_is_transferred_in_dong_to_the_connected_account():
     client = fake_stripe_client()
 
-    transfer_id = connect.transfer(payout_id=42, attempt=1, amount_vnd=1_250_500, destination=DESTINATION,
+    transfer_id = stripe_connect.transfer(payout_id=42, attempt=1, amount_vnd=1_250_500, destination=DESTINATION,
                                    stripe_client=client)
 
     [(params, options)] = client.v1.transfers.calls
@@ -34,7 +34,7 @@ def test_each_attempt_at_a_payout_has_its_own_idempotency_key():
     client = fake_stripe_client()
 
     for attempt in (1, 2, 3):
-        connect.transfer(payout_id=7, attempt=attempt, amount_vnd=300_000, destination=DESTINATION,
+        stripe_connect.transfer(payout_id=7, attempt=attempt, amount_vnd=300_000, destination=DESTINATION,
                          stripe_client=client)
 
     keys = [options["idempotency_key"] for _params, options in client.v1.transfers.calls]
@@ -45,7 +45,7 @@ def test_each_attempt_at_a_payout_has_its_own_idempotency_key():
 def test_a_retried_attempt_reuses_its_key_so_stripe_makes_one_transfer():
     client = fake_stripe_client()
 
-    ids = [connect.transfer(payout_id=7, attempt=1, amount_vnd=300_000, destination=DESTINATION,
+    ids = [stripe_connect.transfer(payout_id=7, attempt=1, amount_vnd=300_000, destination=DESTINATION,
                             stripe_client=client) for _ in range(2)]
 
     assert ids[0] == ids[1]
@@ -83,7 +83,7 @@ KEY_REUSED = stripe_says(stripe.IdempotencyError, 400, "Keys for idempotent requ
                          ids=["no such destination", "insufficient funds", "bad API key", "no access to account"])
 def test_stripe_refusing_the_transfer_is_a_failed_transfer_with_stripes_message(error):
     with pytest.raises(TransferFailed) as failed:
-        connect.transfer(payout_id=9, attempt=1, amount_vnd=500_000, destination=DESTINATION,
+        stripe_connect.transfer(payout_id=9, attempt=1, amount_vnd=500_000, destination=DESTINATION,
                          stripe_client=fake_stripe_client(error))
 
     assert str(failed.value) == error.user_message
@@ -96,7 +96,7 @@ def test_stripe_refusing_the_transfer_is_a_failed_transfer_with_stripes_message(
                               "key reused with other parameters", "an unknown Stripe error"])
 def test_an_error_that_does_not_say_stripe_refused_leaves_the_outcome_unknown(error):
     with pytest.raises(TransferOutcomeUnknown) as unknown:
-        connect.transfer(payout_id=9, attempt=1, amount_vnd=500_000, destination=DESTINATION,
+        stripe_connect.transfer(payout_id=9, attempt=1, amount_vnd=500_000, destination=DESTINATION,
                          stripe_client=fake_stripe_client(error))
 
     assert str(unknown.value) == error.user_message
@@ -106,7 +106,7 @@ def test_an_error_that_does_not_say_stripe_refused_leaves_the_outcome_unknown(er
 
 def test_an_error_other_than_stripes_is_not_mistaken_for_a_failed_transfer():
     with pytest.raises(KeyError):
-        connect.transfer(payout_id=9, attempt=1, amount_vnd=500_000, destination=DESTINATION,
+        stripe_connect.transfer(payout_id=9, attempt=1, amount_vnd=500_000, destination=DESTINATION,
                          stripe_client=fake_stripe_client(KeyError("bug")))
 
 
@@ -115,21 +115,21 @@ def test_an_error_other_than_stripes_is_not_mistaken_for_a_failed_transfer():
 def test_a_payout_is_looked_up_by_its_transfer_group():
     client = fake_stripe_client(MadeThenLost(TIMED_OUT))
     with pytest.raises(TransferOutcomeUnknown):
-        connect.transfer(payout_id=42, attempt=1, amount_vnd=300_000, destination=DESTINATION, stripe_client=client)
-    connect.transfer(payout_id=43, attempt=1, amount_vnd=300_000, destination=DESTINATION, stripe_client=client)
+        stripe_connect.transfer(payout_id=42, attempt=1, amount_vnd=300_000, destination=DESTINATION, stripe_client=client)
+    stripe_connect.transfer(payout_id=43, attempt=1, amount_vnd=300_000, destination=DESTINATION, stripe_client=client)
 
-    found = connect.transfers_of(42, stripe_client=client)
+    found = stripe_connect.transfers_of(42, stripe_client=client)
 
     assert client.v1.transfers.list_calls == [{"transfer_group": "payout-42", "limit": 10}]
     assert [(t["id"], t["transfer_group"], t["amount"]) for t in found] == [
         ("tr_1Pq00000000000000000001", "payout-42", 300_000)]
-    assert connect.transfers_of(44, stripe_client=client) == []
+    assert stripe_connect.transfers_of(44, stripe_client=client) == []
 
 
 @pytest.mark.parametrize("error", [UNREACHABLE, SERVER_ERROR, BAD_KEY], ids=["unreachable", "500", "bad API key"])
 def test_a_failed_look_up_leaves_the_outcome_unknown(error):
     with pytest.raises(TransferOutcomeUnknown) as unknown:
-        connect.transfers_of(42, stripe_client=fake_stripe_client(lookups=[error]))
+        stripe_connect.transfers_of(42, stripe_client=fake_stripe_client(lookups=[error]))
 
     assert unknown.value.__cause__ is error
 
@@ -155,4 +155,4 @@ def held(*transfers):
 ], ids=["one transfer of the amount", "none", "two", "another amount", "another currency", "reversed",
         "partly reversed"])
 def test_only_one_whole_transfer_of_the_amount_confirms_a_payout(transfers, paid_by):
-    assert connect.the_transfer_paying(transfers, 300_000) == paid_by
+    assert stripe_connect.the_transfer_paying(transfers, 300_000) == paid_by

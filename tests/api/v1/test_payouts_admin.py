@@ -9,7 +9,7 @@ import stripe
 from marketplace.extensions import db
 from marketplace.orders.models import OrderLine
 from marketplace.orders import payment_outcomes
-from marketplace.payouts import connect
+from marketplace.payouts import stripe_connect
 from marketplace.payouts.models import BankAccount, EntryKind, JournalEntry
 from marketplace.producers.models import MemberRole
 from marketplace.showrooms import till as point_till
@@ -132,7 +132,7 @@ def test_deliveries_are_still_released_after_a_display_point_sale_has_been(clien
     point = DisplayPointFactory()
     consign(point, producer, commission_rate_bps=1500)
     receive(point, jar, 5)
-    point_till.sell(point.id, None, [{"variant_id": jar.id, "quantity": 1}], SalePayment.CASH, new_key())
+    point_till.sell(point.id, None, point_till.Sale((point_till.SaleLine(jar.id, 1),), SalePayment.CASH), new_key())
     db.session.execute(sa.update(JournalEntry).where(JournalEntry.kind == EntryKind.POINT_SALE)
                        .values(created_at=datetime(2025, 3, 1, tzinfo=timezone.utc)))
     db.session.commit()
@@ -157,7 +157,7 @@ def bank_file(client, headers, run_id):
 
 
 def test_the_bank_file_has_a_line_per_bank_transfer_still_to_make(client, admin, shopper, monkeypatch):
-    monkeypatch.setattr(connect, "client", lambda: fake_stripe_client())
+    monkeypatch.setattr(stripe_connect, "client", lambda: fake_stripe_client())
     first, second = producer_earning(shopper), producer_earning(shopper, jars=2)
     producer_earning(shopper, stripe_account_id=CONNECT_ACCOUNT)
     run = run_payouts(client, admin)
@@ -281,7 +281,7 @@ def test_a_bad_payouts_filter_is_422(client, admin, query):
 
 def test_a_producer_on_stripe_connect_is_paid_by_transfer_during_the_run(client, admin, shopper, monkeypatch):
     stripe_client = fake_stripe_client()
-    monkeypatch.setattr(connect, "client", lambda: stripe_client)
+    monkeypatch.setattr(stripe_connect, "client", lambda: stripe_client)
     producer = producer_earning(shopper, stripe_account_id=CONNECT_ACCOUNT)
 
     [payout] = run_payouts(client, admin)["payouts"]
@@ -307,7 +307,7 @@ STRIPE_REFUSALS = [
 def test_a_refused_connect_transfer_fails_the_payout_and_a_later_run_pays_it(client, admin, shopper, monkeypatch,
                                                                             error):
     stripe_client = fake_stripe_client(error)
-    monkeypatch.setattr(connect, "client", lambda: stripe_client)
+    monkeypatch.setattr(stripe_connect, "client", lambda: stripe_client)
     producer = producer_earning(shopper, stripe_account_id=CONNECT_ACCOUNT)
 
     [failed] = run_payouts(client, admin)["payouts"]
@@ -334,7 +334,7 @@ TIMED_OUT = stripe.APIConnectionError("Request to Stripe timed out after it was 
 def test_a_connect_transfer_with_no_answer_stays_in_transit_and_is_never_paid_by_a_second_payout(
         client, admin, shopper, monkeypatch, error):
     stripe_client = fake_stripe_client(MadeThenLost(error))
-    monkeypatch.setattr(connect, "client", lambda: stripe_client)
+    monkeypatch.setattr(stripe_connect, "client", lambda: stripe_client)
     producer = producer_earning(shopper, stripe_account_id=CONNECT_ACCOUNT)
 
     [unsure] = run_payouts(client, admin)["payouts"]
@@ -352,7 +352,7 @@ def test_a_connect_transfer_with_no_answer_stays_in_transit_and_is_never_paid_by
 
 def test_an_admin_settles_a_connect_payout_with_stripe_without_a_run(client, admin, shopper, monkeypatch):
     stripe_client = fake_stripe_client(TIMED_OUT)
-    monkeypatch.setattr(connect, "client", lambda: stripe_client)
+    monkeypatch.setattr(stripe_connect, "client", lambda: stripe_client)
     producer = producer_earning(shopper, stripe_account_id=CONNECT_ACCOUNT)
     [unsure] = run_payouts(client, admin)["payouts"]
     producer_earning(shopper, stripe_account_id=CONNECT_ACCOUNT)  # a producer the reconciliation leaves alone

@@ -13,6 +13,7 @@ from marketplace.clock import today_vn
 from marketplace.database import utcnow
 from marketplace.extensions import db
 from marketplace.showrooms import till
+from marketplace.showrooms.till import Sale, SaleLine
 from marketplace.showrooms.models import (Consignment, DisplayPoint, PointOperator, PointStatus, SalePayment,
                                           StockMovement)
 from search import outbox
@@ -36,8 +37,7 @@ def count(model) -> int:
 
 
 def sell(point, variant, quantity, method=SalePayment.CASH, price=None):
-    line = {"variant_id": variant.id, "quantity": quantity, "unit_price_vnd": price}
-    sale, _created = till.sell(point.id, None, [line], method, new_key())
+    sale, _created = till.sell(point.id, None, Sale((SaleLine(variant.id, quantity, price),), method), new_key())
     return sale
 
 

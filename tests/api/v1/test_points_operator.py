@@ -15,6 +15,8 @@ from marketplace.showrooms import till
 from marketplace.showrooms import transfers as point_transfers
 from marketplace.showrooms.models import (CashHandover, Consignment, Lot, MovementKind, PointStatus, PointStock,
                                           SalePayment, StockMovement, StockTransfer)
+from marketplace.showrooms.movements import OutLine
+from marketplace.showrooms.till import Sale, SaleLine
 from tests.factories import ProductFactory, UserFactory, VariantFactory
 from tests.money_helpers import balance_of, entries_of_kind, unbalanced_entries
 from tests.point_factories import (DisplayPointFactory, PointOperatorFactory, consign, ledger_mismatches, lot_balances,
@@ -748,8 +750,8 @@ def other_point_with_stock(honey, point):
     consign(b, honey.product.producer)
     receive(b, honey, 5, "L1", in_days(90))
     receive(point, honey, 5, "L1", in_days(90))
-    till.sell(b.id, None, [{"variant_id": honey.id, "quantity": 1}], SalePayment.CASH, "b-sale-0001")
-    transfer = point_transfers.transfer_out(point.id, None, b.id, [{"variant_id": honey.id, "quantity": 1}])
+    till.sell(b.id, None, Sale((SaleLine(honey.id, 1),), SalePayment.CASH), "b-sale-0001")
+    transfer = point_transfers.transfer_out(point.id, None, b.id, [OutLine(honey.id, 1)])
     return b, transfer.id
 
 

@@ -9,6 +9,8 @@ from marketplace.clock import today_vn
 from marketplace.producers.models import MemberRole
 from marketplace.showrooms import operations, till, transfers
 from marketplace.showrooms.models import SalePayment
+from marketplace.showrooms.movements import OutLine
+from marketplace.showrooms.till import Sale, SaleLine
 from tests.factories import ProductFactory, UserFactory, member_of
 from tests.point_factories import DisplayPointFactory, consign, new_key, receive
 
@@ -61,10 +63,9 @@ def test_a_producer_sees_its_sales_at_points_with_the_commission_kept(client, as
     receive(centre, honey, 6)
     receive(airport, honey, 2)
     receive(centre, tea, 9)
-    lines = [{"variant_id": honey.id, "quantity": 2}, {"variant_id": tea.id, "quantity": 1}]
-    at_centre, _ = till.sell(centre.id, None, lines, SalePayment.CASH, new_key())
-    at_airport, _ = till.sell(airport.id, None, [{"variant_id": honey.id, "quantity": 1}], SalePayment.CARD,
-                                    new_key())
+    lines = (SaleLine(honey.id, 2), SaleLine(tea.id, 1))
+    at_centre, _ = till.sell(centre.id, None, Sale(lines, SalePayment.CASH), new_key())
+    at_airport, _ = till.sell(airport.id, None, Sale((SaleLine(honey.id, 1),), SalePayment.CARD), new_key())
 
     page = client.get(portal(honey.product.producer_id, "/sales"), headers=as_owner).json
 
@@ -75,7 +76,7 @@ def test_a_producer_sees_its_sales_at_points_with_the_commission_kept(client, as
 
 def test_sales_before_the_period_asked_for_are_left_out(client, as_owner, honey, centre):
     receive(centre, honey, 6)
-    till.sell(centre.id, None, [{"variant_id": honey.id, "quantity": 1}], SalePayment.CASH, new_key())
+    till.sell(centre.id, None, Sale((SaleLine(honey.id, 1),), SalePayment.CASH), new_key())
     tomorrow = (today_vn() + timedelta(days=1)).isoformat()
 
     page = client.get(portal(honey.product.producer_id, "/sales"), headers=as_owner,
@@ -86,8 +87,7 @@ def test_sales_before_the_period_asked_for_are_left_out(client, as_owner, honey,
 
 def test_a_producer_sees_what_points_returned_to_it(client, as_owner, honey, centre):
     receive(centre, honey, 6)
-    operations.return_to_producer(centre.id, None, honey.product.producer_id, "PTH-0007",
-                                  [{"variant_id": honey.id, "quantity": 4}])
+    operations.return_to_producer(centre.id, None, honey.product.producer_id, "PTH-0007", [OutLine(honey.id, 4)])
 
     page = client.get(portal(honey.product.producer_id, "/returns"), headers=as_owner).json
 
@@ -98,7 +98,7 @@ def test_a_producer_sees_what_points_returned_to_it(client, as_owner, honey, cen
 
 def test_a_producer_sees_its_stock_in_transit_until_it_is_received(client, as_owner, honey, centre, airport):
     receive(centre, honey, 6)
-    transfer = transfers.transfer_out(centre.id, None, airport.id, [{"variant_id": honey.id, "quantity": 2}])
+    transfer = transfers.transfer_out(centre.id, None, airport.id, [OutLine(honey.id, 2)])
 
     moving = client.get(portal(honey.product.producer_id, "/in-transit"), headers=as_owner).json
     transfers.receive_transfer(airport.id, None, transfer.id, {})

@@ -30,6 +30,7 @@ from marketplace.producers.models import MemberRole, Producer, ProducerMember
 from marketplace.showrooms import operations as point_operations
 from marketplace.showrooms import services as point_services
 from marketplace.showrooms import transfers as point_transfers
+from marketplace.showrooms.movements import OutLine
 from marketplace.showrooms.models import DisplayPoint, PointOperator, PointType, StockTransfer
 from tests import factories
 from tests.factories import (DIEN_BIEN, DIEN_BIEN_WARD, MemberFactory, ProducerFactory, ProductFactory, UserFactory,
@@ -100,7 +101,7 @@ class World:
         other = new_point("Điểm OCOP Mường Thanh")
         self._stock(other)
         return point_transfers.transfer_out(other.id, self.users["operator"].id, self.point.id,
-                                             [{"variant_id": self.variant.id, "quantity": 1}])
+                                             [OutLine(self.variant.id, 1)])
 
     @cached_property
     def refund_awaiting_allocation(self) -> Refund:

@@ -1,4 +1,4 @@
-"""Paying a payout over Stripe Connect: sending its transfer (connect.py is
+"""Paying a payout over Stripe Connect: sending its transfer (stripe_connect.py is
 the Stripe adapter), and reconciling the payouts whose outcome was unknown
 by looking them up at Stripe before anything is sent again.
 
@@ -17,11 +17,11 @@ import sqlalchemy as sa
 from flask import current_app
 
 from marketplace.database import transactional
-from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
 from marketplace.locking import lock_one
-from marketplace.payouts import connect
-from marketplace.payouts.models import BankAccount, Payout, PayoutRail, PayoutStatus
+from marketplace.payouts import stripe_connect
+from marketplace.payouts.models import (BankAccount, NotAConnectPayout, Payout, PayoutNotFound, PayoutNotInTransit,
+                                        PayoutRail, PayoutStatus)
 from marketplace.payouts.settlement import mark_failed, mark_paid
 
 
@@ -49,7 +49,8 @@ def reconcile_connect_payouts(producer_ids: list[int] | None = None) -> list[Pay
 
 
 def reconcile_payout(payout_id: int) -> Payout:
-    """Settle one Connect payout in transit with Stripe. Raises NotFound, Conflict.
+    """Settle one Connect payout in transit with Stripe. Raises PayoutNotFound,
+    PayoutNotInTransit, NotAConnectPayout.
 
     The checks are made on the locked payout, in the transaction that fixes the
     attempt: one made on an unlocked read could pass for a payout an admin
@@ -59,12 +60,11 @@ def reconcile_payout(payout_id: int) -> Payout:
 
 def _refuse(payout: Payout | None) -> None:
     if payout is None:
-        raise NotFound("No such payout.", code="payout_not_found")
+        raise PayoutNotFound()
     if payout.status is not PayoutStatus.IN_TRANSIT:
-        raise Conflict(f"This payout is already {payout.status}.", code="payout_not_in_transit")
+        raise PayoutNotInTransit(payout.status)
     if payout.rail is not PayoutRail.STRIPE_CONNECT:
-        raise Conflict("Only Stripe Connect payouts are settled with Stripe; mark this one paid or failed.",
-                       code="payout_not_stripe_connect")
+        raise NotAConnectPayout()
 
 
 def send_connect_transfer(payout_id: int, explain: bool = False) -> Payout:
@@ -75,25 +75,25 @@ def send_connect_transfer(payout_id: int, explain: bool = False) -> Payout:
     fails the payout, and the money returns to the producer's available
     balance for the next run. An unknown outcome leaves it in transit, its
     money held, with the reason: it is never paid again by a new payout.
-    With `explain`, a payout with nothing to send raises NotFound or Conflict
-    instead of being returned as it stands.
+    With `explain`, a payout with nothing to send raises PayoutNotFound,
+    PayoutNotInTransit or NotAConnectPayout instead of being returned as it stands.
     """
     attempt = _start_attempt(payout_id, explain)
     if attempt is None:
         return db.session.get(Payout, payout_id)
     try:
-        found = connect.transfers_of(payout_id) if attempt.resumed else []
-    except connect.TransferOutcomeUnknown as exc:
+        found = stripe_connect.transfers_of(payout_id) if attempt.resumed else []
+    except stripe_connect.TransferOutcomeUnknown as exc:
         return _leave_in_transit(payout_id, f"Could not look the payout up at Stripe ({exc}); attempt "
                                             f"{attempt.number} is not sent again until it has been.")
     if found:
         return _settle_as_found(attempt, found)
     try:
-        transfer_id = connect.transfer(payout_id=payout_id, attempt=attempt.number, amount_vnd=attempt.amount_vnd,
-                                       destination=attempt.destination)
-    except connect.TransferFailed as exc:
+        transfer_id = stripe_connect.transfer(payout_id=payout_id, attempt=attempt.number,
+                                              amount_vnd=attempt.amount_vnd, destination=attempt.destination)
+    except stripe_connect.TransferFailed as exc:
         return _settle(mark_failed, payout_id, f"Stripe transfer failed: {exc}")
-    except connect.TransferOutcomeUnknown as exc:
+    except stripe_connect.TransferOutcomeUnknown as exc:
         return _leave_in_transit(payout_id, f"Stripe's answer to attempt {attempt.number} is unknown ({exc}); "
                                             "it is looked up at Stripe before being sent again.")
     return _settle(mark_paid, payout_id, transfer_id, stripe_transfer_id=transfer_id)
@@ -121,7 +121,7 @@ def _start_attempt(payout_id: int, explain: bool = False) -> _Attempt | None:
 
 def _settle_as_found(attempt: _Attempt, found: list) -> Payout:
     """Stripe holds transfers for the payout: it is paid, or a person must look. Never sent again."""
-    transfer_id = connect.the_transfer_paying(found, attempt.amount_vnd)
+    transfer_id = stripe_connect.the_transfer_paying(found, attempt.amount_vnd)
     if transfer_id:
         return _settle(mark_paid, attempt.payout_id, transfer_id, stripe_transfer_id=transfer_id)
     held = ", ".join(f"{t['id']} ({t['amount']} {t['currency']}, {t['amount_reversed']} reversed)"
@@ -135,7 +135,7 @@ def _settle(settle, payout_id: int, *args, **kwargs) -> Payout:
     payout first: the first settlement stands."""
     try:
         return settle(payout_id, *args, **kwargs)
-    except Conflict:
+    except PayoutNotInTransit:
         payout = db.session.get(Payout, payout_id)
         if settle is mark_paid and payout.status is PayoutStatus.FAILED:
             return _report_transfer_after_failure(payout_id, transfer_id=args[0])
