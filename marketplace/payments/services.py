@@ -22,7 +22,6 @@ from marketplace.orders.models import Order, PaymentMethod, SubOrder
 from marketplace.orders import stock
 from marketplace.payments import gateway
 from marketplace.payments.models import Payment, PaymentStatus, Refund, StripeEvent
-from search import outbox
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +179,6 @@ def cancel_unpaid(order: Order, reason: str) -> None:
 def release_stock(sub_order: SubOrder) -> None:
     if sub_order.status in HOLDS_STOCK:
         stock.release({line.variant_id: line.quantity for line in sub_order.lines})
-        outbox.product_changed(*{line.product_id for line in sub_order.lines})
 
 
 def record_refund(payment: Payment, sub_order: SubOrder | None, amount: int, reason: str,

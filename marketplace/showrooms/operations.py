@@ -41,7 +41,6 @@ def receive(point_id: int, actor_id: int, producer_id: int, delivery_note: str, 
     if errors:
         raise InvalidInput("Some lines cannot be received.", errors={"lines": errors})
     stock = ledger.lock_stock(point_id, variants)
-    before = movements.snapshot(stock)
     movement = movements.new_movement(point_id, MovementKind.RECEIPT, actor_id, reference=delivery_note,
                                       producer_id=producer_id, note=note)
     for i, line in enumerate(lines):
@@ -49,7 +48,6 @@ def receive(point_id: int, actor_id: int, producer_id: int, delivery_note: str, 
         if lot.expires_on != line.get("expires_on"):
             raise InvalidInput(errors={"lines": {str(i): ["This lot code is already here with another expiry date."]}})
         ledger.move(movement, lot, line["quantity"], stock)
-    movements.shelves_changed(stock, before)
     return movement
 
 
@@ -64,12 +62,10 @@ def return_to_producer(point_id: int, actor_id: int, producer_id: int, reference
     if foreign:
         raise InvalidInput(errors={"lines": foreign})
     stock = ledger.lock_stock(point_id, variants)
-    before = movements.snapshot(stock)
     movement = movements.new_movement(point_id, MovementKind.RETURN_TO_PRODUCER, actor_id, reference=reference,
                                       producer_id=producer_id, note=note)
     taken = movements.take(point_id, lines, stock, include_expired=True)
     movement.lines.extend(MovementLine(**line) for _allocation, line in taken)
-    movements.shelves_changed(stock, before)
     return movement
 
 
@@ -84,7 +80,6 @@ def adjust(point_id: int, actor_id: int, reason: AdjustmentReason, lines: list[d
     movements.point(point_id, open_only=False)
     variants = movements.variants(l["variant_id"] for l in lines)
     stock = ledger.lock_stock(point_id, variants)
-    before = movements.snapshot(stock)
     movement = movements.new_movement(point_id, MovementKind.ADJUSTMENT, actor_id, reason=reason, note=note)
     for i, line in enumerate(lines):
         lot = ledger.find_lot(point_id, line["variant_id"], line["lot_code"])
@@ -99,7 +94,6 @@ def adjust(point_id: int, actor_id: int, reason: AdjustmentReason, lines: list[d
             lot = lot or ledger.find_or_create_lot(point_id, line["variant_id"], line["lot_code"],
                                                    line.get("expires_on"))
             ledger.move(movement, lot, change, stock)
-    movements.shelves_changed(stock, before)
     return movement
 
 

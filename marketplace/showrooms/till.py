@@ -66,7 +66,6 @@ def _sell(point_id, actor_id, lines, payment_method, idempotency_key, digest, no
     if not_carried:
         raise Conflict("Some items are not on consignment here.", code="not_consigned", errors={"lines": not_carried})
     stock = {v: ledger.Balance(v, row.product_id, row.on_hand) for v, row in shelf.items()}
-    before = movements.snapshot(stock)
 
     def priced(i, quantity):
         row = shelf[lines[i]["variant_id"]]
@@ -84,7 +83,6 @@ def _sell(point_id, actor_id, lines, payment_method, idempotency_key, digest, no
         share["commission_vnd"] += line["commission_vnd"]
     for producer_id, share in sorted(by_producer.items()):
         events.publish("point_sale.recorded", movement=movement, producer_id=producer_id, **share)
-    movements.shelves_changed(stock, before)
     return movement, True
 
 

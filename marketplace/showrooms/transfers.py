@@ -22,7 +22,6 @@ def transfer_out(point_id: int, actor_id: int, to_point_id: int, lines: list[dic
     movements.point(to_point_id)
     variants = movements.variants(l["variant_id"] for l in lines)
     stock = ledger.lock_stock(point_id, variants)
-    before = movements.snapshot(stock)
     transfer = StockTransfer(from_point_id=point_id, to_point_id=to_point_id, note=note)
     db.session.add(transfer)
     db.session.flush()
@@ -32,7 +31,6 @@ def transfer_out(point_id: int, actor_id: int, to_point_id: int, lines: list[dic
         movement.lines.append(MovementLine(**line))
         transfer.lines.append(TransferLine(variant_id=line["variant_id"], lot_code=allocation.lot.lot_code,
                                            expires_on=allocation.lot.expires_on, quantity_sent=allocation.quantity))
-    movements.shelves_changed(stock, before)
     return transfer
 
 
@@ -55,7 +53,6 @@ def receive_transfer(point_id: int, actor_id: int, transfer_id: int, received: d
         raise InvalidInput(errors={"lines": {str(i): ["Not a line of this transfer." if i in unknown else
                                                        "More than was sent."] for i in unknown + too_many}})
     stock = ledger.lock_stock(point_id, [l.variant_id for l in transfer.lines])
-    before = movements.snapshot(stock)
     movement = movements.new_movement(point_id, MovementKind.TRANSFER_IN, actor_id, transfer_id=transfer.id,
                                       reference=f"TR-{transfer.id}", note=note)
     discrepancies = []
@@ -71,5 +68,4 @@ def receive_transfer(point_id: int, actor_id: int, transfer_id: int, received: d
             ledger.move(movement, lot, line.quantity_received, stock)
     movement.note = "; ".join(filter(None, [note, *discrepancies]))[:500]
     transfer.status, transfer.received_at = TransferStatus.RECEIVED, utcnow()
-    movements.shelves_changed(stock, before)
     return transfer
