@@ -119,12 +119,12 @@ def _certificate(**overrides) -> dict:
             "issued_on": date.today() - timedelta(days=10), **overrides}
 
 
-def _update(**changes):
-    return lambda w: catalog.update_product(w.producer_id, w.product_id, changes)
+def _update(**changes):  # the services take what they consume out of the dict: give each run its own
+    return lambda w: catalog.update_product(w.producer_id, w.product_id, dict(changes))
 
 
 def _update_variant(**changes):
-    return lambda w: catalog.update_variant(w.producer_id, w.product_id, w.variant_id, changes)
+    return lambda w: catalog.update_variant(w.producer_id, w.product_id, w.variant_id, dict(changes))
 
 
 def _expire_certificate(w: World):
