@@ -128,7 +128,8 @@ def _update_variant(**changes):
 
 
 def _expire_certificate(w: World):
-    w.set(w.product, ocop_issued_on=date.today() - timedelta(days=1200), ocop_valid_until=date.today() - timedelta(days=1))
+    w.set(w.product, ocop_issued_on=date.today() - timedelta(days=1200),
+          ocop_valid_until=date.today() - timedelta(days=1))
 
 
 def _line(w: World, quantity: int = 1) -> list[dict]:
@@ -199,8 +200,8 @@ CASES = {
                                                                "counted": 0}]), lambda w: w.stock_at_point(2)),
     "points/return_to_producer": Case(POINT, lambda w: operations.return_to_producer(
         w.point.id, None, w.producer_id, "TRA-001", _line(w, 2)), lambda w: w.stock_at_point(2)),
-    "points/transfer_out": Case(POINT, lambda w: transfers.transfer_out(w.point.id, None, w.other_point.id, _line(w, 2)),
-                                lambda w: (w.stock_at_point(2), w.second_point())),
+    "points/transfer_out": Case(POINT, lambda w: transfers.transfer_out(
+        w.point.id, None, w.other_point.id, _line(w, 2)), lambda w: (w.stock_at_point(2), w.second_point())),
     "points/receive_transfer": Case(POINT, lambda w: transfers.receive_transfer(
         w.other_point.id, None, w.transfer.id, {}), lambda w: w.transfer_to_second_point()),
     "points/close_point": Case(POINT, lambda w: points.update_point(w.point.id, {"status": PointStatus.CLOSED}),
