@@ -2,9 +2,12 @@
 
 - ``query.py``      what a shopper asks (SearchQuery) and what comes back (SearchResult)
 - ``documents.py``  the search document of a product, built from the database
-- ``outbox.py``     changes recorded in the writer's transaction, drained to the backend
+- ``tracking.py``   which products' documents a transaction changes, read from its writes (flush
+                    history; bulk statements declare theirs): no domain tells search anything
+- ``outbox.py``     those products, recorded in the writer's transaction, drained to the backend
 - ``sql.py``        the embedded default: SQLite FTS5 or PostgreSQL full-text search
 - ``elasticsearch.py``  production: a versioned index behind an alias
-- ``service.py``    picks the backend from config; what the CLI and results.py call
+- ``service.py``    picks the backend from config; at commit, turns tracked changes into outbox
+                    rows or (embedded backend) fresh documents; what the CLI and results.py call
 - ``results.py``    the shopper's search: ranked hits as public products, pages and facets
 """

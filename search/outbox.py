@@ -1,22 +1,22 @@
-"""The search outbox: record changes in the writer's transaction; drain them later.
+"""The search outbox: changes recorded in the writer's transaction; drained later.
 
-Services call ``product_changed`` / ``producer_changed`` inside their own
-transaction. The embedded backend applies the rows before that transaction
-commits (so SQL search is never stale); other backends drain them with
-``flask --app wsgi search sync``.
+No service writes here: tracking.py notes, from the writes themselves, which
+products' documents a transaction changes, and service.py turns them into
+outbox rows as it commits. The embedded backend applies them instead, before
+that transaction commits (so SQL search is never stale); other backends drain
+the rows with ``flask --app wsgi search sync``.
 """
 
 from datetime import timedelta
 
 import sqlalchemy as sa
 
-from marketplace.catalog.models import Product
 from marketplace.database import utcnow
 from marketplace.extensions import db
 from search.documents import documents_for
+from search import tracking
 from search.models import SearchOutbox
 
-PENDING_KEY = "search_pending"
 MAX_BACKOFF = timedelta(minutes=10)
 
 # A PostgreSQL advisory lock key, arbitrary but fixed. A full reindex holds the
@@ -29,15 +29,9 @@ REINDEX_LOCK = 0x0C0B_5EA2
 
 
 def product_changed(*product_ids: int) -> None:
-    """Queue these products for reindexing, in the caller's transaction."""
-    for product_id in product_ids:
-        db.session.add(SearchOutbox(product_id=product_id))
-    db.session.info.setdefault(PENDING_KEY, set()).update(product_ids)
-
-
-def producer_changed(producer_id: int) -> None:
-    """A producer's status or name changed: every product of theirs may change in search."""
-    product_changed(*db.session.scalars(sa.select(Product.id).where(Product.producer_id == producer_id)))
+    """Queue these products for reindexing as the caller's transaction commits,
+    by hand (a script, a repair). Writes through the session need no such call."""
+    tracking.note_products(db.session, product_ids)
 
 
 def drain(backend, batch_size: int = 500) -> dict:

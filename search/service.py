@@ -1,4 +1,5 @@
-"""Which backend serves search, and the hook that keeps the embedded one in step."""
+"""Which backend serves search, and the hook that turns a transaction's changes
+(tracking.py) into outbox rows or, with the embedded backend, fresh documents."""
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
@@ -7,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from marketplace.catalog.models import Product
 from marketplace.errors import DomainError
+from search import tracking
 from search.documents import documents_for
 from search.models import SearchOutbox
-from search.outbox import PENDING_KEY
 from search.query import SearchQuery, SearchResult, Suggestion
 from search.sql import SqlBackend
 
@@ -58,16 +59,19 @@ def backend_errors() -> tuple:
 
 
 @event.listens_for(Session, "before_commit")
-def _apply_in_transaction(session: Session) -> None:
-    """The embedded backend indexes changed products in the same transaction,
-    so what is committed is what search shows."""
-    if not has_app_context() or not session.info.get(PENDING_KEY):
+def _publish_changes(session: Session) -> None:
+    """Before a transaction commits, the products its writes changed (see
+    tracking.py) become outbox rows, drained by `search sync`; or, with the
+    embedded backend, fresh documents, so that what is committed is what search
+    shows."""
+    session.flush()  # the last changes are noted by the flush
+    product_ids = tracking.take(session)
+    if not product_ids:
         return
-    index = backend()
-    if not index.applies_in_transaction:
+    index = backend() if has_app_context() else None
+    if index is None or not index.applies_in_transaction:
+        session.execute(sa.insert(SearchOutbox), [{"product_id": i} for i in sorted(product_ids)])
         return
-    session.flush()
-    product_ids = session.info.pop(PENDING_KEY)
     # Writers that change one product at once index it one after the other, each
     # from rows read after the lock (documents_for re-reads them). Without it, on
     # PostgreSQL the second writer's delete misses the first one's new document
@@ -77,9 +81,3 @@ def _apply_in_transaction(session: Session) -> None:
                     .with_for_update(key_share=True))
     documents, removed = documents_for(product_ids)
     index.apply(documents, removed)
-    session.execute(sa.delete(SearchOutbox).where(SearchOutbox.product_id.in_(product_ids)))
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_pending(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)

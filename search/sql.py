@@ -1,7 +1,7 @@
 """The embedded search backend: tables in the marketplace's own database.
 
 Needs no extra server. Changes are applied inside the writer's transaction
-(see outbox.py), so the SQL index is never stale.
+(see tracking.py and service.py), so the SQL index is never stale.
 
 A search reads the matching documents once: one statement returns, for every
 document that can count towards the hits or any facet, its facet values and,

@@ -17,7 +17,6 @@ from marketplace.extensions import db
 from marketplace.locking import for_update as locked, lock_one
 from marketplace.pagination import paginate
 from marketplace.producers.services import slug_from_name
-from search import outbox
 
 
 class ProductSlugTaken(Conflict):
@@ -86,7 +85,6 @@ def create_product(producer_id: int, data: dict) -> Product:
     _apply_certificate(product, certification)
     db.session.add(product)
     db.session.flush()
-    outbox.product_changed(product.id)
     return product
 
 
@@ -102,7 +100,6 @@ def update_product(producer_id: int, product_id: int, changes: dict) -> Product:
     for name, value in changes.items():
         setattr(product, name, value)
     _apply_certificate(product, certification)
-    outbox.product_changed(product.id)
     return product
 
 
@@ -111,7 +108,6 @@ def publish(producer_id: int, product_id: int) -> Product:
     """Raises ProductNotFound, CannotPublish, InvalidProductTransition."""
     product = get_product(producer_id, product_id)
     product.publish(utcnow())
-    outbox.product_changed(product.id)
     return product
 
 
@@ -120,7 +116,6 @@ def unpublish(producer_id: int, product_id: int) -> Product:
     """Raises ProductNotFound, InvalidProductTransition."""
     product = get_product(producer_id, product_id)
     product.unpublish()
-    outbox.product_changed(product.id)
     return product
 
 
@@ -129,7 +124,6 @@ def archive(producer_id: int, product_id: int) -> Product:
     """Raises ProductNotFound, InvalidProductTransition."""
     product = get_product(producer_id, product_id)
     product.archive()
-    outbox.product_changed(product.id)
     return product
 
 
@@ -141,7 +135,6 @@ def add_variant(producer_id: int, product_id: int, data: dict) -> Variant:
     variant = Variant(product=product, **data)
     db.session.add(variant)
     db.session.flush()
-    outbox.product_changed(product.id)
     return variant
 
 
@@ -167,7 +160,6 @@ def update_variant(producer_id: int, product_id: int, variant_id: int, changes: 
         setattr(variant, name, value)
     if stock is not None:
         variant.set_stock(stock)
-    outbox.product_changed(product_id)
     return variant
 
 
@@ -194,5 +186,4 @@ def verify_certificate(product_id: int, admin_id: int) -> Product:
     if product is None:
         raise ProductNotFound()
     product.verify_certificate(admin_id, utcnow())
-    outbox.product_changed(product.id)  # its stars now count in search
     return product

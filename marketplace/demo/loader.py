@@ -19,7 +19,6 @@ from marketplace.regions import divisions
 from marketplace.regions.services import sync_regions
 from marketplace.showrooms import operations, services as point_services
 from marketplace.showrooms.models import DisplayPoint, PointType
-from search import outbox
 
 
 def load_demo() -> dict[str, int]:
@@ -137,7 +136,6 @@ def _product(producer: Producer, spec: dict, created: dict) -> None:
     product.publish(utcnow())
     db.session.add(product)
     db.session.flush()
-    outbox.product_changed(product.id)
     created["products"] += 1
 
 

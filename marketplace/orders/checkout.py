@@ -23,7 +23,6 @@ from marketplace.orders.lifecycle import Actor, SubOrderStatus
 from marketplace.orders.models import Cart, Order, OrderLine, PaymentMethod, SubOrder
 from marketplace.orders.shipping import shipping_fee_vnd
 from marketplace.payouts import commission
-from search import outbox
 
 # Letters and digits that survive being read aloud or typed into a bank app.
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -135,7 +134,6 @@ def _place_order(user: User, cart: Cart, body: dict, idempotency_key: str, diges
     db.session.add(order)
     cart.lines.clear()
     db.session.flush()
-    outbox.product_changed(*{v.product_id for v in variants.values()})  # in-stock flags may change
     from marketplace.payments.services import open_payment  # payments build on orders, not the reverse
 
     open_payment(order)

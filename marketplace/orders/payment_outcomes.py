@@ -19,7 +19,6 @@ from marketplace.orders.locks import locked_order, reread_order
 from marketplace.orders.models import Order, SubOrder
 from marketplace.payments import services as payments
 from marketplace.payments.models import Payment, PaymentMethod, Refund, RefundTooLarge
-from search import outbox
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +102,6 @@ def cancel_unpaid(order: Order, reason: str) -> None:
 def release_stock(sub_order: SubOrder) -> None:
     if sub_order.status in HOLDS_STOCK:
         stock.release({line.variant_id: line.quantity for line in sub_order.lines})
-        outbox.product_changed(*{line.product_id for line in sub_order.lines})
 
 
 # --- refunds -------------------------------------------------------------------

@@ -72,10 +72,13 @@ def reserve(quantities: dict[int, int]) -> dict[int, Variant]:
     if shortages:
         raise InsufficientStock(shortages)
     for variant_id in ids:
+        variant = variants[variant_id]
+        sold_out = variant.stock_quantity == quantities[variant_id]  # its listing is no longer in stock
         taken = db.session.execute(
             sa.update(Variant).where(Variant.id == variant_id, Variant.stock_quantity >= quantities[variant_id])
             .values(stock_quantity=Variant.stock_quantity - quantities[variant_id])
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False,
+                               changed_products=frozenset({variant.product_id} if sold_out else ()))
         ).rowcount
         if taken != 1:  # only reachable where FOR UPDATE is a no-op and a concurrent writer won
             raise InsufficientStock([{"variant_id": variant_id, "requested": quantities[variant_id],
@@ -87,9 +90,16 @@ def reserve(quantities: dict[int, int]) -> dict[int, Variant]:
 
 def release(quantities: Counter | dict[int, int]) -> None:
     """Give units back to online stock (cancellation, expiry), in primary-key order."""
+    # Locked and read first: a variant back in stock from none changes its listing.
+    before = {row.id: row for row in db.session.execute(
+        sa.select(Variant.id, Variant.product_id, Variant.stock_quantity).where(Variant.id.in_(sorted(quantities)))
+        .order_by(Variant.id).with_for_update(key_share=True))}
     for variant_id in sorted(quantities):
+        row = before.get(variant_id)
+        back_in_stock = row is not None and row.stock_quantity == 0 and quantities[variant_id] > 0
         db.session.execute(
             sa.update(Variant).where(Variant.id == variant_id)
             .values(stock_quantity=Variant.stock_quantity + quantities[variant_id])
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False,
+                               changed_products=frozenset({row.product_id} if back_in_stock else ()))
         )

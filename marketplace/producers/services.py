@@ -12,7 +12,6 @@ from marketplace.pagination import paginate
 from marketplace.producers.models import (AlreadyMember, MemberNotFound, MemberRole, NoSlugFromName, NoSuchAccount,
                                           OwnersOnly, Producer, ProducerMember, ProducerNotFound, ProducerStatus)
 from marketplace.text import slugify
-from search import outbox
 
 
 class SlugTaken(Conflict):
@@ -72,7 +71,6 @@ def update_profile(producer_id: int, changes: dict) -> Producer:
         changes["ward_code"] = None  # the old ward belongs to the old province
     for name, value in changes.items():
         setattr(producer, name, value)
-    outbox.producer_changed(producer.id)
     return producer
 
 
@@ -188,7 +186,6 @@ def approve(producer_id: int) -> Producer:
     """Raises ProducerNotFound, InvalidProducerTransition."""
     producer = get_producer(producer_id)
     producer.approve(utcnow())
-    outbox.producer_changed(producer.id)
     return producer
 
 
@@ -197,7 +194,6 @@ def suspend(producer_id: int, reason: str) -> Producer:
     """Raises ProducerNotFound, InvalidProducerTransition."""
     producer = get_producer(producer_id)
     producer.suspend(reason)
-    outbox.producer_changed(producer.id)
     return producer
 
 

@@ -1,7 +1,6 @@
 """The building blocks every stock movement at a display point shares: the
 point and its checks, the variants and consignments a movement names, the
-movement row, taking stock from lots (first-expiring first), and telling
-search when a shelf empties or fills."""
+movement row, and taking stock from lots (first-expiring first)."""
 
 from collections import defaultdict
 from collections.abc import Sequence
@@ -16,7 +15,6 @@ from marketplace.extensions import db
 from marketplace.showrooms import stock_ledger
 from marketplace.showrooms.models import (Consignment, DisplayPoint, Lot, MovementKind, PointNotFound, PointNotOpen,
                                           PointStatus, StockMovement, UnknownVariants)
-from search import outbox
 
 
 def point_open_for_movement(point_id: int) -> DisplayPoint:
@@ -59,18 +57,6 @@ def consignments(point_id: int) -> dict[int, Consignment]:
     """The point's active consignments, by producer id."""
     return {c.producer_id: c for c in db.session.scalars(
         sa.select(Consignment).where(Consignment.point_id == point_id, Consignment.active.is_(True)))}
-
-
-def snapshot(stock: dict[int, stock_ledger.Balance]) -> dict[int, int]:
-    return {variant_id: row.on_hand for variant_id, row in stock.items()}
-
-
-def shelves_changed(stock: dict[int, stock_ledger.Balance], before: dict[int, int]) -> None:
-    """Search shows where a product is on a shelf, so reindex it only when a
-    shelf empties or fills, not on every sale."""
-    flipped = {row.product_id for variant_id, row in stock.items() if (before[variant_id] > 0) != (row.on_hand > 0)}
-    if flipped:
-        outbox.product_changed(*flipped)
 
 
 def new_movement(point_id: int, kind: MovementKind, actor_id: int, **fields) -> StockMovement:

@@ -40,7 +40,6 @@ def receive(point_id: int, actor_id: int, producer_id: int, delivery_note: str, 
     if errors:
         raise LinesRefused(errors, "Some lines cannot be received.")
     stock = stock_ledger.lock_stock(point_id, variants)
-    before = movements.snapshot(stock)
     movement = movements.new_movement(point_id, MovementKind.RECEIPT, actor_id, reference=delivery_note,
                                       producer_id=producer_id, note=note)
     for i, line in enumerate(lines):
@@ -48,7 +47,6 @@ def receive(point_id: int, actor_id: int, producer_id: int, delivery_note: str, 
         if lot.expires_on != line.get("expires_on"):
             raise LinesRefused({i: ["This lot code is already here with another expiry date."]})
         stock_ledger.move(movement, lot, line["quantity"], stock)
-    movements.shelves_changed(stock, before)
     return movement
 
 
@@ -66,12 +64,10 @@ def return_to_producer(point_id: int, actor_id: int | None, producer_id: int, re
     if foreign:
         raise LinesRefused(foreign)
     stock = stock_ledger.lock_stock(point_id, variants)
-    before = movements.snapshot(stock)
     movement = movements.new_movement(point_id, MovementKind.RETURN_TO_PRODUCER, actor_id, reference=reference,
                                       producer_id=producer_id, note=note)
     taken = movements.take(point_id, lines, stock, include_expired=True)
     movement.lines.extend(MovementLine(**t.movement_line()) for t in taken)
-    movements.shelves_changed(stock, before)
     return movement
 
 
@@ -87,7 +83,6 @@ def adjust(point_id: int, actor_id: int, reason: AdjustmentReason, lines: list[d
     movements.point_even_if_closed(point_id)
     variants = movements.variants(l["variant_id"] for l in lines)
     stock = stock_ledger.lock_stock(point_id, variants)
-    before = movements.snapshot(stock)
     movement = movements.new_movement(point_id, MovementKind.ADJUSTMENT, actor_id, reason=reason, note=note)
     for i, line in enumerate(lines):
         lot = stock_ledger.find_lot(point_id, line["variant_id"], line["lot_code"])
@@ -101,7 +96,6 @@ def adjust(point_id: int, actor_id: int, reason: AdjustmentReason, lines: list[d
             lot = lot or stock_ledger.find_or_create_lot(point_id, line["variant_id"], line["lot_code"],
                                                    line.get("expires_on"))
             stock_ledger.move(movement, lot, change, stock)
-    movements.shelves_changed(stock, before)
     return movement
 
 

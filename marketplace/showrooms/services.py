@@ -3,7 +3,6 @@
 import sqlalchemy as sa
 
 from marketplace.accounts.services import find_user_by_email
-from marketplace.catalog.models import Variant
 from marketplace.database import transactional
 from marketplace.extensions import db
 from marketplace.pagination import paginate
@@ -11,7 +10,6 @@ from marketplace.producers.services import get_producer
 from marketplace.showrooms import movements
 from marketplace.showrooms.models import (AlreadyOperator, Consignment, DisplayPoint, NoAccountWithEmail,
                                           OperatorNotFound, PointOperator, PointStock, StockNotFound)
-from search import outbox
 
 
 def get_point(point_id: int) -> DisplayPoint:
@@ -43,10 +41,6 @@ def update_point(point_id: int, changes: dict) -> DisplayPoint:
         changes["ward_code"] = None
     for name, value in changes.items():
         setattr(point, name, value)
-    # A point's status and province change where its products can be bought.
-    outbox.product_changed(*db.session.scalars(
-        sa.select(Variant.product_id).join(PointStock, PointStock.variant_id == Variant.id)
-        .where(PointStock.point_id == point_id).distinct()))
     return point
 
 

@@ -49,7 +49,9 @@ def _insert_ignoring_duplicates(model, rows: list[dict]) -> None:
         return
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.session.execute(insert(model).values(rows).on_conflict_do_nothing())
+    # Empty balances and lots show nowhere: no product's listing changes (see search/tracking.py).
+    db.session.execute(insert(model).values(rows).on_conflict_do_nothing()
+                       .execution_options(changed_products=frozenset()))
 
 
 def lock_stock(point_id: int, variant_ids) -> dict[int, Balance]:
@@ -159,11 +161,15 @@ def apply(point_id: int, changes: Iterable[Change], balances: Mapping[int, Balan
         variant_of[change.lot_id] = change.variant_id
     if not by_lot:
         return
+    # A product's listing shows the points with it on the shelf: it changes when a shelf empties or fills.
+    emptied_or_filled = frozenset(balances[v].product_id for v, c in by_variant.items()
+                                  if (balances[v].on_hand > 0) != (balances[v].on_hand + c > 0))
     for stmt, rows in ((_CHANGE_LOT, [{"key": lot_id, "change": c} for lot_id, c in by_lot.items()]),
                        (_CHANGE_BALANCE, [{"point": point_id, "key": variant_id, "change": c}
                                           for variant_id, c in by_variant.items()])):
         # The rowcount of an executemany is the sum over its rows: each must have matched.
-        if db.session.execute(stmt, rows).rowcount != len(rows):
+        declared = {"changed_products": emptied_or_filled}
+        if db.session.execute(stmt, rows, execution_options=declared).rowcount != len(rows):
             raise InsufficientPointStock(_shortages(point_id, by_lot, by_variant, variant_of))
     for variant_id, change in by_variant.items():
         balances[variant_id].on_hand += change

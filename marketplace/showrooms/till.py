@@ -89,7 +89,6 @@ def _sell(point_id: int, actor_id: int | None, sale: Sale, idempotency_key: str,
     if not_carried:
         raise NotConsigned(not_carried)
     stock = {v: stock_ledger.Balance(v, row.product_id, row.on_hand) for v, row in shelf.items()}
-    before = movements.snapshot(stock)
     sold = [_priced(taken, sale.lines[taken.line], shelf[taken.lot.variant_id])
             for taken in movements.take(point_id, sale.lines, stock)]
     movement = _record_sale(found.next_id, point_id, actor_id, sale, idempotency_key, digest, sold)
@@ -100,7 +99,6 @@ def _sell(point_id: int, actor_id: int | None, sale: Sale, idempotency_key: str,
         share["commission_vnd"] += line.commission_vnd
     for producer_id, share in sorted(by_producer.items()):
         events.publish("point_sale.recorded", movement=movement, producer_id=producer_id, **share)
-    movements.shelves_changed(stock, before)
     return movement, True
 
 

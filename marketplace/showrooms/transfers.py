@@ -23,7 +23,6 @@ def transfer_out(point_id: int, actor_id: int | None, to_point_id: int, lines: l
     movements.point_open_for_movement(to_point_id)
     variants = movements.variants(line.variant_id for line in lines)
     stock = stock_ledger.lock_stock(point_id, variants)
-    before = movements.snapshot(stock)
     transfer = StockTransfer(from_point_id=point_id, to_point_id=to_point_id, note=note)
     db.session.add(transfer)
     db.session.flush()
@@ -33,7 +32,6 @@ def transfer_out(point_id: int, actor_id: int | None, to_point_id: int, lines: l
         movement.lines.append(MovementLine(**taken.movement_line()))
         transfer.lines.append(TransferLine(variant_id=taken.lot.variant_id, lot_code=taken.lot.lot_code,
                                            expires_on=taken.lot.expires_on, quantity_sent=taken.quantity))
-    movements.shelves_changed(stock, before)
     return transfer
 
 
@@ -56,7 +54,6 @@ def receive_transfer(point_id: int, actor_id: int, transfer_id: int, received: d
         raise LinesRefused({i: ["Not a line of this transfer." if i in unknown else "More than was sent."]
                             for i in unknown + too_many})
     stock = stock_ledger.lock_stock(point_id, [l.variant_id for l in transfer.lines])
-    before = movements.snapshot(stock)
     movement = movements.new_movement(point_id, MovementKind.TRANSFER_IN, actor_id, transfer_id=transfer.id,
                                       reference=f"TR-{transfer.id}", note=note)
     discrepancies = []
@@ -72,5 +69,4 @@ def receive_transfer(point_id: int, actor_id: int, transfer_id: int, received: d
             stock_ledger.move(movement, lot, line.quantity_received, stock)
     movement.note = "; ".join(filter(None, [note, *discrepancies]))[:500]
     transfer.status, transfer.received_at = TransferStatus.RECEIVED, utcnow()
-    movements.shelves_changed(stock, before)
     return transfer

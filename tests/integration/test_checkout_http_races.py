@@ -173,7 +173,8 @@ def test_a_price_change_made_while_a_checkout_is_under_way_is_shown_to_the_shopp
     checkout = PausedCheckout(monkeypatch, live_url, buyer, "price-moves-during-checkout",
                               after=(checkout_service, "locked_cart"))
     try:  # the producer raises the price, after the checkout has read the cart but before it took the stock
-        db.session.execute(sa.update(Variant).where(Variant.id == variant_id).values(price_vnd=price + 10_000))
+        db.session.execute(sa.update(Variant).where(Variant.id == variant_id).values(price_vnd=price + 10_000)
+                           .execution_options(changed_products=frozenset({variant.product_id})))
         db.session.commit()
     finally:
         response = checkout.finish()
