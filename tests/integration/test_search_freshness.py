@@ -26,6 +26,7 @@ from marketplace.producers import services as producers
 from marketplace.producers.models import LegalType, Producer, ProducerStatus
 from marketplace.showrooms import operations, services as points, till, transfers
 from marketplace.showrooms.models import AdjustmentReason, PointStatus, PointStock, SalePayment
+from marketplace.showrooms.movements import OutLine
 from search.documents import ProductDocument, documents_for
 from search.models import SearchOutbox
 from search.tracking import UndeclaredBulkWrite
@@ -132,8 +133,12 @@ def _expire_certificate(w: World):
           ocop_valid_until=date.today() - timedelta(days=1))
 
 
-def _line(w: World, quantity: int = 1) -> list[dict]:
-    return [{"variant_id": w.variant_id, "quantity": quantity}]
+def _line(w: World, quantity: int = 1) -> list[OutLine]:
+    return [OutLine(w.variant_id, quantity)]
+
+
+def _sale(w: World, quantity: int = 1) -> till.Sale:
+    return till.Sale(lines=(till.SaleLine(w.variant_id, quantity),), payment_method=SalePayment.CASH)
 
 
 POINT = {"display_point_ids", "display_point_provinces"}
@@ -193,8 +198,7 @@ CASES = {
                                lambda w: w.set(w.product.producer, status=ProducerStatus.SUSPENDED)),
     # display points: where the product can be bought in person
     "points/receive": Case(POINT, lambda w: receive(w.point, w.variant, 3), lambda w: w.consigned_point()),
-    "points/till_sells_the_last": Case(POINT, lambda w: till.sell(w.point.id, None, _line(w), SalePayment.CASH,
-                                                                  new_key()), lambda w: w.stock_at_point(1)),
+    "points/till_sells_the_last": Case(POINT, lambda w: till.sell(w.point.id, None, _sale(w), new_key()), lambda w: w.stock_at_point(1)),
     "points/adjust_to_zero": Case(POINT, lambda w: operations.adjust(
         w.point.id, None, AdjustmentReason.COUNT_CORRECTION, [{"variant_id": w.variant_id, "lot_code": "L01",
                                                                "counted": 0}]), lambda w: w.stock_at_point(2)),
@@ -260,7 +264,7 @@ def test_a_till_sale_that_leaves_stock_on_the_shelf_queues_nothing(app, outbox_b
     world.stock_at_point(3)
     synced()
 
-    till.sell(world.point.id, None, _line(world, 2), SalePayment.CASH, new_key())
+    till.sell(world.point.id, None, _sale(world, 2), new_key())
 
     assert queued() == []
 
@@ -342,7 +346,7 @@ def test_with_the_embedded_backend_the_document_is_fresh_at_commit_and_nothing_w
     world = World()
     world.stock_at_point(1)
 
-    till.sell(world.point.id, None, _line(world), SalePayment.CASH, new_key())
+    till.sell(world.point.id, None, _sale(world), new_key())
 
     assert service.search(SearchQuery(available_in_province=world.point.province_code)).hits == []
     assert queued() == []
