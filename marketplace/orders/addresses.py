@@ -16,6 +16,10 @@ class TooManyAddresses(Conflict):
     message = f"You can keep at most {MAX_ADDRESSES} addresses. Remove one first."
 
 
+class AddressNotFound(NotFound):
+    code, message = "address_not_found", "No such address."
+
+
 def addresses_of(user: User) -> list[SavedAddress]:
     """Default first, then newest."""
     return db.session.scalars(sa.select(SavedAddress).where(SavedAddress.user_id == user.id)
@@ -23,10 +27,10 @@ def addresses_of(user: User) -> list[SavedAddress]:
 
 
 def address_of(user: User, address_id: int) -> SavedAddress:
-    """One of the shopper's own addresses. Raises NotFound for anyone else's."""
+    """One of the shopper's own addresses. Raises AddressNotFound for anyone else's."""
     address = db.session.get(SavedAddress, address_id)
     if address is None or address.user_id != user.id:
-        raise NotFound("No such address.", code="address_not_found")
+        raise AddressNotFound()
     return address
 
 
@@ -45,7 +49,7 @@ def add_address(user: User, fields: dict) -> SavedAddress:
 
 @transactional
 def edit_address(user: User, address_id: int, changes: dict) -> SavedAddress:
-    """Raises NotFound."""
+    """Raises AddressNotFound."""
     address = address_of(user, address_id)
     for field, value in changes.items():
         if field != "is_default":
@@ -57,7 +61,7 @@ def edit_address(user: User, address_id: int, changes: dict) -> SavedAddress:
 
 @transactional
 def remove_address(user: User, address_id: int) -> None:
-    """Raises NotFound. Removing the default makes the newest remaining one the default."""
+    """Raises AddressNotFound. Removing the default makes the newest remaining one the default."""
     address = address_of(user, address_id)
     db.session.delete(address)
     db.session.flush()

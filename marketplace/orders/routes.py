@@ -7,7 +7,7 @@ from marketplace.access import AUTHENTICATED
 from marketplace.api import Blueprint
 from marketplace.idempotency import IdempotencyHeaderSchema
 from marketplace.orders import addresses, cart, fulfilment, placement, queries, schemas
-from marketplace.orders.addresses import TooManyAddresses
+from marketplace.orders.addresses import AddressNotFound, TooManyAddresses
 from marketplace.orders.checkout import EmptyCart, IdempotencyKeyReused, PricesChanged
 from marketplace.orders.errors import (BadQuantity, CardPaymentsUnavailable, NotCancellable, NotInCart, NotOnSale,
                                        OrderNotFound, SubOrderNotFound)
@@ -140,14 +140,14 @@ class Address(MethodView):
     @blp.access(AUTHENTICATED)
     @blp.arguments(schemas.SavedAddressChangeSchema(partial=True))
     @blp.response(200, schemas.SavedAddressSchema)
-    @blp.errors(404)
+    @blp.errors(AddressNotFound)
     def patch(self, data, address_id):
         """Change a saved address, or make it the default"""
         return addresses.edit_address(current_user, address_id, data)
 
     @blp.access(AUTHENTICATED)
     @blp.response(204)
-    @blp.errors(404)
+    @blp.errors(AddressNotFound)
     def delete(self, address_id):
         """Forget a saved address"""
         addresses.remove_address(current_user, address_id)

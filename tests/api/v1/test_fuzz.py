@@ -46,7 +46,32 @@ RULES = {(openapi_path(url_rule), method): access_rule(_APP, url_rule.endpoint, 
          for method, url_rule in operations(_APP)}
 
 CALLERS = ("anonymous", "owner", "admin", "operator")
-CHECKS = [not_a_server_error, response_schema_conformance, negative_data_rejection]
+def documented_error_code(ctx, response, case):
+    """An error answers with a code its operation documents for that status (issue #11: each
+    operation's documented errors list the code values it can return)."""
+    if response.status_code < 400:
+        return None
+    try:
+        code = (response.json() or {}).get("code")
+    except ValueError:  # not JSON: every error of ours is
+        code = None
+    documented = documented_codes(case.operation.path, case.operation.method.lower(), response.status_code)
+    assert code in documented, (f"{case.operation.label} answered {response.status_code} {code!r}, "
+                                f"but documents {sorted(documented)} for that status")
+    return None
+
+
+def documented_codes(path: str, method: str, status: int) -> set[str]:
+    responses = _DOCUMENT["paths"][path][method]["responses"]
+    response = responses.get(str(status)) or responses["default"]
+    if "$ref" in response:
+        response = _DOCUMENT["components"]["responses"][response["$ref"].rsplit("/", 1)[-1]]
+    return set(response["description"].partition("code: ")[2].split(", ")) - {""}
+
+
+_DOCUMENT = _APP.test_client().get("/api/v1/openapi.json").get_json()
+
+CHECKS = [not_a_server_error, response_schema_conformance, negative_data_rejection, documented_error_code]
 ALWAYS_AIMED = {"producer_id", "point_id"}
 
 
