@@ -3,11 +3,13 @@
 use case, so a results page can be shared by its URL."""
 
 from flask import Blueprint, render_template, request
+from markupsafe import Markup
 from marshmallow import ValidationError, fields
 from werkzeug.datastructures import MultiDict
 
 from marketplace.regions import divisions
 from search import results
+from search.highlight import snippet
 from search.routes import to_query
 from search.schemas import SearchArgsSchema
 
@@ -39,6 +41,18 @@ def url_args(kept: MultiDict, **changes) -> list[tuple[str, str]]:
     pairs = [(k, v) for k, v in kept.items(multi=True) if k not in changes and k != "per_page"]
     pairs += [(k, str(v)) for k, v in changes.items() if v is not None]
     return pairs
+
+
+@blp.app_template_global("search_highlights")
+def highlights(product, q: str) -> dict:
+    """The name and a short piece of the description with the query's words marked
+    (the same highlighter as the backend's hit snippets, which run over the whole
+    indexed text and so repeat the name, producer and province)."""
+    if not q:
+        return {"name": None, "snippet": None}
+    text = snippet(product.description or "", q, width=110)
+    return {"name": Markup(snippet(product.name, q, width=400)),
+            "snippet": Markup(text) if "<mark>" in text else None}
 
 
 @blp.get("/tim-kiem")

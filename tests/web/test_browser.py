@@ -49,11 +49,14 @@ def test_search_without_diacritics_filter_and_open_the_honey(phone):
     expect(page).to_have_url(re.compile(r"/tim-kiem\?q=mat\+ong"))
     expect(page.get_by_role("link", name=re.compile("Mật ong hoa ban"))).to_be_visible()
 
+    page.locator("summary", has_text="Tỉnh, thành phố").click()  # open the facet (a <details>)
     page.get_by_label(re.compile(r"^Điện Biên")).check()
+    page.locator("summary", has_text="Hạng sao OCOP").click()
     page.get_by_label(re.compile(r"^4★")).check()
     page.get_by_role("button", name="Lọc kết quả").click()
     expect(page).to_have_url(re.compile(r"province=\d+.*stars=4|stars=4.*province=\d+"))
-    expect(page.get_by_label(re.compile(r"^Điện Biên"))).to_be_checked()
+    expect(page.get_by_label(re.compile(r"^Điện Biên"))).to_be_checked()  # chosen facets stay open
+    expect(page.locator("mark").first).to_be_visible()
 
     page.get_by_role("link", name=re.compile("Mật ong hoa ban")).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mật ong hoa ban")
