@@ -7,6 +7,8 @@ from markupsafe import Markup
 from marshmallow import ValidationError, fields
 from werkzeug.datastructures import MultiDict
 
+from marketplace import access
+from marketplace.access import PUBLIC
 from marketplace.regions import divisions
 from search import results
 from search.highlight import snippet
@@ -56,6 +58,7 @@ def highlights(product, q: str) -> dict:
 
 
 @blp.get("/tim-kiem")
+@access.requires(PUBLIC)
 def search():
     args, kept = parse_args(request.args)
     page = results.catalogue_page(to_query(args))

@@ -3,6 +3,8 @@ API calls, render."""
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from marketplace import access
+from marketplace.access import PUBLIC
 from marketplace.catalog import browsing
 from marketplace.catalog.schemas import certificate_view
 from marketplace.clock import today_vn
@@ -19,6 +21,7 @@ STOREFRONT_SORTS = ("name", "newest", "price_asc", "price_desc", "stars")
 
 
 @blp.get("/")
+@access.requires(PUBLIC)
 def home():
     five_stars = catalogue_page(SearchQuery(stars=(5,), sort="relevance", per_page=HOME_SHELF))
     newest = catalogue_page(SearchQuery(sort="newest", per_page=HOME_SHELF))
@@ -28,6 +31,7 @@ def home():
 
 @blp.get("/san-pham/<int:product_id>")
 @blp.get("/san-pham/<int:product_id>/<slug>")
+@access.requires(PUBLIC)
 def product(product_id: int, slug: str | None = None):
     item = browsing.get_public_product(product_id)
     if slug != item.slug:  # one address per product, whatever slug the link had
@@ -59,6 +63,7 @@ def structured_data(item, variants) -> dict:
 
 
 @blp.get("/nha-san-xuat/<slug>")
+@access.requires(PUBLIC)
 def producer(slug: str):
     item = browsing.get_storefront(slug)
     sort = request.args.get("sort", "name")

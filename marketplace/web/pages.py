@@ -1,12 +1,24 @@
 """Our own static files and the language switcher."""
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, request, session, url_for
+from flask import Blueprint, redirect, request, send_from_directory, session, url_for
 
+from marketplace import access
+from marketplace.access import PUBLIC
 from marketplace.web.i18n import LOCALES, SESSION_KEY
 
-blp = Blueprint("web", __name__, static_folder="../static", static_url_path="/static")
+blp = Blueprint("web", __name__)
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+@blp.get("/static/<path:asset>")
+@access.requires(PUBLIC)
+def static(asset: str):
+    """Our own CSS, JS and icons (send_from_directory refuses paths outside the folder)."""
+    return send_from_directory(STATIC_DIR, asset, max_age=3600)
 
 
 def safe_next(target: str | None) -> str:
@@ -20,6 +32,7 @@ def safe_next(target: str | None) -> str:
 
 
 @blp.post("/ngon-ngu")
+@access.requires(PUBLIC)
 def switch_language():
     """The switcher's form (works without JavaScript): remember the choice, go back."""
     locale = request.form.get("locale")
