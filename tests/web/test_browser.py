@@ -65,6 +65,13 @@ def test_search_without_diacritics_filter_and_open_the_honey(phone):
     expect(page.locator(".variants .price").first).to_have_text(re.compile(r"^\d{1,3}(\.\d{3})+ ₫$"))
 
 
+def test_the_search_box_suggests_products_as_the_shopper_types(phone):
+    page = phone
+    page.goto("/")
+    page.get_by_label("Tìm đặc sản").press_sequentially("mat o", delay=30)
+    expect(page.locator("#home-q-suggestions option[value='Mật ong hoa ban']")).to_have_count(1)
+
+
 def test_switch_to_english_and_see_the_same_product_page_in_english(phone):
     page = phone
     page.goto("/tim-kiem?q=mat+ong+hoa+ban")

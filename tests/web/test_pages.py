@@ -178,3 +178,11 @@ def test_a_crash_on_a_page_is_a_500_page_in_each_language(app, client, monkeypat
     assert response.status_code == 500 and "Đã có lỗi" in response.get_data(as_text=True)
     response = client.get("/", headers={"Accept-Language": "en"})
     assert response.status_code == 500 and "Something went wrong" in response.get_data(as_text=True)
+
+
+def test_our_static_files_are_served_and_nothing_beside_them(client):
+    css = client.get("/static/site.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    assert client.get("/static/search.js").mimetype in ("text/javascript", "application/javascript")
+    for path in ("/static/../web/i18n.py", "/static/%2e%2e/web/i18n.py", "/static/..%2fweb%2fi18n.py"):
+        assert client.get(path).status_code == 404, path
