@@ -6,6 +6,7 @@ marketplace/translations; the .mo files are compiled at start-up whenever one is
 missing or older than its .po, so no install or deploy step is needed.
 """
 
+import tempfile
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -33,12 +34,13 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
 
 
-def compile_catalogues(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
-    """Compile every <locale>/LC_MESSAGES/messages.po whose .mo is missing or older.
-    Returns the .mo files written."""
+def compile_catalogues(directory: Path = TRANSLATIONS_DIR, output: Path | None = None) -> list[Path]:
+    """Compile every <locale>/LC_MESSAGES/messages.po under `directory` whose .mo (beside
+    it, or at the same place under `output`) is missing or older. Returns the .mo files written."""
     written = []
     for po_path in sorted(directory.glob("*/LC_MESSAGES/*.po")):
-        mo_path = po_path.with_suffix(".mo")
+        mo_path = (output / po_path.relative_to(directory) if output else po_path).with_suffix(".mo")
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
         with po_path.open("rb") as po_file:
@@ -95,8 +97,13 @@ def init_app(app: Flask) -> None:
     app.before_request(_choose_afresh)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
-    compile_catalogues()
+    try:
+        compile_catalogues()
+        app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
+    except OSError:  # installed read-only: compile into a private temporary folder instead
+        output = Path(tempfile.mkdtemp(prefix="ocop-translations-"))
+        compile_catalogues(output=output)
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(output)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(vnd=vnd, local_date=local_date, local_datetime=local_datetime, stars=stars)
     app.jinja_env.globals.update(LOCALES=LOCALES, LOCALE_NAMES=LOCALE_NAMES, current_locale=_locale, today_vn=today_vn)

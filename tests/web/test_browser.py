@@ -72,7 +72,7 @@ def test_the_search_box_suggests_products_as_the_shopper_types(phone):
     expect(page.locator("#home-q-suggestions option[value='Mật ong hoa ban']")).to_have_count(1)
 
 
-def test_switch_to_english_and_see_the_same_product_page_in_english(phone):
+def test_switch_to_english_and_see_the_same_product_page_in_english(phone, output_path):
     page = phone
     page.goto("/tim-kiem?q=mat+ong+hoa+ban")
     page.get_by_role("link", name=re.compile("Mật ong hoa ban")).first.click()
@@ -83,6 +83,9 @@ def test_switch_to_english_and_see_the_same_product_page_in_english(phone):
     expect(page.get_by_role("heading", name="OCOP certificate")).to_be_visible()
     expect(page.get_by_text("Verified")).to_be_visible()
     expect(page.get_by_text("Decision number")).to_be_visible()
+    assert_accessible(page)
+    os.makedirs(output_path, exist_ok=True)
+    page.screenshot(path=os.path.join(output_path, "product-en-360.png"), full_page=True)
     page.goto("/")  # remembered in the session
     expect(page.get_by_role("heading", name="New products")).to_be_visible()
     page.get_by_role("button", name="Tiếng Việt").click()

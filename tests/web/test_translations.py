@@ -66,3 +66,10 @@ def test_catalogues_compile_when_missing_or_older_than_their_po(tmp_path):
     from babel.support import Translations
     with (po_dir / "messages.mo").open("rb") as mo:
         assert Translations(mo).gettext("Trang chủ") == "Home"
+
+
+def test_catalogues_compile_elsewhere_when_the_package_folder_is_read_only(tmp_path):
+    output = tmp_path / "compiled"
+    written = compile_catalogues(TRANSLATIONS, output=output)
+    assert sorted(p.relative_to(output).as_posix() for p in written) == [
+        "en/LC_MESSAGES/messages.mo", "vi/LC_MESSAGES/messages.mo"]
