@@ -10,6 +10,7 @@ from marketplace import database
 from marketplace.api import RowIdConverter
 from marketplace.errors import register_error_handlers
 from marketplace.extensions import api, db, login_manager, migrate
+from marketplace import web
 from search import service as search_service
 
 
@@ -37,6 +38,7 @@ def create_app(config_class=None) -> Flask:
     login_manager.init_app(app)
     api.init_app(app)
     register_error_handlers(app)
+    web.init_app(app)  # after the API's error handlers: it wraps them for HTML pages
 
     _import_models()
     search_service.init_app(app)
@@ -78,6 +80,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.regions.routes import blp as regions_blp
     from marketplace.showrooms import (admin as points_admin, operator as points_operator,
                                        portal as points_portal, routes as points_routes)
+    from marketplace.storefront.pages import blp as storefront_pages
+    from search.pages import blp as search_pages
     from search.routes import blp as search_blp
 
     for blueprint in (auth_blp, regions_blp, catalog_routes.blp, producers_portal.blp, catalog_portal.blp,
@@ -86,6 +90,8 @@ def _register_blueprints(app: Flask) -> None:
                       points_routes.blp, points_operator.blp, points_portal.blp, points_admin.blp, health_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)
+    for pages in (storefront_pages, search_pages):  # HTML pages over the same use cases
+        app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)
     register_role_provider("display_points", operator_points_for_roles)
 

@@ -197,4 +197,5 @@ SAMPLE_PATH_VALUES = {
     "payout_id": lambda world: world.payout.id,
     "refund_id": lambda world: world.refund_awaiting_allocation.id,
     "filename": lambda world: "swagger-ui.css",
+    "asset": lambda world: "site.css",
 }

@@ -1,0 +1,55 @@
+"""Error pages: HTML, in the shopper's language, for every path outside /api/.
+
+The API keeps its one JSON error shape (marketplace/errors.py): each handler
+registered there is wrapped, and called as it was for /api/ paths.
+"""
+
+import logging
+
+from flask import Flask, render_template, request
+from sqlalchemy import exc as sa_exc
+from werkzeug.exceptions import HTTPException
+
+from marketplace.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+_WRAPPED = (DomainError, HTTPException, Exception, sa_exc.DBAPIError, sa_exc.TimeoutError)
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def status_of(error: Exception) -> int:
+    if isinstance(error, DomainError):
+        return error.status
+    if isinstance(error, HTTPException):
+        return error.code or 500
+    if isinstance(error, (sa_exc.OperationalError, sa_exc.TimeoutError)):
+        return 503
+    return 500
+
+
+def error_page(error: Exception):
+    status = status_of(error)
+    if status >= 500:
+        log.exception("Error on a page", exc_info=error)
+    template = "errors/404.html" if status == 404 else "errors/500.html" if status >= 500 else "errors/error.html"
+    response = render_template(template, status=status), status
+    return response
+
+
+def init_app(app: Flask) -> None:
+    handlers = app.error_handler_spec.setdefault(None, {}).setdefault(None, {})
+    for cls in _WRAPPED:
+        api_handler = handlers.get(cls)
+
+        def handle(error, _api_handler=api_handler):
+            if is_api_request() and _api_handler is not None:
+                return _api_handler(error)
+            if isinstance(error, HTTPException) and error.code and error.code < 400:
+                return error  # redirects raised as exceptions pass through
+            return error_page(error)
+
+        app.register_error_handler(cls, handle)

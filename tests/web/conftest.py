@@ -1,0 +1,27 @@
+"""Fixtures for the browser tests (pytest-playwright driving Debian's Chromium)."""
+
+import pytest
+
+from tests.conftest import _empty_tables
+from tests.web.browser_support import CHROMIUM_ARGS, require_chromium, waitress_serving
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Playwright launches each browser with a fresh temporary profile (user-data dir) of its own.
+    return {**browser_type_launch_args, "executable_path": require_chromium(), "args": CHROMIUM_ARGS,
+            "headless": True}
+
+
+@pytest.fixture(scope="module")
+def storefront(_app):
+    """The base URL of the storefront, served by waitress with the demo loaded,
+    for one module of browser tests; the tables are emptied afterwards."""
+    with _app.app_context():
+        result = _app.test_cli_runner().invoke(args=["demo", "load"])
+        assert result.exit_code == 0, result.output
+        try:
+            with waitress_serving(_app) as base:
+                yield base
+        finally:
+            _empty_tables()
