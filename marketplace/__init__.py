@@ -50,7 +50,8 @@ def create_app(config_class=None) -> Flask:
 MODEL_MODULES = (
     "marketplace.accounts.models", "marketplace.accounts.auth",  # auth registers Flask-Login's loaders
     "marketplace.regions.models", "marketplace.producers.models", "marketplace.catalog.models",
-    "marketplace.orders.models", "marketplace.payments.models", "marketplace.payouts.models",
+    "marketplace.pricing.models", "marketplace.orders.models", "marketplace.payments.models",
+    "marketplace.payouts.models",
     "marketplace.payouts.earnings",  # subscribes the ledger to order and till events
     "marketplace.showrooms.models", "search.models",
     "marketplace.mail.models", "marketplace.mail.services",  # services delivers queued mail after commit

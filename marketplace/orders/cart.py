@@ -43,6 +43,11 @@ def locked_cart(user: User, create: bool = False) -> Cart | None:
 
 
 def _lock(user: User) -> Cart | None:
+    # Two queries, on purpose: the lines are read by a second statement, after
+    # the cart's lock is granted. Joined into the locking statement, they would
+    # come from the snapshot taken before the wait (PostgreSQL re-reads only
+    # the locked row), and a checkout that waited for another would see the
+    # lines that one had just consumed.
     return db.session.scalar(
         sa.select(Cart).where(Cart.user_id == user.id).options(selectinload(Cart.lines))
         .with_for_update(of=Cart)

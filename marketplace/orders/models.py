@@ -128,9 +128,9 @@ class SubOrder(db.Model):
         if target is SubOrderStatus.DELIVERED:
             self.delivered_at = now
 
-    def record_creation(self, actor: Actor, user_id: int | None) -> None:
+    def record_creation(self, actor: Actor, user_id: int | None, now: datetime | None = None) -> None:
         self.history.append(StatusChange(from_status=None, to_status=self.status, actor=actor,
-                                         actor_user_id=user_id, created_at=utcnow()))
+                                         actor_user_id=user_id, created_at=now or utcnow()))
 
     @property
     def refundable_vnd(self) -> int:

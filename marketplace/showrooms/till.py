@@ -12,7 +12,7 @@ from marketplace.catalog.models import Product, Variant
 from marketplace.database import transactional
 from marketplace.errors import Conflict
 from marketplace.extensions import db
-from marketplace.payouts.commission import commission_vnd
+from marketplace.pricing.commission import commission_vnd
 from marketplace.showrooms import ledger, movements
 from marketplace.showrooms.models import (Consignment, DisplayPoint, MovementKind, MovementLine, PointStock,
                                           SalePayment, StockMovement)
