@@ -7,6 +7,7 @@ across a network call.
 
 import secrets
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from marketplace.database import transactional, utcnow
 from marketplace.errors import Conflict, InvalidInput
 from marketplace.extensions import db
 from marketplace.orders import stock
-from marketplace.orders.cart import locked_cart
+from marketplace.orders.cart import empty, locked_cart
 from marketplace.orders.lifecycle import Actor, SubOrderStatus
 from marketplace.orders.models import Cart, Order, OrderLine, PaymentMethod, SavedAddress, SubOrder
 from marketplace.orders.shipping import shipping_fee_vnd
@@ -136,6 +137,38 @@ def order_number(now) -> str:
     return f"OC{vietnam_date(now):%y%m%d}{_random_code(6)}"
 
 
+@dataclass(frozen=True)
+class PricedLine:
+    """A cart line as it is ordered: the locked variant (with its product and
+    producer), the units, and the commission rate in force for it."""
+
+    variant: Variant
+    quantity: int
+    rate_bps: int
+
+    @property
+    def line_total_vnd(self) -> int:
+        return self.variant.price_vnd * self.quantity
+
+    @property
+    def commission_vnd(self) -> int:
+        return commission.commission_vnd(self.line_total_vnd, self.rate_bps)
+
+    def order_line(self) -> OrderLine:
+        variant = self.variant
+        return OrderLine(variant_id=variant.id, product_id=variant.product_id, product_name=variant.product.name,
+                         variant_label=variant.label, unit_price_vnd=variant.price_vnd, quantity=self.quantity,
+                         line_total_vnd=self.line_total_vnd, commission_rate_bps=self.rate_bps,
+                         commission_vnd=self.commission_vnd)
+
+
+def _priced_lines(quantities: dict[int, int], variants: dict[int, Variant]) -> list[PricedLine]:
+    """In variant id order, with every rate looked up in one query."""
+    key = lambda v: (v.product.producer_id, v.product.group.value)  # noqa: E731
+    rates = commission.rates_bps(key(v) for v in variants.values())
+    return [PricedLine(variants[vid], quantities[vid], rates[key(variants[vid])]) for vid in sorted(quantities)]
+
+
 def _place_order(user: User, cart: Cart, body: dict, idempotency_key: str, digest: str, address: dict,
                  locked: dict[int, Variant]) -> Order:
     quantities = {line.variant_id: line.quantity for line in cart.lines}
@@ -151,12 +184,11 @@ def _place_order(user: User, cart: Cart, body: dict, idempotency_key: str, diges
         idempotency_key=idempotency_key, request_fingerprint=digest,
     )
     status = SubOrderStatus.CONFIRMED if method is PaymentMethod.COD else SubOrderStatus.PENDING_PAYMENT
-    by_producer = defaultdict(list)
-    for variant_id in sorted(quantities):
-        by_producer[variants[variant_id].product.producer_id].append(variants[variant_id])
-    rates = commission.rates_bps((v.product.producer_id, v.product.group.value) for v in variants.values())
-    for producer_id, producer_variants in sorted(by_producer.items()):
-        sub_order = _sub_order(producer_id, producer_variants, quantities, rates, status, address["province_code"])
+    by_producer: dict[int, list[PricedLine]] = defaultdict(list)
+    for line in _priced_lines(quantities, variants):
+        by_producer[line.variant.product.producer_id].append(line)
+    for _producer_id, lines in sorted(by_producer.items()):
+        sub_order = _sub_order(lines, status, address["province_code"])
         sub_order.record_creation(Actor.SHOPPER, user.id, now)
         order.sub_orders.append(sub_order)
     order.items_total_vnd = sum(s.items_total_vnd for s in order.sub_orders)
@@ -168,7 +200,7 @@ def _place_order(user: User, cart: Cart, body: dict, idempotency_key: str, diges
     elif method is PaymentMethod.CARD:
         order.reserved_until = now + timedelta(minutes=current_app.config["CARD_RESERVATION_MINUTES"])
     db.session.add(order)
-    cart.lines.clear()
+    empty(cart)
     from marketplace.payments.services import open_payment  # payments build on orders, not the reverse
 
     open_payment(order)  # before the flush: the new order has no payment to load
@@ -177,18 +209,11 @@ def _place_order(user: User, cart: Cart, body: dict, idempotency_key: str, diges
     return order
 
 
-def _line(variant: Variant, quantity: int, rate_bps: int) -> OrderLine:
-    line_total = variant.price_vnd * quantity
-    return OrderLine(variant_id=variant.id, product_id=variant.product_id, product_name=variant.product.name,
-                     variant_label=variant.label, unit_price_vnd=variant.price_vnd, quantity=quantity,
-                     line_total_vnd=line_total, commission_rate_bps=rate_bps,
-                     commission_vnd=commission.commission_vnd(line_total, rate_bps))
-
-
-def _sub_order(producer_id, variants, quantities, rates, status, ship_to_province) -> SubOrder:
-    lines = [_line(v, quantities[v.id], rates[(v.product.producer_id, v.product.group.value)]) for v in variants]
+def _sub_order(lines: list[PricedLine], status: SubOrderStatus, ship_to_province: int) -> SubOrder:
+    """One producer's part: its lines, their totals and commission, and the shipping fee from the producer's province."""
+    producer = lines[0].variant.product.producer
     items_total = sum(l.line_total_vnd for l in lines)
-    fee = shipping_fee_vnd(variants[0].product.producer.province_code, ship_to_province, items_total)
-    return SubOrder(producer_id=producer_id, status=status, lines=lines, items_total_vnd=items_total,
-                    shipping_fee_vnd=fee, total_vnd=items_total + fee, refunded_vnd=0,
+    fee = shipping_fee_vnd(producer.province_code, ship_to_province, items_total)
+    return SubOrder(producer_id=producer.id, status=status, lines=[l.order_line() for l in lines],
+                    items_total_vnd=items_total, shipping_fee_vnd=fee, total_vnd=items_total + fee, refunded_vnd=0,
                     commission_vnd=sum(l.commission_vnd for l in lines))
