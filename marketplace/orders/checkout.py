@@ -23,7 +23,7 @@ from marketplace.extensions import db
 from marketplace.orders import stock
 from marketplace.orders.cart import empty, locked_cart
 from marketplace.orders.lifecycle import Actor, SubOrderStatus
-from marketplace.orders.models import Cart, Order, OrderLine, PaymentMethod, SavedAddress, SubOrder
+from marketplace.orders.models import Cart, Order, OrderLine, PaymentMethod, SavedAddress, StatusChange, SubOrder
 from marketplace.orders.shipping import shipping_fee_vnd
 from marketplace.pricing import commission
 from search import outbox
@@ -154,12 +154,13 @@ class PricedLine:
     def commission_vnd(self) -> int:
         return commission.commission_vnd(self.line_total_vnd, self.rate_bps)
 
-    def order_line(self) -> OrderLine:
+    def order_line_row(self, sub_order_id: int) -> dict:
+        """The order line's columns, for one bulk INSERT of every line of the order."""
         variant = self.variant
-        return OrderLine(variant_id=variant.id, product_id=variant.product_id, product_name=variant.product.name,
-                         variant_label=variant.label, unit_price_vnd=variant.price_vnd, quantity=self.quantity,
-                         line_total_vnd=self.line_total_vnd, commission_rate_bps=self.rate_bps,
-                         commission_vnd=self.commission_vnd)
+        return dict(sub_order_id=sub_order_id, variant_id=variant.id, product_id=variant.product_id,
+                    product_name=variant.product.name, variant_label=variant.label,
+                    unit_price_vnd=variant.price_vnd, quantity=self.quantity, line_total_vnd=self.line_total_vnd,
+                    commission_rate_bps=self.rate_bps, commission_vnd=self.commission_vnd)
 
 
 def _priced_lines(quantities: dict[int, int], variants: dict[int, Variant]) -> list[PricedLine]:
@@ -187,10 +188,9 @@ def _place_order(user: User, cart: Cart, body: dict, idempotency_key: str, diges
     by_producer: dict[int, list[PricedLine]] = defaultdict(list)
     for line in _priced_lines(quantities, variants):
         by_producer[line.variant.product.producer_id].append(line)
-    for _producer_id, lines in sorted(by_producer.items()):
-        sub_order = _sub_order(lines, status, address["province_code"])
-        sub_order.record_creation(Actor.SHOPPER, user.id, now)
-        order.sub_orders.append(sub_order)
+    parts = [(_sub_order(lines, status, address["province_code"]), lines)
+             for _producer_id, lines in sorted(by_producer.items())]
+    order.sub_orders.extend(sub_order for sub_order, _lines in parts)
     order.items_total_vnd = sum(s.items_total_vnd for s in order.sub_orders)
     order.shipping_total_vnd = sum(s.shipping_fee_vnd for s in order.sub_orders)
     order.total_vnd = order.items_total_vnd + order.shipping_total_vnd
@@ -204,7 +204,14 @@ def _place_order(user: User, cart: Cart, body: dict, idempotency_key: str, diges
     from marketplace.payments.services import open_payment  # payments build on orders, not the reverse
 
     open_payment(order)  # before the flush: the new order has no payment to load
-    db.session.flush()
+    db.session.flush()  # the order, its parts and its payment, for their ids
+    # The lines and the parts' first history entries in one bulk INSERT each,
+    # not as objects through the unit of work (they are read back, if needed,
+    # from the database).
+    db.session.execute(sa.insert(OrderLine), [line.order_line_row(sub_order.id)
+                                              for sub_order, lines in parts for line in lines])
+    db.session.execute(sa.insert(StatusChange), [sub_order.creation_record(Actor.SHOPPER, user.id, now)
+                                                 for sub_order, _lines in parts])
     outbox.product_changed(*{v.product_id for v in variants.values()})  # in-stock flags may change
     return order
 
@@ -214,6 +221,6 @@ def _sub_order(lines: list[PricedLine], status: SubOrderStatus, ship_to_province
     producer = lines[0].variant.product.producer
     items_total = sum(l.line_total_vnd for l in lines)
     fee = shipping_fee_vnd(producer.province_code, ship_to_province, items_total)
-    return SubOrder(producer_id=producer.id, status=status, lines=[l.order_line() for l in lines],
+    return SubOrder(producer_id=producer.id, status=status,
                     items_total_vnd=items_total, shipping_fee_vnd=fee, total_vnd=items_total + fee, refunded_vnd=0,
                     commission_vnd=sum(l.commission_vnd for l in lines))
