@@ -200,7 +200,6 @@ def _place_order(user: User, cart: Cart, body: dict, idempotency_key: str, diges
     elif method is PaymentMethod.CARD:
         order.reserved_until = now + timedelta(minutes=current_app.config["CARD_RESERVATION_MINUTES"])
     db.session.add(order)
-    empty(cart)
     from marketplace.payments.services import open_payment  # payments build on orders, not the reverse
 
     open_payment(order)  # before the flush: the new order has no payment to load
@@ -212,6 +211,7 @@ def _place_order(user: User, cart: Cart, body: dict, idempotency_key: str, diges
                                               for sub_order, lines in parts for line in lines])
     db.session.execute(sa.insert(StatusChange), [sub_order.creation_record(Actor.SHOPPER, user.id, now)
                                                  for sub_order, _lines in parts])
+    empty(cart)
     outbox.product_changed(*{v.product_id for v in variants.values()})  # in-stock flags may change
     return order
 
