@@ -36,6 +36,11 @@ class InsufficientStock(Conflict):
         self.shortages = shortages
 
 
+# Only the product and producer rows come with the variants: their own eager
+# relationships (provinces, wards) are left for whoever needs them.
+_with_product = contains_eager(Variant.product)
+
+
 def lock(variant_ids) -> dict[int, Variant]:
     """Lock these variant rows as reserve does, and read them as they are now
     (the session's copies are overwritten), with their products and producers,
@@ -44,7 +49,7 @@ def lock(variant_ids) -> dict[int, Variant]:
     the result to reserve, which then needs no second read."""
     rows = db.session.scalars(
         sa.select(Variant).join(Variant.product).join(Product.producer)
-        .options(contains_eager(Variant.product).contains_eager(Product.producer))
+        .options(_with_product.lazyload("*"), _with_product.contains_eager(Product.producer).lazyload("*"))
         .where(Variant.id.in_(sorted(set(variant_ids)))).order_by(Variant.id)
         .with_for_update(of=Variant, key_share=True)  # FOR NO KEY UPDATE (see above)
         .execution_options(populate_existing=True)  # the locked rows' values, not the session's stale copies

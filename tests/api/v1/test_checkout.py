@@ -412,3 +412,31 @@ def test_an_order_number_follows_the_vietnamese_calendar_either_side_of_midnight
 
     assert order_number(datetime(2025, 12, 2, 16, 59, tzinfo=timezone.utc))[:8] == "OC251202"  # 23:59 in Vietnam
     assert order_number(datetime(2025, 12, 2, 17, 0, tzinfo=timezone.utc))[:8] == "OC251203"   # 00:00 in Vietnam
+
+
+# --- the checkout's cost does not grow with its lines (issue #11, the benchmark) -------
+
+def statements_of_a_checkout(client, headers, variants) -> list[str]:
+    import sqlalchemy as sa
+
+    for variant in variants:
+        put_line(client, headers, variant.id, 2)
+    seen = []
+    listener = lambda _conn, _cursor, statement, *_args: seen.append(statement)  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = checkout(client, headers)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 201, response.json
+    return [s for s in seen if "search_" not in s]  # the search index's own upkeep is counted elsewhere
+
+
+def test_a_checkout_makes_as_many_statements_for_four_lines_as_for_one(client, bearer):
+    # One producer: SQLite inserts one sub-order per statement (RETURNING is not batched there).
+    producer = ProducerFactory()
+    one = statements_of_a_checkout(client, bearer(UserFactory()), [ProductFactory(producer=producer).variants[0]])
+    four = statements_of_a_checkout(client, bearer(UserFactory()),
+                                    [ProductFactory(producer=producer).variants[0] for _ in range(4)])
+
+    assert len(four) == len(one), "\n".join(four)
