@@ -24,6 +24,21 @@ from marketplace.orders.models import Cart, CartLine
 MAX_LINE_QUANTITY = 999
 
 
+class NotOnSale(NotFound):
+    code, message = "variant_not_found", "This item is not on sale."
+
+
+class QuantityOutOfRange(InvalidInput):
+    message = "The input is invalid."  # code: validation_error
+
+    def __init__(self):
+        super().__init__(errors={"quantity": [f"Must be between 1 and {MAX_LINE_QUANTITY}."]})
+
+
+class NotInCart(NotFound):
+    code, message = "cart_line_not_found", "This item is not in your cart."
+
+
 def _cart_of(user: User) -> Cart | None:
     """The user's cart, for reading (see locked_cart for writing)."""
     return db.session.scalar(sa.select(Cart).where(Cart.user_id == user.id))
@@ -74,13 +89,13 @@ def lines_of(user: User) -> list[CartLine]:
 def set_line(user: User, variant_id: int, quantity: int) -> CartLine:
     """Put `quantity` units of a variant in the cart (replacing any earlier quantity).
 
-    Raises NotFound for a variant that is not on sale.
+    Raises NotOnSale, QuantityOutOfRange.
     """
     variant = db.session.get(Variant, variant_id)
     if variant is None or not variant.is_active or not variant.product.is_public():
-        raise NotFound("This item is not on sale.", code="variant_not_found")
+        raise NotOnSale()
     if not 1 <= quantity <= MAX_LINE_QUANTITY:
-        raise InvalidInput(errors={"quantity": [f"Must be between 1 and {MAX_LINE_QUANTITY}."]})
+        raise QuantityOutOfRange()
     cart = locked_cart(user, create=True)
     line = next((l for l in cart.lines if l.variant_id == variant_id), None)
     if line is None:
@@ -94,11 +109,11 @@ def set_line(user: User, variant_id: int, quantity: int) -> CartLine:
 
 @transactional
 def remove_line(user: User, variant_id: int) -> None:
-    """Raises NotFound when the variant is not in the cart."""
+    """Raises NotInCart when the variant is not in the cart."""
     cart = locked_cart(user)
     line = next((l for l in cart.lines if l.variant_id == variant_id), None) if cart else None
     if line is None:
-        raise NotFound("This item is not in your cart.", code="cart_line_not_found")
+        raise NotInCart()
     cart.lines.remove(line)
 
 
