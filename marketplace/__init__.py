@@ -52,7 +52,8 @@ def create_app(config_class=None) -> Flask:
 MODEL_MODULES = (
     "marketplace.accounts.models", "marketplace.accounts.auth",  # auth registers Flask-Login's loaders
     "marketplace.regions.models", "marketplace.producers.models", "marketplace.catalog.models",
-    "marketplace.payments.models", "marketplace.orders.models", "marketplace.payouts.models",
+    "marketplace.pricing.models", "marketplace.payments.models", "marketplace.orders.models",
+    "marketplace.payouts.models",
     "marketplace.orders.payment_outcomes",  # subscribes the order to its payment's outcomes (webhooks)
     "marketplace.payouts.earnings",  # subscribes the ledger to order and till events
     "marketplace.showrooms.models", "search.models",

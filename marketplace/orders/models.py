@@ -126,9 +126,14 @@ class SubOrder(db.Model):
         if target is SubOrderStatus.DELIVERED:
             self.delivered_at = now
 
-    def record_creation(self, actor: Actor, user_id: int | None) -> None:
-        self.history.append(StatusChange(from_status=None, to_status=self.status, actor=actor,
-                                         actor_user_id=user_id, created_at=utcnow()))
+    def record_creation(self, actor: Actor, user_id: int | None, now: datetime | None = None) -> None:
+        self.history.append(StatusChange(**self.creation_record(actor, user_id, now)))
+
+    def creation_record(self, actor: Actor, user_id: int | None, now: datetime | None = None) -> dict:
+        """The first history entry's columns (checkout inserts them in bulk, once the parts have ids)."""
+        record = dict(from_status=None, to_status=self.status, actor=actor, actor_user_id=user_id,
+                      created_at=now or utcnow(), reason="")
+        return {**record, "sub_order_id": self.id} if self.id is not None else record
 
     @property
     def refundable_vnd(self) -> int:

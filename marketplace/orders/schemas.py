@@ -45,9 +45,22 @@ class SavedAddressChangeSchema(SavedAddressInSchema):
 
 
 class CheckoutSchema(StrictSchema):
-    shipping_address = fields.Nested(AddressSchema, required=True)
+    """Ship to a new address (shipping_address) or to one of your saved ones (address_id): exactly one of the two."""
+
+    shipping_address = fields.Nested(AddressSchema, metadata={"description": "Where to ship; or send address_id"})
+    address_id = Int(validate=validate.Range(min=1),
+                     metadata={"description": "One of your saved addresses (GET /addresses); or send shipping_address"})
     payment_method = fields.Enum(PaymentMethod, by_value=True, required=True)
     note = Text(max_length=500, min_length=0, load_default="")
+
+    @ma.validates_schema
+    def one_address(self, data, **kwargs):
+        given = [name for name in ("shipping_address", "address_id") if data.get(name) is not None]
+        if not given:
+            raise ma.ValidationError({"shipping_address": [
+                "Send a shipping_address, or the address_id of one of your saved addresses."]})
+        if len(given) == 2:
+            raise ma.ValidationError({"address_id": ["Send either address_id or shipping_address, not both."]})
 
 
 class CancelSchema(StrictSchema):

@@ -8,17 +8,21 @@ referring to the variant (a cart line, an order line) takes on it, which is
 how a checkout and a concurrent add-to-cart deadlocked (issue #10). What is
 available is computed inside the lock, and every shortage is reported before
 anything is written. The decrement itself is conditional (stock >= quantity),
-so stock can never go negative even where row locks are ignored (SQLite).
+so stock can never go negative even where row locks are ignored (SQLite): one
+UPDATE takes every line (take_statement), and checkout fails as a whole unless
+it changed every row.
 """
 
 from collections import Counter
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.catalog.models import Product, ProductStatus, Variant
 from marketplace.errors import Conflict
 from marketplace.extensions import db
-from marketplace.producers.models import Producer, ProducerStatus
+from marketplace.producers.models import ProducerStatus
 
 
 class InsufficientStock(Conflict):
@@ -32,64 +36,83 @@ class InsufficientStock(Conflict):
         self.shortages = shortages
 
 
-def lock(variant_ids) -> None:
-    """Lock these variant rows as reserve does (it then finds them already
-    locked), and refresh the session's copies, so that what is read of them
-    next (their prices) is what the order will be made of."""
-    db.session.scalars(
-        sa.select(Variant).where(Variant.id.in_(sorted(variant_ids))).order_by(Variant.id)
-        .with_for_update(key_share=True)  # FOR NO KEY UPDATE (see above)
-        .execution_options(populate_existing=True)).all()
+# Only the product and producer rows come with the variants: their own eager
+# relationships (provinces, wards) are left for whoever needs them.
+_with_product = contains_eager(Variant.product)
 
 
-def reserve(quantities: dict[int, int]) -> dict[int, Variant]:
-    """Take `quantities` (variant id → units) from online stock, all or nothing.
-
-    Returns the locked variants by id. Raises InsufficientStock listing every
-    line that cannot be served (inactive, unpublished or short).
-    """
-    ids = sorted(quantities)
-    rows = db.session.execute(
-        sa.select(Variant, Product.status, Producer.status)
-        .join(Product, Variant.product_id == Product.id).join(Producer, Product.producer_id == Producer.id)
-        .where(Variant.id.in_(ids)).order_by(Variant.id)
+def lock(variant_ids) -> dict[int, Variant]:
+    """Lock these variant rows as reserve does, and read them as they are now
+    (the session's copies are overwritten), with their products and producers,
+    in one query. Returns them by id. So what is read of them next (their
+    prices, whether they are on sale) is what the order will be made of; hand
+    the result to reserve, which then needs no second read."""
+    rows = db.session.scalars(
+        sa.select(Variant).join(Variant.product).join(Product.producer)
+        .options(_with_product.lazyload("*"), _with_product.contains_eager(Product.producer).lazyload("*"))
+        .where(Variant.id.in_(sorted(set(variant_ids)))).order_by(Variant.id)
         .with_for_update(of=Variant, key_share=True)  # FOR NO KEY UPDATE (see above)
         .execution_options(populate_existing=True)  # the locked rows' values, not the session's stale copies
     ).all()
-    variants = {v.id: v for v, _p, _s in rows}
+    return {v.id: v for v in rows}
+
+
+def reserve(quantities: dict[int, int], locked: dict[int, Variant] | None = None) -> dict[int, Variant]:
+    """Take `quantities` (variant id → units) from online stock, all or nothing.
+
+    `locked` is what lock() returned for these variants earlier in this
+    transaction (they are then not read again). Returns the locked variants by
+    id, their stock_quantity as it is after the decrement. Raises
+    InsufficientStock listing every line that cannot be served (inactive,
+    unpublished or short).
+    """
+    ids = sorted(quantities)
+    variants = locked if locked is not None else lock(ids)
     shortages = []
     for variant_id in ids:
-        wanted = quantities[variant_id]
-        row = next((r for r in rows if r[0].id == variant_id), None)
-        if row is None or not row[0].is_active or row[1] is not ProductStatus.ACTIVE \
-                or row[2] is not ProducerStatus.APPROVED:
+        wanted, variant = quantities[variant_id], variants.get(variant_id)
+        if variant is None or not variant.is_active or variant.product.status is not ProductStatus.ACTIVE \
+                or variant.product.producer.status is not ProducerStatus.APPROVED:
             shortages.append({"variant_id": variant_id, "requested": wanted, "available": 0,
                               "reason": "No longer on sale."})
-        elif row[0].stock_quantity < wanted:
-            left = row[0].stock_quantity
+        elif variant.stock_quantity < wanted:
+            left = variant.stock_quantity
             shortages.append({"variant_id": variant_id, "requested": wanted, "available": left,
                               "reason": f"Only {left} left." if left else "Out of stock."})
     if shortages:
         raise InsufficientStock(shortages)
-    for variant_id in ids:
-        variant = variants[variant_id]
-        sold_out = variant.stock_quantity == quantities[variant_id]  # its listing is no longer in stock
-        taken = db.session.execute(
-            sa.update(Variant).where(Variant.id == variant_id, Variant.stock_quantity >= quantities[variant_id])
-            .values(stock_quantity=Variant.stock_quantity - quantities[variant_id])
-            .execution_options(synchronize_session=False,
-                               changed_products=frozenset({variant.product_id} if sold_out else ()))
-        ).rowcount
-        if taken != 1:  # only reachable where FOR UPDATE is a no-op and a concurrent writer won
-            raise InsufficientStock([{"variant_id": variant_id, "requested": quantities[variant_id],
-                                      "available": 0, "reason": "Just sold out."}])
-    for variant in variants.values():
-        db.session.refresh(variant, ["stock_quantity"])
-    return variants
+    # A product whose variant sells out here is no longer in stock in search.
+    sold_out = frozenset(variants[v].product_id for v in ids if variants[v].stock_quantity == quantities[v])
+    left = dict(db.session.execute(take_statement(quantities, changed_products=sold_out)).all())
+    short = [variant_id for variant_id in ids if variant_id not in left]
+    if short:  # only reachable where row locks are a no-op (SQLite) and a concurrent writer won
+        raise InsufficientStock([{"variant_id": variant_id, "requested": quantities[variant_id],
+                                  "available": 0, "reason": "Just sold out."} for variant_id in short])
+    for variant_id, stock_quantity in left.items():
+        set_committed_value(variants[variant_id], "stock_quantity", stock_quantity)
+    return {variant_id: variants[variant_id] for variant_id in ids}
+
+
+def take_statement(quantities: dict[int, int], changed_products: frozenset = frozenset()) -> sa.Update:
+    """One UPDATE that takes every line's units, each only where the stock
+    covers it (so stock never goes negative, even without row locks); it
+    returns (id, stock left) of the rows it changed. Every line must be
+    among them, or the caller raises and the transaction rolls back. The rows
+    are already locked, in primary-key order, by lock(): the order in which
+    this statement touches them cannot matter. `changed_products`: whose
+    search document it changes (search/tracking.py)."""
+    units = sa.case(quantities, value=Variant.id)
+    return (sa.update(Variant)
+            .where(Variant.id.in_(sorted(quantities)), Variant.stock_quantity >= units)
+            .values(stock_quantity=Variant.stock_quantity - units)
+            .returning(Variant.id, Variant.stock_quantity)
+            .execution_options(synchronize_session=False, changed_products=changed_products))
 
 
 def release(quantities: Counter | dict[int, int]) -> None:
-    """Give units back to online stock (cancellation, expiry), in primary-key order."""
+    """Give units back to online stock (cancellation, expiry), in primary-key
+    order: one statement per variant, so the row locks are taken in that order
+    (a single multi-row UPDATE locks in whatever order it scans)."""
     # Locked and read first: a variant back in stock from none changes its listing.
     before = {row.id: row for row in db.session.execute(
         sa.select(Variant.id, Variant.product_id, Variant.stock_quantity).where(Variant.id.in_(sorted(quantities)))
@@ -97,9 +120,11 @@ def release(quantities: Counter | dict[int, int]) -> None:
     for variant_id in sorted(quantities):
         row = before.get(variant_id)
         back_in_stock = row is not None and row.stock_quantity == 0 and quantities[variant_id] > 0
-        db.session.execute(
-            sa.update(Variant).where(Variant.id == variant_id)
-            .values(stock_quantity=Variant.stock_quantity + quantities[variant_id])
-            .execution_options(synchronize_session=False,
-                               changed_products=frozenset({row.product_id} if back_in_stock else ()))
-        )
+        db.session.execute(release_statement(variant_id, quantities[variant_id],
+                                             frozenset({row.product_id} if back_in_stock else ())))
+
+
+def release_statement(variant_id: int, units: int, changed_products: frozenset = frozenset()) -> sa.Update:
+    return (sa.update(Variant).where(Variant.id == variant_id)
+            .values(stock_quantity=Variant.stock_quantity + units)
+            .execution_options(synchronize_session=False, changed_products=changed_products))

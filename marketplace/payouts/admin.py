@@ -7,8 +7,9 @@ from flask_login import current_user
 from marketplace.access import ADMIN
 from marketplace.api import Blueprint
 from marketplace.downloads import csv_file
-from marketplace.payouts import commission, connect_rail, reports, runs, schemas, services, settlement
+from marketplace.payouts import connect_rail, reports, runs, schemas, services, settlement
 from marketplace.payouts.models import NotAConnectPayout, PayoutNotFound, PayoutNotInTransit, PayoutRunNotFound
+from marketplace.pricing import commission
 from marketplace.schemas import PageArgs, page_of
 
 blp = Blueprint("admin_payouts", __name__, url_prefix="/api/v1/admin", description="Admin: payouts and revenue")
@@ -114,6 +115,7 @@ class CommissionRates(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.CommissionRateSchema)
     @blp.response(200, schemas.CommissionRatesSchema)
+    @blp.errors(commission.UnknownProducer)
     def put(self, data):
         """Set (or, with rate_bps null, remove) a group or producer rate; past orders keep theirs"""
         commission.set_rate(data["scope"], data["key"], data["rate_bps"])

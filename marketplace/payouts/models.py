@@ -1,4 +1,4 @@
-"""The double-entry ledger, commission rates, bank accounts, payouts and runs.
+"""The double-entry ledger, bank accounts, payouts and runs (commission rates are in pricing).
 
 Journal entries and their lines are append-only: nothing updates or deletes
 them, and a correction is a new, reversing entry. Line amounts are signed
@@ -78,22 +78,6 @@ class JournalLine(db.Model):
     amount_vnd: Mapped[int] = mapped_column(sa.BigInteger)  # debit > 0, credit < 0
 
     entry: Mapped[JournalEntry] = relationship(back_populates="lines")
-
-
-class CommissionRate(db.Model):
-    """A commission rate in basis points (1000 = 10%). Scope: a product group or a producer."""
-
-    __tablename__ = "commission_rates"
-    __table_args__ = (
-        sa.UniqueConstraint("scope", "key"),
-        sa.CheckConstraint("rate_bps BETWEEN 0 AND 5000", name="rate_range"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    scope: Mapped[str] = mapped_column(sa.String(20))   # "group" | "producer"
-    key: Mapped[str] = mapped_column(sa.String(40))     # the group value or the producer id
-    rate_bps: Mapped[int]
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class BankAccount(db.Model):

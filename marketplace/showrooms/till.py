@@ -12,7 +12,7 @@ from marketplace import events, idempotency
 from marketplace.catalog.models import Product, Variant
 from marketplace.database import transactional
 from marketplace.extensions import db
-from marketplace.payouts.commission import commission_vnd
+from marketplace.pricing.commission import commission_vnd
 from marketplace.showrooms import movements, stock_ledger
 from marketplace.showrooms.models import (Consignment, DisplayPoint, MovementKind, MovementLine, NotConsigned,
                                           PointStock, SalePayment, StockMovement)

@@ -24,7 +24,8 @@ from marketplace.orders import fulfilment
 from marketplace.orders.models import SubOrder
 from marketplace.orders import payment_outcomes
 from marketplace.payments.models import Refund
-from marketplace.payouts import commission, runs, settlement
+from marketplace.payouts import runs, settlement
+from marketplace.pricing import commission
 from marketplace.payouts.models import (BankAccount, EntryKind, JournalEntry, JournalLine, Payout, PayoutItem,
                                         PayoutStatus)
 from marketplace.producers.models import Producer

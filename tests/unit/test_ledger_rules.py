@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marketplace.payouts import earnings, ledger
-from marketplace.payouts.commission import commission_vnd
+from marketplace.pricing.commission import commission_vnd
 from marketplace.payouts.ledger import UnbalancedEntry, credit, debit
 from marketplace.payouts.models import Account, EntryKind, JournalEntry, JournalLine
 

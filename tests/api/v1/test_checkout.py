@@ -352,3 +352,120 @@ def test_card_is_refused_with_a_field_error_when_stripe_is_not_configured(app, c
     assert "payment_method" in response.json["errors"]["json"]
     assert (count(Order), stock_of(variant.id)) == (0, 20)
     assert cart_quantities(client, as_shopper) == {variant.id: 1}
+
+
+# --- a saved address by id (issue #11) -------------------------------------------------
+
+def save_address(client, headers, **fields) -> dict:
+    response = client.post("/api/v1/addresses", json={**ADDRESS, **fields}, headers=headers)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def checkout_to(client, headers, **body):
+    return client.post("/api/v1/checkout", json={"payment_method": "cod", **body},
+                       headers={**headers, "Idempotency-Key": new_key()})
+
+
+def test_checkout_ships_to_a_saved_address_given_by_id(client, as_shopper):
+    producer = ProducerFactory(province_code=DIEN_BIEN, ward_code=DIEN_BIEN_WARD)
+    variant = ProductFactory(producer=producer).variants[0]
+    saved = save_address(client, as_shopper, recipient_name="Lò Văn Pọm", phone="0987654321",
+                         province_code=LAI_CHAU, ward_code=LAI_CHAU_WARD, street_address="Bản Mường So")
+    put_line(client, as_shopper, variant.id, 2)
+
+    response = checkout_to(client, as_shopper, address_id=saved["id"])
+
+    assert response.status_code == 201, response.json
+    shipped_to = response.json["shipping_address"]
+    assert (shipped_to["recipient_name"], shipped_to["phone"], shipped_to["street_address"]) == (
+        "Lò Văn Pọm", "+84987654321", "Bản Mường So")
+    assert (shipped_to["province"]["code"], shipped_to["ward"]["code"]) == (LAI_CHAU, LAI_CHAU_WARD)
+    assert response.json["sub_orders"][0]["shipping_fee_vnd"] == 30_000  # Điện Biên → Lai Châu: same region
+    assert stock_of(variant.id) == 18
+
+
+def test_checkout_to_another_shoppers_saved_address_is_refused_and_writes_nothing(client, bearer, as_shopper):
+    someone_else = bearer(UserFactory())
+    theirs = save_address(client, someone_else)
+    variant = ProductFactory().variants[0]
+    put_line(client, as_shopper, variant.id, 2)
+
+    for address_id in (theirs["id"], theirs["id"] + 1000):
+        response = checkout_to(client, as_shopper, address_id=address_id)
+
+        assert response.status_code == 422
+        assert response.json["code"] == "address_not_found"
+        assert "address_id" in response.json["errors"]["json"]
+        assert nothing_written(client, as_shopper, {variant.id: 2}, {variant.id: 20})
+
+
+@pytest.mark.parametrize("addresses, field", [
+    ({}, "shipping_address"),
+    ({"shipping_address": ADDRESS, "address_id": 1}, "address_id"),
+], ids=["neither", "both"])
+def test_checkout_needs_exactly_one_of_an_address_and_a_saved_address_id(client, as_shopper, addresses, field):
+    save_address(client, as_shopper)
+    variant = ProductFactory().variants[0]
+    put_line(client, as_shopper, variant.id, 2)
+
+    response = checkout_to(client, as_shopper, **addresses)
+
+    assert response.status_code == 422
+    assert response.json["code"] == "validation_error"
+    assert list(response.json["errors"]["json"]) == [field]
+    assert nothing_written(client, as_shopper, {variant.id: 2}, {variant.id: 20})
+
+
+# --- the order number carries the date in Vietnam (issue #11) --------------------------
+
+def test_an_order_placed_at_half_past_midnight_in_vietnam_is_numbered_for_that_day(client, as_shopper,
+                                                                                  monkeypatch):
+    from datetime import datetime, timezone
+
+    from marketplace.orders import checkout as checkout_service
+
+    # 00:30 on 3 December in Vietnam (UTC+7) is still 2 December in UTC.
+    monkeypatch.setattr(checkout_service, "utcnow", lambda: datetime(2025, 12, 2, 17, 30, tzinfo=timezone.utc))
+
+    order = place_order(client, as_shopper, ProductFactory().variants[0].id)
+
+    assert order["number"].startswith("OC251203"), order["number"]
+    assert len(order["number"]) == len("OC251203") + 6
+
+
+def test_an_order_number_follows_the_vietnamese_calendar_either_side_of_midnight():
+    from datetime import datetime, timezone
+
+    from marketplace.orders.checkout import order_number
+
+    assert order_number(datetime(2025, 12, 2, 16, 59, tzinfo=timezone.utc))[:8] == "OC251202"  # 23:59 in Vietnam
+    assert order_number(datetime(2025, 12, 2, 17, 0, tzinfo=timezone.utc))[:8] == "OC251203"   # 00:00 in Vietnam
+
+
+# --- the checkout's cost does not grow with its lines (issue #11, the benchmark) -------
+
+def statements_of_a_checkout(client, headers, variants) -> list[str]:
+    import sqlalchemy as sa
+
+    for variant in variants:
+        put_line(client, headers, variant.id, 2)
+    seen = []
+    listener = lambda _conn, _cursor, statement, *_args: seen.append(statement)  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = checkout(client, headers)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 201, response.json
+    return [s for s in seen if "search_" not in s]  # the search index's own upkeep is counted elsewhere
+
+
+def test_a_checkout_makes_as_many_statements_for_four_lines_as_for_one(client, bearer):
+    # One producer: SQLite inserts one sub-order per statement (RETURNING is not batched there).
+    producer = ProducerFactory()
+    one = statements_of_a_checkout(client, bearer(UserFactory()), [ProductFactory(producer=producer).variants[0]])
+    four = statements_of_a_checkout(client, bearer(UserFactory()),
+                                    [ProductFactory(producer=producer).variants[0] for _ in range(4)])
+
+    assert len(four) == len(one), "\n".join(four)
