@@ -200,7 +200,8 @@ def _place_order(user: User, cart: Cart, body: dict, idempotency_key: str, diges
     elif method is PaymentMethod.CARD:
         order.reserved_until = now + timedelta(minutes=current_app.config["CARD_RESERVATION_MINUTES"])
     db.session.add(order)
-    open_payment(order)  # before the flush: the new order has no payment to load
+    # Attached before the flush, so the new order needs no look-up of a payment it cannot have yet.
+    order.payment = open_payment(order.payment_method, order.total_vnd)
     db.session.flush()  # the order, its parts and its payment, for their ids
     # The lines and the parts' first history entries in one bulk INSERT each,
     # not as objects through the unit of work (they are read back, if needed,

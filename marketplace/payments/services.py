@@ -33,13 +33,10 @@ from marketplace.payments.models import (IntentOutcome, Payment, PaymentMethod, 
 log = logging.getLogger(__name__)
 
 
-def open_payment(order) -> Payment:
-    """The payment of a just-placed order (flushed, so it has an id): called
-    inside checkout's transaction. Reads only the order's id, method and total."""
-    payment = Payment(order_id=order.id, method=order.payment_method, amount_vnd=order.total_vnd,
-                      status=PaymentStatus.PENDING, refunded_vnd=0)
-    db.session.add(payment)
-    return payment
+def open_payment(method: PaymentMethod, amount_vnd: int) -> Payment:
+    """A pending payment of `amount_vnd` by `method`, for the caller to attach
+    to what it pays for (checkout: `order.payment`), in the caller's transaction."""
+    return Payment(method=method, amount_vnd=amount_vnd, status=PaymentStatus.PENDING, refunded_vnd=0)
 
 
 def lock_payment_where(*criteria, options=()) -> Payment | None:
