@@ -2,7 +2,7 @@
 (/api/v1/catalog/search), parsed by the same schema and answered by the same
 use case, so a results page can be shared by its URL."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from markupsafe import Markup
 from marshmallow import ValidationError, fields
 from werkzeug.datastructures import MultiDict
@@ -63,4 +63,12 @@ def search():
     args, kept = parse_args(request.args)
     page = results.catalogue_page(to_query(args))
     return render_template("search/results.html", args=args, kept=kept, result=page, filters=FILTERS,
-                           url_args=url_args, provinces=divisions.provinces())
+                           url_args=url_args, provinces=divisions.provinces(), item_list=item_list(page["items"]))
+
+
+def item_list(products) -> dict:
+    """schema.org ItemList of the page's results, for search engines."""
+    return {"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
+        {"@type": "ListItem", "position": position, "name": product.name,
+         "url": url_for("storefront.product", product_id=product.id, slug=product.slug, _external=True)}
+        for position, product in enumerate(products, start=1)]}

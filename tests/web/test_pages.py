@@ -41,6 +41,15 @@ def test_search_without_diacritics_finds_the_honey_with_facets_and_highlight(cli
     assert re.search(r"Điện Biên <span class=\"count\">\(\d+\)</span>", html)
 
 
+def test_search_results_are_listed_for_search_engines_as_an_item_list(client, demo):
+    html = client.get("/tim-kiem?q=mat+ong").get_data(as_text=True)
+    found = re.search(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', html, re.S)
+
+    items = json.loads(found.group(1))["itemListElement"]
+    assert items[0]["name"] == "Mật ong hoa ban" and items[0]["position"] == 1
+    assert items[0]["url"].startswith("http") and "/san-pham/" in items[0]["url"]
+
+
 def test_search_filters_are_kept_in_the_url_and_narrow_the_results(client, demo):
     everything = client.get("/tim-kiem?q=mat+ong").get_data(as_text=True)
     dien_bien = re.search(r'name="province" value="(\d+)"[^>]*>\s*<label[^>]*>Điện Biên', everything).group(1)
