@@ -88,3 +88,12 @@ def checkout(database_url, buyers, checkouts, contested, seed, pgbench_seconds, 
     bench = _benchmark("checkout_bench")
     bench.run(bench.Options(database_url=database_url, buyers=buyers, checkouts=checkouts, contested=contested,
                             seed=seed, pgbench_seconds=pgbench_seconds), echo=click.echo)
+
+
+@bench_cli.command("pages")
+@click.option("--samples", default=200, show_default=True, type=click.IntRange(min=10),
+              help="Timed requests per page.")
+def pages(samples):
+    """Server time and compressed weight of the home, search, producer and product pages, on the demo."""
+    bench = _benchmark("pages_bench")
+    bench.run(bench.Options(samples=samples), echo=click.echo)
