@@ -46,7 +46,7 @@ class PricesChanged(Conflict):
         self.changes = changes
 
 
-class AddressNotFound(InvalidInput):
+class NoSuchSavedAddress(InvalidInput):
     code, message = "address_not_found", "You have no saved address with this id."
 
     def __init__(self):
@@ -74,7 +74,7 @@ def checkout(user: User, body: dict, idempotency_key: str) -> tuple[Order, bool]
     raises IdempotencyKeyReused. Raises EmptyCart (also to a second checkout of
     a cart that a concurrent one has just placed), PricesChanged (the new
     prices count as seen, so checking out again succeeds), InsufficientStock,
-    AddressNotFound (an address_id that is not one of the shopper's).
+    NoSuchSavedAddress (an address_id that is not one of the shopper's).
     """
     digest = idempotency.fingerprint(body)
     return idempotency.first_or_replay(lambda: _checkout(user, body, idempotency_key, digest),
@@ -102,14 +102,14 @@ def _checkout(user: User, body: dict, idempotency_key: str, digest: str) -> tupl
 
 def _shipping_address(user: User, body: dict) -> dict:
     """The address given in the body, or the shopper's saved one it names
-    (the schema lets through exactly one of the two). Raises AddressNotFound
+    (the schema lets through exactly one of the two). Raises NoSuchSavedAddress
     for an id that is not one of this shopper's addresses."""
     if body.get("address_id") is None:
         return body["shipping_address"]
     saved = db.session.scalar(sa.select(SavedAddress).where(SavedAddress.id == body["address_id"],
                                                             SavedAddress.user_id == user.id))
     if saved is None:
-        raise AddressNotFound()
+        raise NoSuchSavedAddress()
     return {"recipient_name": saved.recipient_name, "phone": saved.phone, "province_code": saved.province_code,
             "ward_code": saved.ward_code, "street_address": saved.street_address}
 

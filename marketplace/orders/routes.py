@@ -8,7 +8,7 @@ from marketplace.api import Blueprint
 from marketplace.idempotency import IdempotencyHeaderSchema
 from marketplace.orders import addresses, cart, fulfilment, placement, queries, schemas
 from marketplace.orders.addresses import AddressNotFound, TooManyAddresses
-from marketplace.orders.checkout import EmptyCart, IdempotencyKeyReused, PricesChanged
+from marketplace.orders.checkout import EmptyCart, IdempotencyKeyReused, NoSuchSavedAddress, PricesChanged
 from marketplace.orders.errors import (BadQuantity, CardPaymentsUnavailable, NotCancellable, NotInCart, NotOnSale,
                                        OrderNotFound, SubOrderNotFound)
 from marketplace.orders.lifecycle import IllegalTransition
@@ -59,7 +59,8 @@ class Checkout(MethodView):
     @blp.arguments(schemas.CheckoutSchema)
     @blp.response(201, schemas.OrderSchema)
     @blp.alt_response(200, schema=schemas.OrderSchema, description="A retry with the same Idempotency-Key")
-    @blp.errors(EmptyCart, PricesChanged, InsufficientStock, CardPaymentsUnavailable, IdempotencyKeyReused, 422)
+    @blp.errors(EmptyCart, PricesChanged, InsufficientStock, CardPaymentsUnavailable, IdempotencyKeyReused,
+                NoSuchSavedAddress, 422)
     def post(self, headers, data):
         """Place your cart as one order, split per producer; pay by card, cash on delivery or bank transfer.
         If Stripe can't be reached the order stands, and its payment says how to retry."""

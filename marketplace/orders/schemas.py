@@ -53,9 +53,12 @@ class CheckoutSchema(StrictSchema):
     payment_method = fields.Enum(PaymentMethod, by_value=True, required=True)
     note = Text(max_length=500, min_length=0, load_default="")
 
-    @ma.validates_schema
-    def one_address(self, data, **kwargs):
-        given = [name for name in ("shipping_address", "address_id") if data.get(name) is not None]
+    # Run even when other fields are wrong, so one answer lists every fix; it
+    # looks at what was sent, since a wrong address is left out of `data`.
+    @ma.validates_schema(skip_on_field_errors=False, pass_original=True)
+    def one_address(self, data, original, **kwargs):
+        sent = original if isinstance(original, dict) else {}
+        given = [name for name in ("shipping_address", "address_id") if sent.get(name) is not None]
         if not given:
             raise ma.ValidationError({"shipping_address": [
                 "Send a shipping_address, or the address_id of one of your saved addresses."]})
