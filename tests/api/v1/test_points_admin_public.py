@@ -16,7 +16,6 @@ from marketplace.showrooms import till
 from marketplace.showrooms.till import Sale, SaleLine
 from marketplace.showrooms.models import (Consignment, DisplayPoint, PointOperator, PointStatus, SalePayment,
                                           StockMovement)
-from search import outbox
 from tests.factories import DIEN_BIEN, DIEN_BIEN_WARD, HA_NOI, ProducerFactory, ProductFactory, UserFactory
 from tests.point_factories import DisplayPointFactory, consign, new_key, operator_of, receive
 
@@ -247,8 +246,6 @@ def test_a_draft_product_has_no_display_points_to_show(client):
 
 def test_search_finds_a_product_in_a_province_only_while_an_open_point_there_has_it(client, bearer):
     honey = ProductFactory(name="Mật ong hoa ban Tủa Chùa").variants[0]
-    outbox.product_changed(honey.product_id)
-    db.session.commit()
     point = DisplayPointFactory()
     consign(point, honey.product.producer)
     as_admin = bearer(UserFactory(is_admin=True))

@@ -7,8 +7,6 @@ from datetime import timedelta
 import pytest
 
 from marketplace.database import utcnow
-from marketplace.extensions import db
-from search import outbox
 from tests.factories import ProducerFactory, ProductFactory, UserFactory
 
 SEARCH = "/api/v1/catalog/search"
@@ -26,15 +24,7 @@ def unverified(app):
     declared = ProductFactory(producer=producer, name="Mật ong bạc hà", ocop_stars=4, ocop_verified_at=None,
                               ocop_declared_at=utcnow())
     ProductFactory(producer=producer, name="Mật ong hoa ban", ocop_stars=3)
-    for product in producer_products(producer):
-        outbox.product_changed(product.id)
-    db.session.commit()
     return declared
-
-
-def producer_products(producer):
-    from marketplace.catalog.models import Product
-    return db.session.scalars(db.select(Product).where(Product.producer_id == producer.id)).all()
 
 
 def hit(client, name, **query):
