@@ -68,7 +68,7 @@ def _confirm(label, other="password"):
 
 
 def _email():
-    return EmailField(_l("Email"), filters=[_strip], validators=[_required(), Length(max=254), EmailAddress()])
+    return EmailField(_l("Email"), filters=[_strip], validators=[_required(), Length(max=254, message=_l("Tối đa %(max)d ký tự.")), EmailAddress()])
 
 
 def _full_name():
@@ -78,7 +78,7 @@ def _full_name():
 
 def _phone():
     return TelField(_l("Số điện thoại (không bắt buộc)"), filters=[_empty_to_none],
-                    validators=[Optional(), Length(max=20), VietnamesePhone()])
+                    validators=[Optional(), Length(max=20, message=_l("Tối đa %(max)d ký tự.")), VietnamesePhone()])
 
 
 class RegisterForm(FlaskForm):
@@ -91,8 +91,8 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), filters=[_strip], validators=[_required(), Length(max=254)])
-    password = PasswordField(_l("Mật khẩu"), validators=[_required(), Length(max=PASSWORD_MAX)])
+    email = EmailField(_l("Email"), filters=[_strip], validators=[_required(), Length(max=254, message=_l("Tối đa %(max)d ký tự."))])
+    password = PasswordField(_l("Mật khẩu"), validators=[_required(), Length(max=PASSWORD_MAX, message=_l("Tối đa %(max)d ký tự."))])
     remember = BooleanField(_l("Ghi nhớ đăng nhập trên thiết bị này"))
     next = HiddenField()
 
@@ -112,6 +112,6 @@ class ProfileForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[_required(), Length(max=PASSWORD_MAX)])
+    current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[_required(), Length(max=PASSWORD_MAX, message=_l("Tối đa %(max)d ký tự."))])
     password = _new_password(_l("Mật khẩu mới"))
     confirm = _confirm(_l("Nhập lại mật khẩu mới"))

@@ -72,7 +72,7 @@ class AddressForm(FlaskForm):
     recipient_name = StringField(_l("Họ tên người nhận"), filters=[_strip], validators=[
         _required(), Length(max=120, message=_l("Tối đa %(max)d ký tự."))])
     phone = TelField(_l("Số điện thoại người nhận"), filters=[_strip], validators=[
-        _required(), Length(max=20), VietnamesePhone()])
+        _required(), Length(max=20, message=_l("Tối đa %(max)d ký tự.")), VietnamesePhone()])
     province_code = SelectField(_l("Tỉnh, thành phố"), coerce=_code, validate_choice=False, validators=[
         _required(_l("Vui lòng chọn tỉnh, thành phố.")), _KnownProvince()])
     choose_province = SubmitField(_l("Chọn phường, xã của tỉnh này"))
