@@ -6,8 +6,12 @@ its sample values, sends an empty JSON body with the role's bearer token, and
 checks: a role the rule allows gets past access control (any answer but 401,
 403 or 404; a 409 or 422 for the empty body is fine); a role it refuses gets
 401 when anonymous, otherwise one of the rule's documented refusals (403 or
-404); and nobody gets a 5xx.
+404); and nobody gets a 5xx. A page (outside /api/) is posted with the
+session's CSRF token, so its access rule is what answers, and sends an
+anonymous visitor it refuses to the login page instead of answering 401.
 """
+
+import re
 
 import pytest
 from flask import Flask
@@ -79,14 +83,26 @@ def test_each_role_gets_the_answer_the_rule_promises(client, method, route, endp
     world = build_world(buyer_role=role)
     url = fill_path(url_rule, {name: SAMPLE_PATH_VALUES[name](world) for name in url_rule.arguments})
 
-    response = client.open(url, method=method, json={}, headers=world.bearer(role))
+    is_page = not route.startswith("/api/")
+    headers = world.bearer(role)
+    if is_page and method == "POST":
+        headers = {**headers, "X-CSRFToken": csrf_token_of(client)}
+    response = client.open(url, method=method, json={}, headers=headers)
 
     status = response.status_code
     context = f"{method} {url} as {role} (rule {rule.name!r}): {status} {response.get_data(as_text=True)[:300]}"
     assert status < 500, context
     if role in rule.allows:
         assert status not in REFUSED, context
+    elif role == "anonymous" and is_page:
+        assert status in (302, 303) and response.headers["Location"].startswith("/dang-nhap?next="), context
     elif role == "anonymous":
         assert status == 401, context
     else:
         assert status in {403, 404} & set(rule.refusals), context
+
+
+def csrf_token_of(client) -> str:
+    """The token every page carries (the language switcher's form), for this client's session."""
+    page = client.get("/khong-co-trang-nay").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
