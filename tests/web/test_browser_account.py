@@ -74,6 +74,7 @@ def register(page, email, password, name="Lò Thị Mai"):
 def test_register_log_out_forget_the_password_reset_it_and_log_in(phone, _app, output_path):
     page = phone
     page.goto("/dang-ky")
+    check(page, output_path, "register")
     page.get_by_role("button", name="Đăng ký").click()  # nothing filled in: the errors, summarised and beside
     expect(page.get_by_role("heading", name="Vui lòng kiểm tra lại")).to_be_visible()
     check(page, output_path, "register-errors")
@@ -120,7 +121,7 @@ def test_register_log_out_forget_the_password_reset_it_and_log_in(phone, _app, o
     check(page, output_path)
 
 
-def test_a_page_that_needs_a_login_brings_the_shopper_back_after_it(phone):
+def test_a_page_that_needs_a_login_brings_the_shopper_back_after_it(phone, output_path):
     page = phone
     page.goto("/tai-khoan/mat-khau")
     expect(page).to_have_url(re.compile(r"/dang-nhap\?next=/tai-khoan/mat-khau$"))
@@ -133,6 +134,7 @@ def test_a_page_that_needs_a_login_brings_the_shopper_back_after_it(phone):
 
     expect(page).to_have_url(re.compile(r"/tai-khoan/mat-khau$"))
     expect(page.get_by_role("heading", name="Đổi mật khẩu")).to_be_visible()
+    check(page, output_path, "change-password")
 
 
 def test_saved_addresses_with_javascript_the_wards_follow_the_province(phone, output_path):
