@@ -179,3 +179,25 @@ def test_saved_addresses_without_javascript_choose_the_province_then_the_ward(ph
     expect(page.locator(".address-card")).to_contain_text("Bản Him Lam")
     page.get_by_role("button", name=re.compile("^Xoá địa chỉ")).click()
     expect(page.get_by_text("Bạn chưa lưu địa chỉ nào")).to_be_visible()
+
+
+def test_logging_in_with_the_keyboard_alone_with_focus_always_visible(phone):
+    page = phone
+    register(page, "khanh@example.vn", FIRST_PASSWORD, name="Hà Minh Khánh")
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.goto("/dang-nhap")
+
+    for _ in range(12):  # through the skip link and the header, to the first field
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "email":
+            break
+    for expected, keys in (("email", "khanh@example.vn"), ("password", FIRST_PASSWORD), ("remember", " ")):
+        assert page.evaluate("document.activeElement.id") == expected
+        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+        page.keyboard.type(keys) if keys != " " else page.keyboard.press("Space")
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Đăng nhập"
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("link", name="Tài khoản")).to_be_visible()
+    assert any(cookie["name"] == "remember_token" for cookie in page.context.cookies())
