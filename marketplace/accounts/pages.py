@@ -17,7 +17,6 @@ blp = Blueprint("account_pages", __name__)
 
 UNPROCESSABLE = 422  # a POST whose form comes back with errors
 
-
 blp.add_app_template_filter(forms.display_phone, "vn_phone")
 
 

@@ -18,7 +18,7 @@ UNPROCESSABLE = 422
 
 def _form_page(form, address=None, message=None):
     failed = form.is_submitted() and not form.choosing_province()
-    return render_template("orders/address_form.html", form=form, address=address,
+    return render_template("orders/addresses_form.html", form=form, address=address,
                            message=message), UNPROCESSABLE if failed else 200
 
 
