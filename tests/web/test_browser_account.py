@@ -87,6 +87,7 @@ def test_register_log_out_forget_the_password_reset_it_and_log_in(phone, _app, o
     page.get_by_role("button", name="Đăng xuất").click()
     expect(page.get_by_role("link", name="Đăng nhập")).to_be_visible()
     page.get_by_role("link", name="Đăng nhập").click()
+    expect(page).to_have_url(re.compile(r"/dang-nhap(\?|$)"))
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Mật khẩu").fill("not my password")
     page.get_by_role("button", name="Đăng nhập").click()
@@ -95,6 +96,7 @@ def test_register_log_out_forget_the_password_reset_it_and_log_in(phone, _app, o
     check(page, output_path, "login-wrong-password")
 
     page.get_by_role("link", name="Quên mật khẩu?").click()
+    expect(page).to_have_url(re.compile(r"/quen-mat-khau$"))
     check(page, output_path)
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_role("button", name="Gửi liên kết").click()
@@ -126,6 +128,7 @@ def test_a_page_that_needs_a_login_brings_the_shopper_back_after_it(phone, outpu
     page.goto("/tai-khoan/mat-khau")
     expect(page).to_have_url(re.compile(r"/dang-nhap\?next=/tai-khoan/mat-khau$"))
     page.get_by_role("link", name="Đăng ký").click()
+    expect(page).to_have_url(re.compile(r"/dang-ky\?next="))
     page.get_by_label("Họ và tên").fill("Quàng Văn Dũng")
     page.get_by_label("Email").fill("dung@example.vn")
     page.get_by_label("Mật khẩu", exact=True).fill(FIRST_PASSWORD)
@@ -174,6 +177,7 @@ def test_saved_addresses_without_javascript_choose_the_province_then_the_ward(ph
     page.get_by_label("Tỉnh, thành phố").select_option(label="Điện Biên")
     page.get_by_role("button", name="Chọn phường, xã của tỉnh này").click()
 
+    expect(page.get_by_label("Phường, xã").locator("option", has_text="Phường Mường Thanh")).to_have_count(1)
     expect(page.get_by_label("Họ tên người nhận")).to_have_value("Lê Văn Tuấn")  # kept while choosing
     page.get_by_label("Phường, xã").select_option(label="Phường Mường Thanh")
     page.get_by_label("Số nhà, tên đường, thôn, xóm").fill("Bản Him Lam")
@@ -188,6 +192,7 @@ def test_logging_in_with_the_keyboard_alone_with_focus_always_visible(phone):
     page = phone
     register(page, "khanh@example.vn", FIRST_PASSWORD, name="Hà Minh Khánh")
     page.get_by_role("button", name="Đăng xuất").click()
+    expect(page.get_by_role("link", name="Đăng nhập")).to_be_visible()
     page.goto("/dang-nhap")
 
     for _ in range(12):  # through the skip link and the header, to the first field
