@@ -115,10 +115,18 @@ class Client(FlaskClient):
     session), and so share its `g`, where Flask-Login caches the current user.
     Without this, a request would act as whoever the previous request did,
     whatever cookie or Authorization header it sends.
+
+    The API answers its error messages in the request's language (Vietnamese by
+    default); the API tests read them in English, so a request to /api/ that
+    names no language asks for English.
     """
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
+        if args and isinstance(args[0], str) and args[0].startswith("/api/"):
+            headers = dict(kwargs.get("headers") or {})
+            if not any(name.lower() == "accept-language" for name in headers):
+                kwargs["headers"] = {**headers, "Accept-Language": "en"}
         return super().open(*args, **kwargs)
 
 
