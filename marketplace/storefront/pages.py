@@ -9,6 +9,7 @@ from marketplace.catalog import browsing
 from marketplace.catalog.schemas import certificate_view
 from marketplace.clock import today_vn
 from marketplace.showrooms.queries import where_to_buy
+from marketplace.storefront.services import producer_storefront
 from marketplace.regions import divisions
 from marketplace.web.labels import GROUPS, REGIONS
 from search.query import SearchQuery
@@ -65,13 +66,12 @@ def structured_data(item, variants) -> dict:
 @blp.get("/nha-san-xuat/<slug>")
 @access.requires(PUBLIC)
 def producer(slug: str):
-    item = browsing.get_storefront(slug)
     sort = request.args.get("sort", "name")
     if sort not in STOREFRONT_SORTS:
         sort = "name"
     page = request.args.get("page", 1, type=int) or 1
     if page < 1 or page > 500:
         abort(404)
-    products = browsing.storefront_products(item, sort, page, 20)
-    return render_template("storefront/producer.html", producer=item, products=products, sort=sort,
-                           province=divisions.provinces().get(item.province_code))
+    storefront = producer_storefront(slug, sort, page, 20)
+    return render_template("storefront/producer.html", storefront=storefront, producer=storefront.producer,
+                           products=storefront.products, sort=sort, province=storefront.province)

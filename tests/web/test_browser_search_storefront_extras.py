@@ -47,3 +47,13 @@ def test_no_results_offers_a_way_out(phone, output_path):
     shoot(page, output_path, "search-no-results.png")
     link.click()
     expect(page.get_by_role("link", name=re.compile("Mật ong hoa ban"))).to_be_visible()
+
+
+def test_a_producers_storefront_shows_certificates_and_where_to_buy(phone, output_path):
+    page = phone
+    page.goto("/nha-san-xuat/htx-tai-hoan")
+    expect(page.get_by_role("heading", name="Chứng nhận")).to_be_visible()
+    expect(page.locator(".points li").first).to_contain_text("Điểm giới thiệu và bán sản phẩm OCOP tỉnh Điện Biên")
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    shoot(page, output_path, "producer-360.png")
