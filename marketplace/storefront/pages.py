@@ -1,6 +1,8 @@
 """Home, product and producer pages: parse the URL, call the read use cases the
 API calls, render."""
 
+from urllib.parse import urljoin
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from marketplace import access
@@ -58,8 +60,8 @@ def structured_data(item, variants) -> dict:
             "url": url, "sku": v.gtin or f"{item.id}-{v.id}",
         } for v in variants],
     }
-    if item.image_urls:
-        data["image"] = list(item.image_urls)
+    if item.image_urls:  # absolute, as search engines want them (our own photos are stored as /anh/...)
+        data["image"] = [urljoin(request.url_root, image) for image in item.image_urls]
     return data
 
 

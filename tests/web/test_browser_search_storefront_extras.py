@@ -57,3 +57,23 @@ def test_a_producers_storefront_shows_certificates_and_where_to_buy(phone, outpu
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
     shoot(page, output_path, "producer-360.png")
+
+
+def test_the_product_gallery_shows_drawn_photos_and_its_thumbnails_work(phone, output_path):
+    page = phone
+    page.goto("/tim-kiem?q=mat+ong+hoa+ban")
+    card = page.locator("img.card-image").first
+    expect(card).to_have_attribute("alt", "Mật ong hoa ban")
+    assert card.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.get_by_role("link", name=re.compile("Mật ong hoa ban")).first.click()
+    first = page.locator(".gallery-photo img").first
+    expect(first).to_be_visible()
+    assert first.evaluate("img => img.complete && img.naturalWidth > 0"), "the first photo loads at once"
+    page.get_by_role("link", name="Xem ảnh 2 trong", exact=False).click()
+    expect(page).to_have_url(re.compile(r"#anh-2$"))
+    second = page.locator("#anh-2 img")
+    expect(second).to_be_in_viewport()
+    page.wait_for_function("() => document.querySelector('#anh-2 img').naturalWidth > 0")
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    shoot(page, output_path, "product-gallery-360.png")
