@@ -15,15 +15,15 @@ from typing import Callable
 
 from flask_login import current_user
 
-from marketplace.errors import AuthenticationRequired, DomainError, Forbidden, NotFound
+from marketplace.errors import N_, AuthenticationRequired, DomainError, Forbidden, NotFound
 
 
 class AccountDisabled(Forbidden):
-    code, message = "account_disabled", "This account is disabled."
+    code, message = "account_disabled", N_("This account is disabled.")
 
 
 class AdminsOnly(Forbidden):
-    code, message = "admin_only", "Only platform admins may do this."
+    code, message = "admin_only", N_("Only platform admins may do this.")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from marshmallow import fields, validate
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.errors import InvalidInput
+from marketplace.errors import N_, InvalidInput
 from marketplace.extensions import db
 
 T = TypeVar("T")
@@ -39,12 +39,12 @@ class IdempotencyKeyRequired(InvalidInput):
     also carries the body's field errors (see marketplace.api Blueprint.arguments),
     so a client fixes both at once."""
 
-    message = ("Send an Idempotency-Key header: a unique key per attempt (8 to 255 printable characters, "
-               "e.g. a UUID), and the same key when retrying it.")  # code: validation_error
+    message = (N_("Send an Idempotency-Key header: a unique key per attempt (8 to 255 printable characters, "
+               "e.g. a UUID), and the same key when retrying it."))  # code: validation_error
 
     def __init__(self, errors_by_location: dict | None = None):
         super().__init__()
-        self.errors = errors_by_location or {"headers": {"Idempotency-Key": ["Missing data for required field."]}}
+        self.errors = errors_by_location or {"headers": {"Idempotency-Key": [N_("Missing data for required field.")]}}
 
 
 class IdempotencyHeaderSchema(ma.Schema):
@@ -55,7 +55,7 @@ class IdempotencyHeaderSchema(ma.Schema):
 
     key = fields.String(data_key="Idempotency-Key", required=True,
                         validate=[validate.Length(min=8, max=255),
-                                  validate.Regexp(r"^[\x21-\x7e]+$", error="Printable ASCII without spaces.")],
+                                  validate.Regexp(r"^[\x21-\x7e]+$", error=N_("Printable ASCII without spaces."))],
                         metadata={"description": "A unique key per attempt (e.g. a UUID); retries reuse it"})
 
     refusal = IdempotencyKeyRequired  # what a missing or malformed key answers (see marketplace.api)
@@ -65,8 +65,8 @@ class KeyReused(InvalidInput):
     code = "idempotency_key_reused"
 
     def __init__(self, what: str = "request"):
-        super().__init__(f"This Idempotency-Key was already used for a different {what}.",
-                         errors={"Idempotency-Key": ["Already used with a different request body."]},
+        super().__init__(N_("This Idempotency-Key was already used for a different {what}.", what=what),
+                         errors={"Idempotency-Key": [N_("Already used with a different request body.")]},
                          location="headers")
 
 

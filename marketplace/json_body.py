@@ -17,11 +17,11 @@ import json
 import re
 from itertools import accumulate
 
-from marketplace.errors import InvalidInput
+from marketplace.errors import N_, InvalidInput
 
 MAX_INTEGER_DIGITS = 100
-UNSTORABLE_MESSAGE = "Contains a character that cannot be stored (NUL or an unpaired surrogate)."
-UNSTORABLE_NAME_MESSAGE = "The field name contains a character that cannot be stored (NUL or an unpaired surrogate)."
+UNSTORABLE_MESSAGE = N_("Contains a character that cannot be stored (NUL or an unpaired surrogate).")
+UNSTORABLE_NAME_MESSAGE = N_("The field name contains a character that cannot be stored (NUL or an unpaired surrogate).")
 
 # A JSON string, escapes included; removed before the brackets are counted.
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -38,7 +38,7 @@ def load(raw: bytes, max_depth: int):
     InvalidInput (422) for JSON nested deeper than `max_depth`, holding unstorable text or
     an integer of more than MAX_INTEGER_DIGITS digits."""
     if nesting_depth(raw) > max_depth:
-        raise InvalidInput(errors=[f"Nested deeper than {max_depth} levels."])
+        raise InvalidInput(errors=[N_("Nested deeper than {max_depth} levels.", max_depth=max_depth)])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:  # as webargs reports it: a 400, malformed JSON
@@ -54,7 +54,7 @@ def load(raw: bytes, max_depth: int):
 
 def _integer(digits: str) -> int:
     if len(digits) > MAX_INTEGER_DIGITS:
-        raise InvalidInput(errors=[f"A number has more than {MAX_INTEGER_DIGITS} digits."])
+        raise InvalidInput(errors=[N_("A number has more than {digits} digits.", digits=MAX_INTEGER_DIGITS)])
     return int(digits)
 
 

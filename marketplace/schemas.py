@@ -9,6 +9,7 @@ from marshmallow import fields, validate
 
 from marketplace.money import MAX_PRICE_VND, format_vnd
 from marketplace.text import normalise
+from marketplace.errors import N_
 
 
 
@@ -51,7 +52,7 @@ class Text(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = normalise(super()._deserialize(value, attr, data, **kwargs))
         if not _storable(text):
-            raise ma.ValidationError("Contains a character that cannot be stored (NUL or an unpaired surrogate).")
+            raise ma.ValidationError(N_("Contains a character that cannot be stored (NUL or an unpaired surrogate)."))
         return text
 
 
@@ -98,7 +99,7 @@ class Date(fields.Date):
     def __init__(self, **kwargs):
         extra = kwargs.pop("validate", None) or []
         bounds = validate.Range(min=EARLIEST_DATE, max=LATEST_DATE,
-                                error="Must be a date from {min} to {max}.")
+                                error=N_("Must be a date from {min} to {max}."))
         super().__init__(validate=[bounds, *(extra if isinstance(extra, (list, tuple)) else [extra])], **kwargs)
 
 

@@ -24,9 +24,9 @@ PREFIX_LENGTH = 1
 FACET_SIZE = 100  # more than any facet has values (34 provinces)
 
 _FACET_FIELD = {"province": "province_code", "region": "region", "stars": "stars", "group": "group",
-                "certification": "certifications"}
+                "certification": "certifications", "available_in": "display_point_provinces"}
 _FACET_FILTER = {"province": "provinces", "region": "regions", "stars": "stars", "group": "groups",
-                 "certification": "certifications"}
+                 "certification": "certifications", "available_in": "available_in_province"}
 
 # Stars that count today: 0 without a certificate valid on params.today (epoch milliseconds).
 _STARS_NOW = ("if (doc['stars'].size() == 0 || doc['certificate_valid_until'].size() == 0) { return 0; } "

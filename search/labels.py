@@ -14,7 +14,7 @@ CERTIFICATIONS = {
 
 
 def label(facet: str, value) -> str:
-    if facet == "province":
+    if facet in ("province", "available_in"):
         province = divisions.provinces().get(int(value))
         return province.name if province else str(value)
     if facet == "region":

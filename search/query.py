@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 
-FACETS = ("province", "region", "stars", "group", "certification")
+# available_in: the provinces where a display point stocks the product (the available_in_province filter)
+FACETS = ("province", "region", "stars", "group", "certification", "available_in")
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "stars")
 
 

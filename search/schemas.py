@@ -8,13 +8,14 @@ from marketplace.regions import divisions
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema
 from marketplace.schemas import Int, MAX_PER_PAGE, StrictSchema, Text
 from search.query import SORTS
+from marketplace.errors import N_
 
 MAX_PAGE = 500  # deep pages beyond 10,000 results are refused (as Elasticsearch does)
 
 
 def _ward_exists(code: int) -> None:
     if code not in divisions.wards():
-        raise ValidationError("Unknown ward code.")
+        raise ValidationError(N_("Unknown ward code."))
 
 
 def _choices(enum_cls):
@@ -44,9 +45,9 @@ class SearchArgsSchema(StrictSchema):
     def price_range_is_ordered(self, data, **kwargs):
         if data.get("price_min") is not None and data.get("price_max") is not None \
                 and data["price_min"] > data["price_max"]:
-            raise ValidationError({"price_max": ["Must not be below price_min."]})
+            raise ValidationError({"price_max": [N_("Must not be below price_min.")]})
         if data["page"] * data["per_page"] > 10_000:
-            raise ValidationError({"page": ["Results beyond the first 10,000 are not available; narrow the search."]})
+            raise ValidationError({"page": [N_("Results beyond the first 10,000 are not available; narrow the search.")]})
 
 
 class SearchHitSchema(ProductCardSchema):
@@ -68,6 +69,8 @@ class FacetsSchema(StrictSchema):
     stars = fields.List(fields.Nested(FacetValueSchema))
     group = fields.List(fields.Nested(FacetValueSchema))
     certification = fields.List(fields.Nested(FacetValueSchema))
+    available_in = fields.List(fields.Nested(FacetValueSchema), metadata={
+        "description": "Provinces where an open display point stocks the products (filter: available_in_province)"})
 
 
 class SearchResultSchema(StrictSchema):

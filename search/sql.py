@@ -7,7 +7,9 @@ A search reads the matching documents once: one statement returns, for every
 document that can count towards the hits or any facet, its facet values and,
 for the hits alone, its sort key. The total, the five facets (each with every
 filter but its own) and the page are worked out from those rows here, rather
-than by one statement each, which would match the text seven times.
+than by one statement each, which would match the text seven times. The
+display points' provinces (available_in) are counted by one more statement
+over the point tags, which a document has any number of.
 """
 
 import heapq
@@ -23,7 +25,7 @@ from marketplace.text import fold
 from search import codes, sql_text
 from search.highlight import snippet
 from search.models import SearchDocument as D, SearchDocumentTag as Tag, SearchName as Name
-from search.query import FACETS, Hit, SearchQuery, SearchResult, Suggestion
+from search.query import Hit, SearchQuery, SearchResult, Suggestion
 
 
 class SqlBackend:
@@ -94,6 +96,7 @@ class SqlBackend:
                 filters.where(sa.select(D.product_id), every_facet=True)
                 .order_by(*_order(query.sort, today)).limit(query.per_page).offset(query.offset)).scalars()]
         total, facets = filters.facets(groups)
+        facets["available_in"] = self._count_available_in(conn, query, filters)
         if query.q and hits:  # (a query without words, "?!" say, gets the start of the text)
             texts = self._text().texts(conn, [h.product_id for h in hits])
             for hit in hits:
@@ -113,6 +116,17 @@ class SqlBackend:
             .select_from(source).join(D, on).where(match))
         rows = conn.execute(stmt).all()
         return Counter(map(_GROUP, rows)), _page([r for r in rows if r[5] is not None], query)
+
+    def _count_available_in(self, conn, query: SearchQuery, filters: "_Filters") -> dict[int, int]:
+        """Products per province where an open display point stocks them, with every
+        filter but available_in_province (one statement over the point tags)."""
+        stmt = sa.select(Tag.value, sa.func.count(sa.distinct(D.product_id))).select_from(D)
+        if sql_text.words(query.q, folded=True):
+            source, on, match, _score = self._text().source(query.q)
+            stmt = stmt.join(source, on).where(match)
+        stmt = (stmt.join(Tag, Tag.product_id == D.product_id).where(Tag.kind == "point_province")
+                .where(*filters.fixed_but_available_in, filters.every_facet()).group_by(Tag.value))
+        return {int(province): count for province, count in conn.execute(stmt)}
 
     def _count_groups(self, conn, filters: "_Filters") -> Counter:
         """Row counts per group of facet values, grouped in the order of
@@ -192,6 +206,7 @@ class _Filters:
             self.fixed.append(D.price_min_vnd <= q.price_max)
         if q.in_stock is not None:
             self.fixed.append(D.in_stock.is_(q.in_stock))
+        self.fixed_but_available_in = list(self.fixed)
         if q.available_in_province is not None:
             # IN, not a correlated EXISTS: the few products stocked there are looked up by
             # id, rather than every document probing the tags.
@@ -254,7 +269,7 @@ class _Filters:
                         elif value or name != "stars":
                             counts[name][value] += count
         return total, {name: {_decode(name, value): count for value, count in counts[name].items()}
-                       for name in FACETS}
+                       for name in self.GROUP}
 
 
 def _decode(facet: str, value):

@@ -53,6 +53,7 @@ def backend(request):
 def _app(backend, tmp_path_factory):
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = _database_url(backend, tmp_path_factory)
+        PRODUCT_IMAGES_DIR = str(tmp_path_factory.mktemp(f"product-images-{backend}"))  # not instance/
 
     app = create_app(Config)
     app.test_client_class = Client
@@ -115,11 +116,19 @@ class Client(FlaskClient):
     session), and so share its `g`, where Flask-Login caches the current user.
     Without this, a request would act as whoever the previous request did,
     whatever cookie or Authorization header it sends.
+
+    The API answers its error messages in the request's language (Vietnamese by
+    default); the API tests read them in English, so a request to /api/ that
+    names no language asks for English.
     """
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
         g.pop("csrf_token", None)  # Flask-WTF caches the session's CSRF token there: another client's is wrong here
+        if args and isinstance(args[0], str) and args[0].startswith("/api/"):
+            headers = dict(kwargs.get("headers") or {})
+            if not any(name.lower() == "accept-language" for name in headers):
+                kwargs["headers"] = {**headers, "Accept-Language": "en"}
         return super().open(*args, **kwargs)
 
 

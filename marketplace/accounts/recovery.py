@@ -15,7 +15,7 @@ from flask import current_app
 from marketplace.accounts import services, throttle
 from marketplace.accounts.models import PasswordResetToken
 from marketplace.database import transactional, utcnow
-from marketplace.errors import InvalidInput
+from marketplace.errors import N_, InvalidInput
 from marketplace.extensions import db
 from marketplace.mail import services as mail
 
@@ -25,10 +25,10 @@ RESET_PATH = "/dat-lai-mat-khau/"
 
 
 class InvalidResetToken(InvalidInput):
-    code, message = "invalid_reset_token", "This password reset link is invalid, used or expired. Ask for a new one."
+    code, message = "invalid_reset_token", N_("This password reset link is invalid, used or expired. Ask for a new one.")
 
     def __init__(self):
-        super().__init__(errors={"token": ["Invalid, already used or expired."]})
+        super().__init__(errors={"token": [N_("Invalid, already used or expired.")]})
 
 
 @transactional

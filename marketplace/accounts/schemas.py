@@ -3,15 +3,16 @@ from marshmallow import ValidationError, fields, validate
 
 from marketplace.accounts.roles import roles_of
 from marketplace.schemas import LocalDateTime, StrictSchema, Text
+from marketplace.errors import N_
 
 
 def validate_vn_phone(value: str) -> None:
     try:
         number = phonenumbers.parse(value, "VN")
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError("Not a phone number.") from exc
+        raise ValidationError(N_("Not a phone number.")) from exc
     if not phonenumbers.is_valid_number_for_region(number, "VN"):
-        raise ValidationError("Not a valid Vietnamese phone number.")
+        raise ValidationError(N_("Not a valid Vietnamese phone number."))
 
 
 def normalise_vn_phone(value: str) -> str:

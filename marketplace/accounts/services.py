@@ -10,21 +10,21 @@ from marketplace.accounts import sessions, throttle
 from marketplace.accounts.models import ApiToken, User
 from marketplace.accounts.passwords import hash_password, verify_password
 from marketplace.database import transactional, utcnow
-from marketplace.errors import AuthenticationRequired, Conflict, InvalidInput, NotFound
+from marketplace.errors import N_, AuthenticationRequired, Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 
 TOKEN_PREFIX = "ocop_"
 
 
 class InvalidCredentials(AuthenticationRequired):
-    code, message = "invalid_credentials", "The email or password is wrong."
+    code, message = "invalid_credentials", N_("The email or password is wrong.")
 
 
 class EmailTaken(Conflict):
-    code, message = "email_taken", "An account with this email already exists."
+    code, message = "email_taken", N_("An account with this email already exists.")
 
     def __init__(self):
-        super().__init__(errors={"json": {"email": ["An account with this email already exists."]}})
+        super().__init__(errors={"json": {"email": [N_("An account with this email already exists.")]}})
 
 
 def normalise_email(email: str) -> str:
@@ -131,14 +131,14 @@ def log_out_everywhere(user: User) -> None:
 
 
 class WrongPassword(InvalidInput):
-    code, message = "wrong_password", "The current password is wrong."
+    code, message = "wrong_password", N_("The current password is wrong.")
 
     def __init__(self):
         super().__init__(errors={"current_password": [self.message]})
 
 
 class TokenNotFound(NotFound):
-    code, message = "token_not_found", "No such token."
+    code, message = "token_not_found", N_("No such token.")
 
 
 @transactional

@@ -30,12 +30,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from marketplace.accounts.models import LoginThrottle
 from marketplace.database import utcnow
-from marketplace.errors import TooManyRequests
+from marketplace.errors import N_, TooManyRequests
 from marketplace.extensions import db
 
 
 class LoginThrottled(TooManyRequests):
-    code, message = "login_throttled", "Too many failed logins. Try again later."
+    code, message = "login_throttled", N_("Too many failed logins. Try again later.")
 
     def __init__(self, retry_after: int):
         super().__init__(headers={"Retry-After": str(retry_after)})

@@ -5,13 +5,13 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from marketplace.errors import InvalidInput
+from marketplace.errors import N_, InvalidInput
 
 CERTIFICATE_MONTHS = 36
 
 
 class InvalidCertificate(InvalidInput):
-    message = "The OCOP certificate is invalid."  # code: validation_error, with the field errors
+    message = N_("The OCOP certificate is invalid.")  # code: validation_error, with the field errors
 
     def __init__(self, errors: dict):
         super().__init__(errors={"certification": errors})
@@ -58,14 +58,14 @@ class Certificate:
         """
         errors = {}
         if stars not in (3, 4, 5):
-            errors["stars"] = ["OCOP stars are 3, 4 or 5."]
+            errors["stars"] = [N_("OCOP stars are 3, 4 or 5.")]
         elif (stars == 5) != (issuing_level is IssuingLevel.CENTRAL):
-            errors["issuing_level"] = ["5★ is awarded centrally; 3★ and 4★ by the province."]
+            errors["issuing_level"] = [N_("5★ is awarded centrally; 3★ and 4★ by the province.")]
         if today and issued_on > today:
-            errors["issued_on"] = ["The decision date cannot be in the future."]
+            errors["issued_on"] = [N_("The decision date cannot be in the future.")]
         valid_until = valid_until or add_months(issued_on, CERTIFICATE_MONTHS)
         if valid_until <= issued_on:
-            errors["valid_until"] = ["Must be after the decision date."]
+            errors["valid_until"] = [N_("Must be after the decision date.")]
         if errors:
             raise InvalidCertificate(errors)
         return cls(stars, decision_number, issuing_level, issued_on, valid_until)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.catalog.certification import Certificate, IssuingLevel
 from marketplace.database import UTCDateTime, enum_column, utcnow
-from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.errors import N_, Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.producers.models import Producer
 
@@ -35,34 +35,34 @@ class NetUnit(enum.StrEnum):
 
 
 class CannotPublish(Conflict):
-    code, message = "cannot_publish", "This product cannot be published yet."
+    code, message = "cannot_publish", N_("This product cannot be published yet.")
 
 
 class InvalidProductTransition(Conflict):
-    code, message = "invalid_status_transition", "The product cannot move to that status from its current one."
+    code, message = "invalid_status_transition", N_("The product cannot move to that status from its current one.")
 
 
 class ProductNotFound(NotFound):
-    code, message = "product_not_found", "No such product."
+    code, message = "product_not_found", N_("No such product.")
 
 
 class VariantNotFound(NotFound):
-    code, message = "variant_not_found", "No such variant."
+    code, message = "variant_not_found", N_("No such variant.")
 
 
 class StorefrontNotFound(NotFound):
-    code, message = "storefront_not_found", "No such storefront."
+    code, message = "storefront_not_found", N_("No such storefront.")
 
 
 class NegativeStock(InvalidInput):
-    message = "Stock cannot be negative."  # code: validation_error
+    message = N_("Stock cannot be negative.")  # code: validation_error
 
     def __init__(self):
-        super().__init__(errors={"stock_quantity": ["Must be 0 or more."]})
+        super().__init__(errors={"stock_quantity": [N_("Must be 0 or more.")]})
 
 
 class NoCertificate(Conflict):
-    code, message = "no_certificate", "This product has no OCOP certificate to verify."
+    code, message = "no_certificate", N_("This product has no OCOP certificate to verify.")
 
 
 class Product(db.Model):
@@ -160,25 +160,25 @@ class Product(db.Model):
         """
         missing = {}
         if self.certificate is None:
-            missing["certification"] = ["An OCOP certificate is required to sell on the marketplace."]
+            missing["certification"] = [N_("An OCOP certificate is required to sell on the marketplace.")]
         if not any(v.is_active for v in self.variants):
-            missing["variants"] = ["Add at least one active variant with a price."]
+            missing["variants"] = [N_("Add at least one active variant with a price.")]
         if missing:
             raise CannotPublish(errors={"json": missing})
         if self.status is ProductStatus.ACTIVE:
-            raise InvalidProductTransition("This product is already published.")
+            raise InvalidProductTransition(N_("This product is already published."))
         self.status, self.published_at = ProductStatus.ACTIVE, now
 
     def unpublish(self) -> None:
         """active → draft. Raises InvalidProductTransition."""
         if self.status is not ProductStatus.ACTIVE:
-            raise InvalidProductTransition("Only a published product can be unpublished.")
+            raise InvalidProductTransition(N_("Only a published product can be unpublished."))
         self.status = ProductStatus.DRAFT
 
     def archive(self) -> None:
         """Any → archived. Raises InvalidProductTransition when already archived."""
         if self.status is ProductStatus.ARCHIVED:
-            raise InvalidProductTransition("This product is already archived.")
+            raise InvalidProductTransition(N_("This product is already archived."))
         self.status = ProductStatus.ARCHIVED
 
     def is_public(self) -> bool:

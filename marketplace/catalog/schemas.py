@@ -9,6 +9,7 @@ from marketplace.producers.models import LegalType
 from marketplace.producers.schemas import Slug
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
 from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
+from marketplace.errors import N_
 
 MAX_STOCK = 10_000_000
 
@@ -19,7 +20,7 @@ class Gtin(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         raw = super()._deserialize(value, attr, data, **kwargs)
         if len(raw) > 14 or not raw.isdigit() or not ean.is_valid(raw):
-            raise ValidationError("Not a valid GTIN barcode (8, 12, 13 or 14 digits with a correct check digit).")
+            raise ValidationError(N_("Not a valid GTIN barcode (8, 12, 13 or 14 digits with a correct check digit)."))
         # str.isdigit() also passes full-width digits (IME input); store ASCII so
         # the uniqueness check and barcode scanners see the same code.
         return ean.compact(raw)
@@ -27,7 +28,7 @@ class Gtin(fields.String):
 
 def _unique(values):
     if len(values) != len(set(values)):
-        raise ValidationError("List items must be unique.")
+        raise ValidationError(N_("List items must be unique."))
 
 
 class WholeNested(fields.Nested):

@@ -12,7 +12,7 @@ from marketplace.catalog.certification import Certificate
 from marketplace.catalog.models import Product, ProductNotFound, ProductStatus, Variant, VariantNotFound
 from marketplace.clock import today_vn
 from marketplace.database import transactional, utcnow
-from marketplace.errors import Conflict
+from marketplace.errors import N_, Conflict
 from marketplace.extensions import db
 from marketplace.locking import for_update as locked, lock_one
 from marketplace.pagination import paginate
@@ -20,17 +20,17 @@ from marketplace.producers.services import slug_from_name
 
 
 class ProductSlugTaken(Conflict):
-    code, message = "slug_taken", "This producer already has a product with this slug."
+    code, message = "slug_taken", N_("This producer already has a product with this slug.")
 
     def __init__(self):
-        super().__init__(errors={"json": {"slug": ["Already used by another of your products."]}})
+        super().__init__(errors={"json": {"slug": [N_("Already used by another of your products.")]}})
 
 
 class GtinTaken(Conflict):
-    code, message = "gtin_taken", "This GTIN is already registered to another variant."
+    code, message = "gtin_taken", N_("This GTIN is already registered to another variant.")
 
     def __init__(self):
-        super().__init__(errors={"json": {"gtin": ["Already registered to another variant."]}})
+        super().__init__(errors={"json": {"gtin": [N_("Already registered to another variant.")]}})
 
 
 def _product_query():

@@ -12,13 +12,14 @@ from marketplace.accounts.services import find_user_by_email
 from marketplace.catalog.certification import Certificate, IssuingLevel
 from marketplace.catalog.models import NetUnit, Product, ProductGroup, ProductStatus, Variant
 from marketplace.database import transactional, utcnow
-from marketplace.demo import data, points
+from marketplace.demo import data, images, points
 from marketplace.extensions import db
 from marketplace.producers.models import LegalType, MemberRole, Producer, ProducerMember, ProducerStatus
 from marketplace.regions import divisions
 from marketplace.regions.services import sync_regions
 from marketplace.showrooms import operations, services as point_services
 from marketplace.showrooms.models import DisplayPoint, PointType
+from marketplace.web.images import images_dir
 
 
 def load_demo() -> dict[str, int]:
@@ -109,16 +110,19 @@ def _producer(spec: dict, created: dict) -> None:
 
 
 def _product(producer: Producer, spec: dict, created: dict) -> None:
-    exists = db.session.scalar(sa.select(Product.id).where(Product.producer_id == producer.id,
-                                                           Product.slug == spec["slug"]))
+    exists = db.session.scalar(sa.select(Product).where(Product.producer_id == producer.id,
+                                                        Product.slug == spec["slug"]))
     if exists:
+        if not exists.image_urls:  # loaded before the demo had photos
+            exists.image_urls = _photos(producer, spec)
         return
     province_code, ward_code = _place(spec["origin_province"], spec.get("origin_ward"))
     product = Product(
         producer=producer, slug=spec["slug"], name=spec["name"], group=ProductGroup(spec["group"]),
         description=spec["description"], origin_province_code=province_code, origin_ward_code=ward_code,
         certifications=spec.get("certifications", []), shelf_life_days=spec.get("shelf_life_days"),
-        available_months=spec.get("available_months", []), image_urls=spec.get("image_urls", []),
+        available_months=spec.get("available_months", []),
+        image_urls=spec.get("image_urls") or _photos(producer, spec),
     )
     product.certify(Certificate.issue(
         stars=spec["stars"], decision_number=spec["decision_number"],
@@ -137,6 +141,12 @@ def _product(producer: Producer, spec: dict, created: dict) -> None:
     db.session.add(product)
     db.session.flush()
     created["products"] += 1
+
+
+def _photos(producer: Producer, spec: dict) -> list[str]:
+    """The product's photos, drawn into the folder the storefront serves (demo.images)."""
+    return images.make_product_images(images_dir(), producer_slug=producer.slug, product_slug=spec["slug"],
+                                      name=spec["name"], group=spec["group"], stars=spec["stars"])
 
 
 def _e164(phone: str | None) -> str | None:

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.database import transactional
-from marketplace.errors import Conflict, NotFound
+from marketplace.errors import N_, Conflict, NotFound
 from marketplace.extensions import db
 from marketplace.orders.models import SavedAddress
 
@@ -13,11 +13,11 @@ MAX_ADDRESSES = 10
 
 class TooManyAddresses(Conflict):
     code = "too_many_addresses"
-    message = f"You can keep at most {MAX_ADDRESSES} addresses. Remove one first."
+    message = N_("You can keep at most {maximum} addresses. Remove one first.", maximum=MAX_ADDRESSES)
 
 
 class AddressNotFound(NotFound):
-    code, message = "address_not_found", "No such address."
+    code, message = "address_not_found", N_("No such address.")
 
 
 def addresses_of(user: User) -> list[SavedAddress]:

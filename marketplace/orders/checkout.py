@@ -18,7 +18,7 @@ from marketplace.accounts.models import User
 from marketplace.catalog.models import Variant
 from marketplace.clock import vietnam_date
 from marketplace.database import transactional, utcnow
-from marketplace.errors import Conflict, InvalidInput
+from marketplace.errors import N_, Conflict, InvalidInput
 from marketplace.extensions import db
 from marketplace.orders import stock
 from marketplace.orders.cart import empty, locked_cart
@@ -33,24 +33,24 @@ _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 class EmptyCart(Conflict):
-    code, message = "empty_cart", "Your cart is empty."
+    code, message = "empty_cart", N_("Your cart is empty.")
 
 
 class PricesChanged(Conflict):
     code = "prices_changed"
 
     def __init__(self, changes: list[dict]):
-        super().__init__("Some prices changed since you last saw them. Review your cart and check out again.",
+        super().__init__(N_("Some prices changed since you last saw them. Review your cart and check out again."),
                          errors={"lines": {str(c["variant_id"]): [
-                             f"Price changed from {c['was_vnd']} to {c['now_vnd']} đồng."] for c in changes}})
+                             N_("Price changed from {was_vnd} to {now_vnd} đồng.", was_vnd=c["was_vnd"], now_vnd=c["now_vnd"])] for c in changes}})
         self.changes = changes
 
 
 class NoSuchSavedAddress(InvalidInput):
-    code, message = "address_not_found", "You have no saved address with this id."
+    code, message = "address_not_found", N_("You have no saved address with this id.")
 
     def __init__(self):
-        super().__init__(errors={"address_id": ["Not one of your saved addresses."]})
+        super().__init__(errors={"address_id": [N_("Not one of your saved addresses.")]})
 
 
 class IdempotencyKeyReused(idempotency.KeyReused):

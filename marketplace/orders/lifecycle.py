@@ -10,7 +10,7 @@ The parent order's status is derived from its sub-orders, never stored apart.
 
 import enum
 
-from marketplace.errors import Conflict
+from marketplace.errors import N_, Conflict
 
 
 class SubOrderStatus(enum.StrEnum):
@@ -66,9 +66,9 @@ def check_transition(current: SubOrderStatus, target: SubOrderStatus, actor: Act
     """Raises IllegalTransition unless `actor` may move a sub-order from `current` to `target`."""
     allowed = TRANSITIONS.get((current, target))
     if allowed is None:
-        raise IllegalTransition(f"A sub-order cannot go from {current} to {target}.")
+        raise IllegalTransition(N_("A sub-order cannot go from {current} to {target}.", current=current, target=target))
     if actor not in allowed:
-        raise IllegalTransition(f"A {actor} cannot move a sub-order from {current} to {target}.",
+        raise IllegalTransition(N_("A {actor} cannot move a sub-order from {current} to {target}.", actor=actor, current=current, target=target),
                                 code="transition_not_allowed_for_role")
 
 

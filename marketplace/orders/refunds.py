@@ -19,6 +19,7 @@ from marketplace.orders.locks import locked_order
 from marketplace.orders.payment_outcomes import close_if_fully_refunded, record_refund
 from marketplace.payments import services as payments
 from marketplace.payments.models import PaymentStatus, Refund
+from marketplace.errors import N_
 
 
 def refund(order_id: int, sub_order_id: int, amount: int, reason: str, admin_id: int | None) -> Refund:
@@ -65,11 +66,11 @@ def allocate_refund(order_id: int, refund_id: int, shares: list[tuple[int, int]]
     for sub_order_id, amount in shares:
         part = parts.get(sub_order_id)
         if part is None:
-            errors[str(sub_order_id)] = ["Not a part of this order."]
+            errors[str(sub_order_id)] = [N_("Not a part of this order.")]
         elif sub_order_id in named:
-            errors[str(sub_order_id)] = ["Named more than once."]
+            errors[str(sub_order_id)] = [N_("Named more than once.")]
         elif amount > part.refundable_vnd:
-            errors[str(sub_order_id)] = [f"At most {part.refundable_vnd} đồng can still be refunded for this part."]
+            errors[str(sub_order_id)] = [N_("At most {refundable_vnd} đồng can still be refunded for this part.", refundable_vnd=part.refundable_vnd)]
         named.add(sub_order_id)
     if errors:
         raise SharesDoNotFit(errors)

@@ -9,6 +9,7 @@ from marketplace.orders.lifecycle import OrderStatus, SubOrderStatus
 from marketplace.payments.models import PaymentMethod, PaymentStatus
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
 from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
+from marketplace.errors import N_
 
 
 # --- input -------------------------------------------------------------------
@@ -41,7 +42,7 @@ class SavedAddressChangeSchema(SavedAddressInSchema):
     @ma.validates_schema
     def province_comes_with_its_ward(self, data, **kwargs):
         if "province_code" in data and "ward_code" not in data:
-            raise ma.ValidationError({"ward_code": ["Send the ward together with a new province."]})
+            raise ma.ValidationError({"ward_code": [N_("Send the ward together with a new province.")]})
 
 
 class CheckoutSchema(StrictSchema):
@@ -61,9 +62,9 @@ class CheckoutSchema(StrictSchema):
         given = [name for name in ("shipping_address", "address_id") if sent.get(name) is not None]
         if not given:
             raise ma.ValidationError({"shipping_address": [
-                "Send a shipping_address, or the address_id of one of your saved addresses."]})
+                N_("Send a shipping_address, or the address_id of one of your saved addresses.")]})
         if len(given) == 2:
-            raise ma.ValidationError({"address_id": ["Send either address_id or shipping_address, not both."]})
+            raise ma.ValidationError({"address_id": [N_("Send either address_id or shipping_address, not both.")]})
 
 
 class CancelSchema(StrictSchema):

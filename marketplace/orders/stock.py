@@ -20,7 +20,7 @@ from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.catalog.models import Product, ProductStatus, Variant
-from marketplace.errors import Conflict
+from marketplace.errors import N_, Conflict
 from marketplace.extensions import db
 from marketplace.producers.models import ProducerStatus
 
@@ -30,7 +30,7 @@ class InsufficientStock(Conflict):
 
     def __init__(self, shortages: list[dict]):
         super().__init__(
-            "Some items are no longer available in the quantity asked for.",
+            N_("Some items are no longer available in the quantity asked for."),
             errors={"lines": {str(s["variant_id"]): [s["reason"]] for s in shortages}},
         )
         self.shortages = shortages
@@ -74,11 +74,11 @@ def reserve(quantities: dict[int, int], locked: dict[int, Variant] | None = None
         if variant is None or not variant.is_active or variant.product.status is not ProductStatus.ACTIVE \
                 or variant.product.producer.status is not ProducerStatus.APPROVED:
             shortages.append({"variant_id": variant_id, "requested": wanted, "available": 0,
-                              "reason": "No longer on sale."})
+                              "reason": N_("No longer on sale.")})
         elif variant.stock_quantity < wanted:
             left = variant.stock_quantity
             shortages.append({"variant_id": variant_id, "requested": wanted, "available": left,
-                              "reason": f"Only {left} left." if left else "Out of stock."})
+                              "reason": N_("Only {left} left.", left=left) if left else N_("Out of stock.")})
     if shortages:
         raise InsufficientStock(shortages)
     # A product whose variant sells out here is no longer in stock in search.
@@ -87,7 +87,7 @@ def reserve(quantities: dict[int, int], locked: dict[int, Variant] | None = None
     short = [variant_id for variant_id in ids if variant_id not in left]
     if short:  # only reachable where row locks are a no-op (SQLite) and a concurrent writer won
         raise InsufficientStock([{"variant_id": variant_id, "requested": quantities[variant_id],
-                                  "available": 0, "reason": "Just sold out."} for variant_id in short])
+                                  "available": 0, "reason": N_("Just sold out.")} for variant_id in short])
     for variant_id, stock_quantity in left.items():
         set_committed_value(variants[variant_id], "stock_quantity", stock_quantity)
     return {variant_id: variants[variant_id] for variant_id in ids}

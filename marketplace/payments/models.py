@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.database import UTCDateTime, enum_column, utcnow
-from marketplace.errors import Conflict, InvalidInput
+from marketplace.errors import N_, Conflict, InvalidInput
 from marketplace.extensions import db
 
 
@@ -31,30 +31,30 @@ class PaymentStatus(enum.StrEnum):
 
 
 class IllegalPaymentTransition(Conflict):
-    code, message = "illegal_payment_transition", "The payment cannot make this change in its current state."
+    code, message = "illegal_payment_transition", N_("The payment cannot make this change in its current state.")
 
 
 class PaymentAlreadySucceeded(IllegalPaymentTransition):
-    code, message = "already_paid", "This payment has already been received."
+    code, message = "already_paid", N_("This payment has already been received.")
 
 
 class NotBankTransfer(Conflict):
-    code, message = "not_bank_transfer", "This order is not paid by bank transfer."
+    code, message = "not_bank_transfer", N_("This order is not paid by bank transfer.")
 
 
 class TransferAlreadyConfirmed(PaymentAlreadySucceeded):
-    message = "This transfer was already confirmed."
+    message = N_("This transfer was already confirmed.")
 
 
 class TransferTooLate(Conflict):
     code, message = ("order_expired",
-                     "The order expired before the transfer was confirmed; return the money to the sender.")
+                     N_("The order expired before the transfer was confirmed; return the money to the sender."))
 
 
 class WrongTransferAmount(InvalidInput):
     def __init__(self, total_vnd: int):
-        super().__init__(f"The order total is {total_vnd} đồng.",
-                         errors={"amount_vnd": [f"Must equal the order total, {total_vnd} đồng."]})
+        super().__init__(N_("The order total is {total_vnd} đồng.", total_vnd=total_vnd),
+                         errors={"amount_vnd": [N_("Must equal the order total, {total_vnd} đồng.", total_vnd=total_vnd)]})
 
 
 class RefundTooLarge(InvalidInput):
@@ -112,7 +112,7 @@ class Payment(db.Model):
         if target not in PAYMENT_TRANSITIONS[self.status]:
             if self.status is PaymentStatus.SUCCEEDED:
                 raise PaymentAlreadySucceeded()
-            raise IllegalPaymentTransition(f"A {self.method} payment cannot go from {self.status} to {target}.")
+            raise IllegalPaymentTransition(N_("A {method} payment cannot go from {status} to {target}.", method=self.method, status=self.status, target=target))
         self.status = target
 
     def mark_paid(self, now: datetime, bank_reference: str = "") -> None:
@@ -122,7 +122,7 @@ class Payment(db.Model):
         payment other than a card's (only a card can still be paid once cancelled).
         """
         if self.status is PaymentStatus.CANCELLED and self.method is not PaymentMethod.CARD:
-            raise IllegalPaymentTransition(f"A cancelled {self.method} payment cannot be received.")
+            raise IllegalPaymentTransition(N_("A cancelled {method} payment cannot be received.", method=self.method))
         self._move(PaymentStatus.SUCCEEDED)
         self.paid_at, self.failure_message = now, ""
         if bank_reference:

@@ -15,7 +15,7 @@ import stripe
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.database import transactional
-from marketplace.errors import DomainError
+from marketplace.errors import N_, DomainError
 from marketplace.extensions import db
 from marketplace.payments import gateway, services
 from marketplace.payments.models import RejectedStripeEvent, StripeEvent
@@ -26,7 +26,7 @@ PAYLOAD_KEPT_CHARS = 65_536  # of a rejected event's body: enough for any real e
 
 
 class BadSignature(DomainError):
-    status, code, message = 400, "bad_signature", "The Stripe signature is missing or invalid."
+    status, code, message = 400, "bad_signature", N_("The Stripe signature is missing or invalid.")
 
 
 class MalformedEvent(DomainError):

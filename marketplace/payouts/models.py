@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.database import UTCDateTime, enum_column, utcnow
-from marketplace.errors import Conflict, NotFound
+from marketplace.errors import N_, Conflict, NotFound
 from marketplace.extensions import db
 
 
@@ -121,29 +121,29 @@ class PayoutRun(db.Model):
 # --- what the payouts' use cases refuse ------------------------------------------
 
 class PayoutRunNotFound(NotFound):
-    code, message = "payout_run_not_found", "No such payout run."
+    code, message = "payout_run_not_found", N_("No such payout run.")
 
 
 class PayoutNotFound(NotFound):
-    code, message = "payout_not_found", "No such payout."
+    code, message = "payout_not_found", N_("No such payout.")
 
 
 class PayoutNotInTransit(Conflict):
     """Only a payout in transit can be settled: the first settlement stands."""
 
-    code, message = "payout_not_in_transit", "This payout is already settled."
+    code, message = "payout_not_in_transit", N_("This payout is already settled.")
 
     def __init__(self, status: "PayoutStatus | None" = None):
-        super().__init__(f"This payout is already {status}." if status else None)
+        super().__init__(N_("This payout is already {status}.", status=status) if status else None)
 
 
 class NotAConnectPayout(Conflict):
     code, message = ("payout_not_stripe_connect",
-                     "Only Stripe Connect payouts are settled with Stripe; mark this one paid or failed.")
+                     N_("Only Stripe Connect payouts are settled with Stripe; mark this one paid or failed."))
 
 
 class BankAccountNotFound(NotFound):
-    code, message = "bank_account_not_found", "No bank account yet: add one to be paid."
+    code, message = "bank_account_not_found", N_("No bank account yet: add one to be paid.")
 
 
 class Payout(db.Model):

@@ -3,6 +3,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from marketplace.catalog.models import ProductGroup
 from marketplace.payouts.models import PayoutRail, PayoutStatus
 from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, RowId, StrictSchema, Text, VndDisplay
+from marketplace.errors import N_
 
 
 class BalanceSchema(StrictSchema):
@@ -37,15 +38,15 @@ class StatementRowSchema(StrictSchema):
 
 
 class BankAccountSchema(StrictSchema):
-    bank_bin = fields.String(validate=validate.Regexp(r"^(?:\d{6})?$", error="A NAPAS BIN has 6 digits."),
+    bank_bin = fields.String(validate=validate.Regexp(r"^(?:\d{6})?$", error=N_("A NAPAS BIN has 6 digits.")),
                              load_default="", metadata={"description": "NAPAS bank identifier, e.g. 970436; "
                                                                        "empty when not given"})
     bank_name = Text(max_length=120, required=True)
     account_number = fields.String(required=True, validate=validate.Regexp(
-        r"^[0-9]{6,19}$", error="6 to 19 digits."))
+        r"^[0-9]{6,19}$", error=N_("6 to 19 digits.")))
     holder_name = Text(max_length=120, required=True)
     stripe_account_id = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
-        r"^acct_[A-Za-z0-9]+$", error="A Stripe Connect account id starts with acct_."))
+        r"^acct_[A-Za-z0-9]+$", error=N_("A Stripe Connect account id starts with acct_.")))
 
 
 class PayoutSchema(StrictSchema):
@@ -112,10 +113,10 @@ class CommissionRateSchema(StrictSchema):
     @validates_schema
     def key_fits_scope(self, data, **kwargs):
         if data.get("scope") == "group" and data.get("key") not in [g.value for g in ProductGroup]:
-            raise ValidationError({"key": ["Not an OCOP product group."]})
+            raise ValidationError({"key": [N_("Not an OCOP product group.")]})
         if data.get("scope") == "producer" and not (str(data.get("key", "")).isascii()
                                                    and str(data.get("key", "")).isdigit()):
-            raise ValidationError({"key": ["A producer id."]})
+            raise ValidationError({"key": [N_("A producer id.")]})
 
 
 class CommissionRatesSchema(StrictSchema):

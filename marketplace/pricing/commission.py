@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from marketplace.database import transactional
-from marketplace.errors import InvalidInput
+from marketplace.errors import N_, InvalidInput
 from marketplace.extensions import db
 from marketplace.pricing.models import CommissionRate
 from marketplace.producers.models import Producer
@@ -19,10 +19,10 @@ BPS = 10_000
 
 
 class UnknownProducer(InvalidInput):
-    message = "No such producer."  # code: validation_error
+    message = N_("No such producer.")  # code: validation_error
 
     def __init__(self):
-        super().__init__(errors={"key": ["No producer has this id."]})
+        super().__init__(errors={"key": [N_("No producer has this id.")]})
 
 
 def rates_bps(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:

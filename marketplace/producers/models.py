@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
 from marketplace.database import UTCDateTime, enum_column, utcnow
-from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
+from marketplace.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from marketplace.extensions import db
 
 
@@ -30,41 +30,41 @@ class MemberRole(enum.StrEnum):
 
 
 class InvalidProducerTransition(Conflict):
-    code, message = "invalid_status_transition", "The producer cannot move to that status from its current one."
+    code, message = "invalid_status_transition", N_("The producer cannot move to that status from its current one.")
 
 
 class ProducerNotFound(NotFound):
-    code, message = "producer_not_found", "No such producer."
+    code, message = "producer_not_found", N_("No such producer.")
 
 
 class MemberNotFound(NotFound):
-    code, message = "member_not_found", "No such member."
+    code, message = "member_not_found", N_("No such member.")
 
 
 class OwnersOnly(Forbidden):
-    code, message = "owner_only", "Only the producer's owners may do this."
+    code, message = "owner_only", N_("Only the producer's owners may do this.")
 
 
 class AlreadyMember(Conflict):
-    code, message = "already_member", "This account is already a member."
+    code, message = "already_member", N_("This account is already a member.")
 
 
 class NoSuchAccount(InvalidInput):
-    message = "No account uses this email; ask them to register first."  # code: validation_error
+    message = N_("No account uses this email; ask them to register first.")  # code: validation_error
 
     def __init__(self):
-        super().__init__(errors={"email": ["No account uses this email."]})
+        super().__init__(errors={"email": [N_("No account uses this email.")]})
 
 
 class NoSlugFromName(InvalidInput):
-    message = "Could not make a slug from this name."  # code: validation_error
+    message = N_("Could not make a slug from this name.")  # code: validation_error
 
     def __init__(self):
-        super().__init__(errors={"slug": ["The name has too few letters or digits for a slug; send one."]})
+        super().__init__(errors={"slug": [N_("The name has too few letters or digits for a slug; send one.")]})
 
 
 class LastOwner(Conflict):
-    code, message = "last_owner", "A producer must keep at least one owner."
+    code, message = "last_owner", N_("A producer must keep at least one owner.")
 
 
 class Producer(db.Model):
@@ -100,7 +100,7 @@ class Producer(db.Model):
         Raises InvalidProducerTransition when already approved.
         """
         if self.status is ProducerStatus.APPROVED:
-            raise InvalidProducerTransition("This producer is already approved.")
+            raise InvalidProducerTransition(N_("This producer is already approved."))
         self.status, self.status_reason, self.approved_at = ProducerStatus.APPROVED, "", now
 
     def suspend(self, reason: str) -> None:
@@ -109,7 +109,7 @@ class Producer(db.Model):
         Raises InvalidProducerTransition when already suspended.
         """
         if self.status is ProducerStatus.SUSPENDED:
-            raise InvalidProducerTransition("This producer is already suspended.")
+            raise InvalidProducerTransition(N_("This producer is already suspended."))
         self.status, self.status_reason = ProducerStatus.SUSPENDED, reason
 
     def owners(self) -> list["ProducerMember"]:

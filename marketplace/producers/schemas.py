@@ -5,8 +5,9 @@ from marketplace.accounts.schemas import PhoneField
 from marketplace.producers.models import LegalType, MemberRole, ProducerStatus
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
 from marketplace.schemas import LocalDateTime, PageArgs, StrictSchema, Text
+from marketplace.errors import N_
 
-SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Use lower-case letters, digits and single hyphens.")
+SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error=N_("Use lower-case letters, digits and single hyphens."))
 
 
 def Slug(**kwargs):
@@ -19,7 +20,7 @@ class TaxCode(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         raw = super()._deserialize(value, attr, data, **kwargs)
         if len(raw) > 20 or not mst.is_valid(raw):
-            raise ValidationError("Not a valid Vietnamese tax code (mã số thuế).")
+            raise ValidationError(N_("Not a valid Vietnamese tax code (mã số thuế)."))
         return mst.compact(raw)
 
 

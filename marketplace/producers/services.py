@@ -6,7 +6,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from marketplace.accounts.models import User
 from marketplace.accounts.services import find_user_by_email
 from marketplace.database import transactional, utcnow
-from marketplace.errors import Conflict
+from marketplace.errors import N_, Conflict
 from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.producers.models import (AlreadyMember, MemberNotFound, MemberRole, NoSlugFromName, NoSuchAccount,
@@ -15,10 +15,10 @@ from marketplace.text import slugify
 
 
 class SlugTaken(Conflict):
-    code, message = "slug_taken", "This slug is already used."
+    code, message = "slug_taken", N_("This slug is already used.")
 
     def __init__(self):
-        super().__init__(errors={"json": {"slug": ["This slug is already used."]}})
+        super().__init__(errors={"json": {"slug": [N_("This slug is already used.")]}})
 
 
 def _ensure_slug_free(slug: str, producer_id: int | None = None) -> None:

@@ -2,11 +2,12 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from marketplace.regions import divisions
 from marketplace.schemas import Int, StrictSchema
+from marketplace.errors import N_
 
 
 def validate_province(code: int) -> None:
     if not divisions.is_province(code):
-        raise ValidationError("Unknown province code.")
+        raise ValidationError(N_("Unknown province code."))
 
 
 def ProvinceCode(**kwargs):
@@ -22,7 +23,7 @@ def check_ward_in_province(data: dict, province_key: str, ward_key: str) -> None
     """Schema-level rule: a ward must belong to the province given beside it."""
     ward, province = data.get(ward_key), data.get(province_key)
     if ward is not None and (province is None or not divisions.ward_in_province(ward, province)):
-        raise ValidationError({ward_key: ["Unknown ward for this province."]})
+        raise ValidationError({ward_key: [N_("Unknown ward for this province.")]})
 
 
 def ward_in_province(province_key: str = "province_code", ward_key: str = "ward_code"):
@@ -32,7 +33,7 @@ def ward_in_province(province_key: str = "province_code", ward_key: str = "ward_
     @validates_schema
     def ward_lies_in_province(self, data, **kwargs):
         if self.partial and ward_key in data and province_key not in data:
-            raise ValidationError({province_key: ["Send the province together with the ward."]})
+            raise ValidationError({province_key: [N_("Send the province together with the ward.")]})
         check_ward_in_province(data, province_key, ward_key)
 
     return ward_lies_in_province

@@ -1,7 +1,7 @@
 import sqlalchemy as sa
 
 from marketplace.database import transactional
-from marketplace.errors import NotFound
+from marketplace.errors import N_, NotFound
 from marketplace.extensions import db
 from marketplace.regions import divisions
 from marketplace.regions.models import Province, Region, Ward
@@ -50,7 +50,7 @@ def list_regions() -> list[Region]:
 
 
 class ProvinceNotFound(NotFound):
-    code, message = "province_not_found", "No such province."
+    code, message = "province_not_found", N_("No such province.")
 
 
 def list_wards(province_code: int) -> list[Ward]:

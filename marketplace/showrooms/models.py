@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Variant
 from marketplace.database import UTCDateTime, enum_column, utcnow
-from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.errors import N_, Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.producers.models import Producer
 
@@ -24,46 +24,46 @@ from marketplace.producers.models import Producer
 # Field errors on lines are keyed by the line's index in the request, as strings.
 
 class PointNotFound(NotFound):
-    code, message = "point_not_found", "No such display point."
+    code, message = "point_not_found", N_("No such display point.")
 
 
 class PointNotOpen(Conflict):
-    code, message = "point_not_active", "This display point is not open."
+    code, message = "point_not_active", N_("This display point is not open.")
 
 
 class OperatorNotFound(NotFound):
-    code, message = "operator_not_found", "Not an operator of this point."
+    code, message = "operator_not_found", N_("Not an operator of this point.")
 
 
 class AlreadyOperator(Conflict):
-    code, message = "already_operator", "Already an operator of this point."
+    code, message = "already_operator", N_("Already an operator of this point.")
 
 
 class NoAccountWithEmail(InvalidInput):
-    message = "No account uses this email."  # code: validation_error
+    message = N_("No account uses this email.")  # code: validation_error
 
     def __init__(self):
         super().__init__(errors={"email": [self.message]})
 
 
 class StockNotFound(NotFound):
-    code, message = "stock_not_found", "This point has never held this variant."
+    code, message = "stock_not_found", N_("This point has never held this variant.")
 
 
 class UnknownVariants(InvalidInput):
-    message = "Unknown variants."  # code: validation_error
+    message = N_("Unknown variants.")  # code: validation_error
 
     def __init__(self, variant_ids):
-        super().__init__(errors={"lines": {str(i): ["No such variant."] for i in variant_ids}})
+        super().__init__(errors={"lines": {str(i): [N_("No such variant.")] for i in variant_ids}})
 
 
 class NotConsigned(Conflict):
     """The point does not carry a producer's products: for a whole delivery, or (`lines`) for some sale lines."""
 
-    code, message = "not_consigned", "This point does not carry this producer's products."
+    code, message = "not_consigned", N_("This point does not carry this producer's products.")
 
     def __init__(self, lines: list[int] | None = None):
-        super().__init__("Some items are not on consignment here." if lines else None,
+        super().__init__(N_("Some items are not on consignment here.") if lines else None,
                          errors={"lines": {str(i): [self.message] for i in lines}} if lines else None)
 
 
@@ -72,33 +72,33 @@ class LinesRefused(InvalidInput):
     perishable without expiry, an expired lot, a lot code with another expiry,
     an adjustment that would add stock, a lot the point does not hold)."""
 
-    message = "Some lines cannot be moved."  # code: validation_error
+    message = N_("Some lines cannot be moved.")  # code: validation_error
 
     def __init__(self, errors_by_line: dict[int, list | dict], message: str | None = None):
         super().__init__(message, errors={"lines": {str(i): e for i, e in errors_by_line.items()}})
 
 
 class SamePoint(InvalidInput):
-    message = "A transfer goes to another point."  # code: validation_error
+    message = N_("A transfer goes to another point.")  # code: validation_error
 
     def __init__(self):
-        super().__init__(errors={"to_point_id": ["Choose another point."]})
+        super().__init__(errors={"to_point_id": [N_("Choose another point.")]})
 
 
 class TransferNotFound(NotFound):
-    code, message = "transfer_not_found", "No such transfer for this point."
+    code, message = "transfer_not_found", N_("No such transfer for this point.")
 
 
 class TransferAlreadyReceived(Conflict):
-    code, message = "already_received", "This transfer was already received."
+    code, message = "already_received", N_("This transfer was already received.")
 
 
 class MoreCashThanHeld(InvalidInput):
-    message = "More cash than the point holds."  # code: validation_error
+    message = N_("More cash than the point holds.")  # code: validation_error
 
     def __init__(self, held_vnd: int):
-        super().__init__(f"The point holds {held_vnd} đồng in cash.",
-                         errors={"amount_vnd": [f"At most {held_vnd} đồng is held."]})
+        super().__init__(N_("The point holds {held_vnd} đồng in cash.", held_vnd=held_vnd),
+                         errors={"amount_vnd": [N_("At most {held_vnd} đồng is held.", held_vnd=held_vnd)]})
 
 
 class PointType(enum.StrEnum):

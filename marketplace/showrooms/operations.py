@@ -13,6 +13,7 @@ from marketplace.showrooms import movements, stock_ledger
 from marketplace.showrooms.models import (AdjustmentReason, CashHandover, DisplayPoint, LinesRefused,
                                           MoreCashThanHeld, MovementKind, MovementLine, NotConsigned, StockMovement)
 from marketplace.showrooms.queries import cash_on_hand
+from marketplace.errors import N_
 
 
 @transactional
@@ -32,11 +33,11 @@ def receive(point_id: int, actor_id: int, producer_id: int, delivery_note: str, 
     for i, line in enumerate(lines):
         variant = variants[line["variant_id"]]
         if variant.product.producer_id != producer_id:
-            errors[i] = ["This variant belongs to another producer."]
+            errors[i] = [N_("This variant belongs to another producer.")]
         elif variant.product.shelf_life_days and line.get("expires_on") is None:
-            errors[i] = ["A perishable product needs its expiry date."]
+            errors[i] = [N_("A perishable product needs its expiry date.")]
         elif line.get("expires_on") and line["expires_on"] < today_vn():
-            errors[i] = ["This lot has already expired."]
+            errors[i] = [N_("This lot has already expired.")]
     if errors:
         raise LinesRefused(errors, "Some lines cannot be received.")
     stock = stock_ledger.lock_stock(point_id, variants)
@@ -45,7 +46,7 @@ def receive(point_id: int, actor_id: int, producer_id: int, delivery_note: str, 
     for i, line in enumerate(lines):
         lot = stock_ledger.find_or_create_lot(point_id, line["variant_id"], line["lot_code"], line.get("expires_on"))
         if lot.expires_on != line.get("expires_on"):
-            raise LinesRefused({i: ["This lot code is already here with another expiry date."]})
+            raise LinesRefused({i: [N_("This lot code is already here with another expiry date.")]})
         stock_ledger.move(movement, lot, line["quantity"], stock)
     return movement
 
@@ -59,7 +60,7 @@ def return_to_producer(point_id: int, actor_id: int | None, producer_id: int, re
     """
     movements.point_even_if_closed(point_id)
     variants = movements.variants(line.variant_id for line in lines)
-    foreign = {i: ["This variant belongs to another producer."] for i, line in enumerate(lines)
+    foreign = {i: [N_("This variant belongs to another producer.")] for i, line in enumerate(lines)
                if variants[line.variant_id].product.producer_id != producer_id}
     if foreign:
         raise LinesRefused(foreign)
@@ -89,9 +90,9 @@ def adjust(point_id: int, actor_id: int, reason: AdjustmentReason, lines: list[d
         on_hand = lot.on_hand if lot else 0
         change = line["counted"] - on_hand if line.get("counted") is not None else line["change"]
         if reason is not AdjustmentReason.COUNT_CORRECTION and change > 0:
-            raise LinesRefused({i: [f"A {reason} adjustment can only remove stock."]})
+            raise LinesRefused({i: [N_("A {reason} adjustment can only remove stock.", reason=reason)]})
         if lot is None and change < 0:
-            raise LinesRefused({i: {"lot_code": [f"This point holds no lot {line['lot_code']} of this variant."]}})
+            raise LinesRefused({i: {"lot_code": [N_("This point holds no lot {lot_code} of this variant.", lot_code=line["lot_code"])]}})
         if change:  # units found in a lot the point had no record of make that lot
             lot = lot or stock_ledger.find_or_create_lot(point_id, line["variant_id"], line["lot_code"],
                                                    line.get("expires_on"))

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, selectinload
 
 from marketplace.catalog.browsing import get_public_product
-from marketplace.catalog.models import Product, Variant
+from marketplace.catalog.models import Product, ProductStatus, Variant
 from marketplace.clock import VIETNAM_TZ, today_vn
 from marketplace.extensions import db
 from marketplace.pagination import paginate
@@ -57,6 +57,23 @@ def where_to_buy(product_id: int) -> list[dict]:
         .group_by(DisplayPoint.id).order_by(DisplayPoint.name)
     ).all()
     return [{"point": point, "in_stock": (units or 0) > 0, "units": int(units or 0)} for point, units in rows]
+
+
+def points_stocking_producer(producer_id: int) -> list[dict]:
+    """Open points that carry any of this producer's active products: each point
+    (by name), with how many of those products it carries and how many it has on
+    the shelf now. One query, grouped by point."""
+    on_shelf = sa.func.count(sa.distinct(sa.case((PointStock.on_hand > 0, Product.id), else_=None)))
+    rows = db.session.execute(
+        sa.select(DisplayPoint, sa.func.count(sa.distinct(Product.id)), on_shelf)
+        .join(PointStock, PointStock.point_id == DisplayPoint.id).join(Variant, Variant.id == PointStock.variant_id)
+        .join(Product, Product.id == Variant.product_id)
+        .where(Product.producer_id == producer_id, Product.status == ProductStatus.ACTIVE,
+               DisplayPoint.status == PointStatus.ACTIVE)
+        .group_by(DisplayPoint.id).order_by(DisplayPoint.name, DisplayPoint.id)
+    ).all()
+    return [{"point": point, "products": int(carried), "on_shelf": int(shelved), "in_stock": shelved > 0}
+            for point, carried, shelved in rows]
 
 
 def points_of_operator(user_id: int) -> list[DisplayPoint]:

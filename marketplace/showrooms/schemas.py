@@ -6,6 +6,7 @@ from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, PriceVnd, Ro
 from marketplace.showrooms.models import AdjustmentReason, MovementKind, PointStatus, PointType, SalePayment
 from marketplace.showrooms.movements import OutLine
 from marketplace.showrooms.till import Sale, SaleLine
+from marketplace.errors import N_
 
 MAX_LINES = 200
 QUANTITY = validate.Range(min=1, max=100_000)
@@ -212,7 +213,7 @@ class AdjustmentLineSchema(StrictSchema):
     @validates_schema
     def one_of_counted_or_change(self, data, **kwargs):
         if (data.get("counted") is None) == (data.get("change") is None):
-            raise ValidationError({"counted": ["Give either counted or change."]})
+            raise ValidationError({"counted": [N_("Give either counted or change.")]})
 
 
 class AdjustmentSchema(StrictSchema):

@@ -8,6 +8,7 @@ from marketplace.extensions import db
 from marketplace.showrooms import movements, stock_ledger
 from marketplace.showrooms.models import (LinesRefused, MovementKind, MovementLine, SamePoint, StockTransfer,
                                           TransferAlreadyReceived, TransferLine, TransferNotFound, TransferStatus)
+from marketplace.errors import N_
 
 
 @transactional
@@ -51,7 +52,7 @@ def receive_transfer(point_id: int, actor_id: int, transfer_id: int, received: d
     unknown = [i for i in received if i not in {l.id for l in transfer.lines}]
     too_many = [l.id for l in transfer.lines if received.get(l.id, l.quantity_sent) > l.quantity_sent]
     if unknown or too_many:
-        raise LinesRefused({i: ["Not a line of this transfer." if i in unknown else "More than was sent."]
+        raise LinesRefused({i: [N_("Not a line of this transfer.") if i in unknown else N_("More than was sent.")]
                             for i in unknown + too_many})
     stock = stock_ledger.lock_stock(point_id, [l.variant_id for l in transfer.lines])
     movement = movements.new_movement(point_id, MovementKind.TRANSFER_IN, actor_id, transfer_id=transfer.id,

@@ -1,6 +1,8 @@
 """Home, product and producer pages: parse the URL, call the read use cases the
 API calls, render."""
 
+from urllib.parse import urljoin
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from marketplace import access
@@ -9,6 +11,7 @@ from marketplace.catalog import browsing
 from marketplace.catalog.schemas import certificate_view
 from marketplace.clock import today_vn
 from marketplace.showrooms.queries import where_to_buy
+from marketplace.storefront.services import producer_storefront
 from marketplace.regions import divisions
 from marketplace.web.labels import GROUPS, REGIONS
 from search.query import SearchQuery
@@ -57,21 +60,20 @@ def structured_data(item, variants) -> dict:
             "url": url, "sku": v.gtin or f"{item.id}-{v.id}",
         } for v in variants],
     }
-    if item.image_urls:
-        data["image"] = list(item.image_urls)
+    if item.image_urls:  # absolute, as search engines want them (our own photos are stored as /anh/...)
+        data["image"] = [urljoin(request.url_root, image) for image in item.image_urls]
     return data
 
 
 @blp.get("/nha-san-xuat/<slug>")
 @access.requires(PUBLIC)
 def producer(slug: str):
-    item = browsing.get_storefront(slug)
     sort = request.args.get("sort", "name")
     if sort not in STOREFRONT_SORTS:
         sort = "name"
     page = request.args.get("page", 1, type=int) or 1
     if page < 1 or page > 500:
         abort(404)
-    products = browsing.storefront_products(item, sort, page, 20)
-    return render_template("storefront/producer.html", producer=item, products=products, sort=sort,
-                           province=divisions.provinces().get(item.province_code))
+    storefront = producer_storefront(slug, sort, page, 20)
+    return render_template("storefront/producer.html", storefront=storefront, producer=storefront.producer,
+                           products=storefront.products, sort=sort, province=storefront.province)

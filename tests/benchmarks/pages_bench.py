@@ -34,12 +34,12 @@ class Options:
 def run(options: Options, echo=print) -> None:
     scratch = tempfile.mkdtemp(prefix="ocop-pages-bench-")
     try:
-        _run(options, f"sqlite:///{os.path.join(scratch, 'bench.db')}", echo)
+        _run(options, f"sqlite:///{os.path.join(scratch, 'bench.db')}", echo, images=os.path.join(scratch, "anh"))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _run(options: Options, url: str, echo) -> None:
+def _run(options: Options, url: str, echo, images: str) -> None:
     from flask_migrate import upgrade
 
     from marketplace.catalog.models import Product
@@ -47,6 +47,7 @@ def _run(options: Options, url: str, echo) -> None:
     from marketplace.extensions import db
 
     app = make_app(url)
+    app.config["PRODUCT_IMAGES_DIR"] = images  # the demo's photos go with the scratch database
     with app.app_context():
         upgrade()
         load_demo()

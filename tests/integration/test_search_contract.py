@@ -341,6 +341,27 @@ def test_group_and_certification_facets_count_values(index):
     assert facets["certification"] == {"vietgap": 2, "organic": 1}
 
 
+def test_the_display_point_facet_counts_products_per_province_with_every_other_filter(index):
+    index.add(document("A", stars=4, display_point_provinces=[HA_NOI, HO_CHI_MINH]),
+              document("B", stars=4, display_point_provinces=[HA_NOI]),
+              document("C", stars=3, display_point_provinces=[LAI_CHAU]), document("D", stars=4))
+
+    assert index.result().facets["available_in"] == {HA_NOI: 2, HO_CHI_MINH: 1, LAI_CHAU: 1}
+    assert index.result(stars=(4,)).facets["available_in"] == {HA_NOI: 2, HO_CHI_MINH: 1}
+    # its own filter is left out of it, but applies to the other facets and the hits
+    result = index.result(available_in_province=HO_CHI_MINH)
+    assert result.facets["available_in"] == {HA_NOI: 2, HO_CHI_MINH: 1, LAI_CHAU: 1}
+    assert result.facets["stars"] == {4: 1} and index.names(result) == ["A"]
+
+
+def test_the_display_point_facet_follows_the_text(index):
+    index.add(document("Mật ong hoa ban", display_point_provinces=[HA_NOI]),
+              document("Trà shan", display_point_provinces=[HA_NOI, LAI_CHAU]))
+
+    assert index.result(q="mat ong").facets["available_in"] == {HA_NOI: 1}
+    assert index.result(q="xyzzy").facets["available_in"] == {}
+
+
 # --- sorting and pages ---------------------------------------------------------
 
 @pytest.fixture

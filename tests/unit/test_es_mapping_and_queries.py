@@ -131,7 +131,16 @@ def test_each_facet_counts_with_every_other_filter_but_not_its_own():
         "stars": facet({"bool": {"filter": [PROVINCES, CERTIFICATIONS, PRICE_MAX, VALID_TODAY]}}, "stars"),
         "group": facet({"bool": {"filter": [PROVINCES, CERTIFICATIONS, STARS, PRICE_MAX]}}, "group"),
         "certification": facet({"bool": {"filter": [PROVINCES, STARS, PRICE_MAX]}}, "certifications"),
+        "available_in": facet({"bool": {"filter": [PROVINCES, CERTIFICATIONS, STARS, PRICE_MAX]}},
+                              "display_point_provinces"),
     }
+
+
+def test_the_display_point_facet_leaves_out_its_own_filter_only():
+    aggs = es_query.search_body(SearchQuery(available_in_province=1, in_stock=True), TODAY)["aggs"]
+
+    assert aggs["available_in"]["filter"] == {"bool": {"filter": [{"term": {"in_stock": True}}]}}
+    assert {"term": {"display_point_provinces": 1}} in aggs["province"]["filter"]["bool"]["filter"]
 
 
 def test_without_filters_facets_count_everything_and_stars_only_valid_certificates():

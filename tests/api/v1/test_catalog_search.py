@@ -78,7 +78,7 @@ def test_a_search_answers_with_hits_pages_and_labelled_facets(client):
                                        {"value": 4, "label": "4★", "count": 1}]
     assert body["facets"]["province"] == [{"value": DIEN_BIEN, "label": "Điện Biên", "count": 2}]
     assert body["facets"]["certification"] == [{"value": "vietgap", "label": "VietGAP", "count": 1}]
-    assert set(body["facets"]) == {"province", "region", "stars", "group", "certification"}
+    assert set(body["facets"]) == {"province", "region", "stars", "group", "certification", "available_in"}
 
 
 def test_an_empty_result_has_no_pages(client):
