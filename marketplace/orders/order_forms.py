@@ -7,7 +7,7 @@ from wtforms.validators import Length
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField(_l("Lý do huỷ (không bắt buộc)"),
+    reason = TextAreaField(_l("Lý do huỷ (không bắt buộc)"), filters=[lambda value: (value or "").strip()],
                            validators=[Length(max=500, message=_l("Lý do dài tối đa %(max)d ký tự."))])
 
 

@@ -81,7 +81,7 @@ def cancel(order_id: int):
     if not form.validate_on_submit():
         return _detail_page(fulfilment.order_of(current_user, order_id), cancel_form=form, status=422)
     try:
-        fulfilment.cancel_by_shopper(current_user, order_id, form.reason.data.strip())
+        fulfilment.cancel_by_shopper(current_user, order_id, form.reason.data)
     except (NotCancellable, IllegalTransition):
         return _refused(order_id, _("Đơn hàng không thể huỷ nữa: các phần đã được gửi đi."))
     except PaymentProviderError:  # the cancellation stands; the refund is sent again later
