@@ -15,6 +15,7 @@ from marketplace.orders import addresses, cart
 from marketplace.orders.models import SavedAddress
 from marketplace.orders.shipping import shipping_fee_vnd
 from marketplace.payments.options import checkout_options
+from marketplace.regions import divisions
 
 # A line's problem, worst first: the page shows one per line.
 NOT_ON_SALE, SOLD_OUT, SHORT = "not_on_sale", "sold_out", "short"
@@ -63,6 +64,11 @@ class ProducerPart:
     @property
     def total_vnd(self) -> int:
         return self.items_total_vnd + (self.shipping_fee_vnd or 0)
+
+    def fees_by_province(self) -> dict[int, int]:
+        """The part's shipping fee to each province, for the checkout page to show at once."""
+        return {code: shipping_fee_vnd(self.producer.province_code, code, self.items_total_vnd)
+                for code in divisions.provinces()}
 
 
 @dataclass

@@ -2,6 +2,7 @@
 what the shopper typed into the body the service takes, the one the API's
 schemas load (marketplace/orders/schemas.py)."""
 
+import re
 import uuid
 
 import phonenumbers
@@ -14,6 +15,7 @@ from marketplace.accounts.schemas import normalise_vn_phone
 from marketplace.orders.cart import MAX_LINE_QUANTITY
 from marketplace.payments.models import PaymentMethod
 from marketplace.regions import divisions
+from marketplace.text import fold
 
 NEW_ADDRESS = "new"
 
@@ -38,7 +40,9 @@ def _vietnamese_phone(form, field):
 
 
 def _ward_of_province(form, field):
-    if not divisions.ward_in_province(field.data or 0, form.province_code.data or 0):
+    if not field.data:
+        raise ValidationError(_l("Chọn phường, xã."))
+    if not divisions.ward_in_province(field.data, form.province_code.data or 0):
         raise ValidationError(_l("Chọn phường, xã thuộc tỉnh, thành phố đã chọn."))
 
 
@@ -54,6 +58,13 @@ def _for_a_new_address(*validators):
             for validator in validators:
                 validator(form, field)
     return check
+
+
+def province_choices() -> list[tuple[int, str]]:
+    """(code, name) by name as shoppers look for it: "Hà Nội", not "Thành phố Hà Nội" under T.
+    A closed select then picks a province by typing its name, diacritics or not."""
+    short = {code: re.sub(r"^(Thành phố|Tỉnh) ", "", p.name) for code, p in divisions.provinces().items()}
+    return sorted(short.items(), key=lambda item: fold(item[1]))
 
 
 def _code(value):
@@ -88,11 +99,10 @@ class CheckoutForm(FlaskForm):
             self.idempotency_key.data = str(uuid.uuid4())  # one per rendered form: a double submit replays
             if saved_address_ids:
                 self.address_choice.data = str(saved_address_ids[0])  # the default address
-        provinces = sorted(divisions.provinces().values(), key=lambda p: p.name)
-        self.province_code.choices = [("", _l("Chọn tỉnh, thành phố"))] + [(int(p.code), p.name) for p in provinces]
+        self.province_code.choices = [("", _l("Chọn tỉnh, thành phố"))] + province_choices()
         wards = [w for w in divisions.wards().values() if _code(w.province_code) == self.province_code.data]
         self.ward_code.choices = [("", _l("Chọn phường, xã"))] + [
-            (int(w.code), w.name) for w in sorted(wards, key=lambda w: w.name)]
+            (int(w.code), w.name) for w in sorted(wards, key=lambda w: fold(w.name))]
 
     @property
     def ships_to_new_address(self) -> bool:

@@ -17,7 +17,7 @@ from marketplace.access import AUTHENTICATED
 from marketplace.orders import cart, cart_summary, placement
 from marketplace.orders.checkout import EmptyCart, IdempotencyKeyReused, NoSuchSavedAddress, PricesChanged
 from marketplace.orders.errors import CardPaymentsUnavailable, NotInCart
-from marketplace.orders.forms import AddToCartForm, CheckoutForm, QuantityForm
+from marketplace.orders.forms import AddToCartForm, CheckoutForm, QuantityForm, province_choices
 from marketplace.orders.stock import InsufficientStock
 from marketplace.payments.models import PaymentMethod
 from marketplace.regions import divisions
@@ -109,8 +109,7 @@ def _refused(refusal, form, page):
 
 
 def _cart_page(summary, status: int = 200, problems=(), line_errors=None):
-    provinces = sorted(divisions.provinces().values(), key=lambda p: p.name)
-    return render_template("orders/cart.html", summary=summary, provinces=provinces, problems=problems,
+    return render_template("orders/cart.html", summary=summary, provinces=province_choices(), problems=problems,
                            line_errors=line_errors or {}), status
 
 

@@ -1,0 +1,176 @@
+"""Buying in a real Chromium: find the honey and a rice from another producer,
+put them in the cart, check out by cash on delivery and by bank transfer, once
+with the keyboard alone; and the cart and checkout pages at 360 px (axe-core,
+no sideways scrolling, screenshots in the run's output folder)."""
+
+import os
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.web.test_browser import PHONE, assert_accessible, assert_no_horizontal_scroll
+
+PASSWORD = "mat-khau-du-dai-2026"
+ORDER_URL = re.compile(r"/don-hang/\d+$")
+
+
+@pytest.fixture
+def shopper(browser, storefront):
+    """A page at 360 px, logged in as a new shopper (registered through the API,
+    which logs in with the session cookie the pages share), with an empty cart."""
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront)
+    response = context.request.post("/api/v1/auth/register", data={
+        "email": f"khach-{uuid.uuid4().hex[:10]}@example.vn", "password": PASSWORD, "full_name": "Trần Thu Hà"})
+    assert response.status == 201, response.text()
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append((page.url, message.text)))
+    yield page
+    context.close()
+    errors = [(url, text) for url, text in errors if "status of 422" not in text]  # a form sent back with errors
+    assert not errors, f"console errors: {errors}"
+
+
+def search(page, words: str):
+    page.get_by_label("Tìm đặc sản").fill(words)
+    page.get_by_role("button", name="Tìm", exact=True).click()
+
+
+def add_honey_and_rice(page):
+    """Search without diacritics, filter by Điện Biên and 4★, open the honey, add two jars; then a rice."""
+    page.goto("/")
+    search(page, "mat ong")
+    page.locator("summary", has_text="Tỉnh, thành phố").click()
+    page.get_by_label(re.compile(r"^Điện Biên")).check()
+    page.locator("summary", has_text="Hạng sao OCOP").click()
+    page.get_by_label(re.compile(r"^4★")).check()
+    page.get_by_role("button", name="Lọc kết quả").click()
+    page.get_by_role("link", name=re.compile("Mật ong hoa ban")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mật ong hoa ban")
+    page.get_by_label(re.compile("^Số lượng")).first.fill("2")
+    page.get_by_role("button", name=re.compile("^Thêm vào giỏ")).first.click()
+    expect(page).to_have_url(re.compile(r"/gio-hang$"))
+    expect(page.get_by_role("status")).to_contain_text("Đã thêm vào giỏ hàng.")
+
+    search(page, "gao seng cu")
+    page.get_by_role("link", name=re.compile("Gạo Séng cù")).first.click()
+    page.get_by_role("button", name=re.compile("^Thêm vào giỏ")).first.click()
+    expect(page.locator(".cart-part")).to_have_count(2)  # two producers
+
+
+def fill_new_address(page):
+    page.get_by_label("Họ và tên người nhận").fill("Trần Thu Hà")
+    page.get_by_label("Số điện thoại").fill("0912 345 678")
+    page.get_by_label("Tỉnh, thành phố").select_option(label="Hà Nội")
+    ward = page.get_by_label("Phường, xã")
+    expect(ward.locator("option", has_text="Phường Hoàn Kiếm")).to_have_count(1)  # filled by checkout.js
+    ward.select_option(label="Phường Hoàn Kiếm")
+    page.get_by_label("Số nhà, đường, thôn, xóm").fill("12 Hàng Bạc")
+
+
+def test_buy_honey_and_rice_by_cash_on_delivery_and_see_two_parts(shopper):
+    page = shopper
+    add_honey_and_rice(page)
+    page.get_by_role("link", name="Đặt hàng").click()
+    expect(page).to_have_url(re.compile(r"/thanh-toan$"))
+    fill_new_address(page)
+    # checkout.js shows the shipping to Hà Nội at once: another region than both producers'
+    expect(page.locator("[data-fees]")).to_have_text(["45.000 ₫", "45.000 ₫"])
+    expect(page.locator("[data-shipping-total]")).to_have_text("90.000 ₫")
+    page.get_by_label("Thanh toán khi nhận hàng (COD)").check()
+    page.get_by_role("button", name="Đặt hàng").click()
+
+    expect(page).to_have_url(ORDER_URL)
+    expect(page.locator(".part")).to_have_count(2)
+    expect(page.get_by_text("Bạn trả tiền mặt cho người giao hàng")).to_be_visible()
+    page.goto("/gio-hang")
+    expect(page.get_by_text("Giỏ hàng của bạn đang trống.")).to_be_visible()
+
+
+def test_buy_by_bank_transfer_shows_the_account_amount_and_reference(shopper):
+    page = shopper
+    add_honey_and_rice(page)
+    total = page.locator(".totals.grand dd.price").inner_text()
+    page.get_by_role("link", name="Đặt hàng").click()
+    fill_new_address(page)
+    page.get_by_label("Chuyển khoản ngân hàng").check()
+    page.get_by_role("button", name="Đặt hàng").click()
+
+    expect(page).to_have_url(ORDER_URL)
+    details = page.locator(".bank-details")
+    expect(details).to_contain_text("0011004455667")
+    expect(details).to_contain_text("CONG TY OCOP MARKETPLACE")
+    expect(details.locator(".reference")).to_have_text(re.compile(r"^OCOP[A-Z0-9]{8}$"))
+    amount = details.locator(".amount").inner_text()
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})+ ₫", amount)
+    assert int(amount.replace(".", "").rstrip(" ₫")) > int(total.replace(".", "").rstrip(" ₫"))  # + shipping
+
+
+def tab_to(page, locator, presses: int = 80):
+    """Press Tab until `locator` has the focus (and shows it)."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+            return
+    pytest.fail(f"Tab never reached {locator}")
+
+
+def test_a_keyboard_only_checkout(shopper):
+    page = shopper
+    page.goto("/tim-kiem?q=mat+ong+hoa+ban")
+    tab_to(page, page.get_by_role("link", name=re.compile("Mật ong hoa ban")).first)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mật ong hoa ban")
+    tab_to(page, page.get_by_role("button", name=re.compile("^Thêm vào giỏ")).first)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/gio-hang$"))
+    tab_to(page, page.get_by_role("link", name="Đặt hàng"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/thanh-toan$"))
+
+    for label, typed in (("Họ và tên người nhận", "Trần Thu Hà"), ("Số điện thoại", "0912345678")):
+        tab_to(page, page.get_by_label(label))
+        page.keyboard.type(typed)
+    tab_to(page, page.get_by_label("Tỉnh, thành phố"))
+    page.keyboard.type("Ha Noi", delay=50)  # a closed select picks by typing, diacritics or not
+    expect(page.get_by_label("Tỉnh, thành phố")).to_have_value("1")
+    ward = page.get_by_label("Phường, xã")
+    commune = ward.locator("option", has_text="Xã An Khánh")
+    expect(commune).to_have_count(1)
+    tab_to(page, ward)
+    # Typed without diacritics: in Vietnamese "u" and "ư" are different letters
+    # (tone marks only are ignored), so a commune whose name needs none.
+    page.keyboard.type("Xa An Khanh", delay=50)
+    expect(ward).to_have_value(commune.get_attribute("value"))
+    tab_to(page, page.get_by_label("Số nhà, đường, thôn, xóm"))
+    page.keyboard.type("12 Hàng Bạc")
+    tab_to(page, page.get_by_label("Thanh toán khi nhận hàng (COD)"))
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Thanh toán khi nhận hàng (COD)")).to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Đặt hàng"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(ORDER_URL)
+
+
+def test_cart_and_checkout_at_360px_are_accessible_and_photographed(shopper, output_path):
+    page = shopper
+    os.makedirs(output_path, exist_ok=True)
+
+    def check(name):
+        assert_no_horizontal_scroll(page)
+        assert_accessible(page)
+        page.screenshot(path=os.path.join(output_path, f"{name}-360.png"), full_page=True)
+
+    page.goto("/gio-hang")
+    check("cart-empty")
+    add_honey_and_rice(page)
+    check("cart")
+    page.get_by_role("link", name="Đặt hàng").click()
+    check("checkout")
+    page.get_by_label("Số điện thoại").fill("12345")
+    page.get_by_role("button", name="Đặt hàng").click()  # nothing else filled in: errors
+    expect(page.locator(".error-summary")).to_be_visible()
+    check("checkout-errors")
