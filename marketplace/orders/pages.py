@@ -16,7 +16,8 @@ from marketplace import access
 from marketplace.access import AUTHENTICATED
 from marketplace.orders import cart, cart_summary, placement
 from marketplace.orders.checkout import EmptyCart, IdempotencyKeyReused, NoSuchSavedAddress, PricesChanged
-from marketplace.orders.errors import CardPaymentsUnavailable, NotInCart
+from marketplace.orders.cart import MAX_LINE_QUANTITY
+from marketplace.orders.errors import BadQuantity, CardPaymentsUnavailable, NotInCart
 from marketplace.orders.forms import AddToCartForm, CheckoutForm, QuantityForm, province_choices
 from marketplace.orders.stock import InsufficientStock
 from marketplace.payments.models import PaymentMethod
@@ -38,11 +39,24 @@ def view():
 @access.requires(AUTHENTICATED)
 def add():
     form = AddToCartForm()
-    if not form.validate():
+    try:
+        if form.validate():
+            cart.add_line(current_user, form.variant_id.data, form.quantity.data)
+    except BadQuantity:
+        form.quantity.errors.append(_("Giỏ hàng chứa tối đa %(max)d sản phẩm mỗi loại.", max=MAX_LINE_QUANTITY))
+    if form.errors:
         return _cart_page(cart_summary.for_cart_page(current_user, None), 422, problems=form.quantity.errors)
-    cart.put(current_user, form.variant_id.data, form.quantity.data)
     flash(_("Đã thêm vào giỏ hàng."), "ok")
     return redirect(url_for(".view"), code=303)
+
+
+@blp.get("/gio-hang/them")
+@access.requires(AUTHENTICATED)
+def back_to_product():
+    """Where the login page returns a shopper who pressed "add to cart" logged out
+    (a POST cannot be replayed): the product's page again, to add it now."""
+    product_id = request.args.get("san_pham", type=int)
+    return redirect(url_for("storefront.product", product_id=product_id) if product_id else url_for(".view"))
 
 
 @blp.post("/gio-hang/<int:variant_id>")

@@ -9,7 +9,8 @@ import pytest
 from marketplace.extensions import db
 from marketplace.orders import cart
 from tests.factories import ProducerFactory, ProductFactory, VariantFactory
-from tests.order_support import FEES
+from marketplace.orders.models import CartLine
+from tests.order_support import FEES, count
 from tests.web.cart_support import HANOI, add_to_cart, csrf, log_in_shopper
 
 
@@ -28,7 +29,7 @@ def test_the_product_page_has_an_add_to_cart_form_per_variant_in_stock(client, s
     product = ProductFactory()
     VariantFactory(product=product, label="Hũ 1 kg", stock_quantity=0)
     html = page(client, f"/san-pham/{product.id}/{product.slug}")
-    assert html.count('action="/gio-hang/them"') == 1  # the sold-out jar has none
+    assert html.count(f'action="/gio-hang/them?san_pham={product.id}"') == 1  # the sold-out jar has none
     assert 'name="csrf_token"' in html and f'name="variant_id" value="{product.variants[0].id}"' in html
 
 
@@ -41,6 +42,24 @@ def test_adding_to_the_cart_redirects_to_the_cart_showing_the_line(client, shopp
     assert variant.product.name in html and 'value="2"' in html and "360.000 ₫" in html
 
 
+def test_adding_again_adds_to_what_the_cart_holds(client, shopper):
+    variant = VariantFactory()
+    token = csrf(client)
+    add_to_cart(client, variant.id, 2, token)
+    add_to_cart(client, variant.id, 1, token)
+    assert cart.lines_of(shopper)[0].quantity == 3
+
+
+def test_adding_past_the_line_maximum_says_so_and_keeps_the_line(client, shopper):
+    variant = VariantFactory()
+    cart.put(shopper, variant.id, 998)
+    response = add_to_cart(client, variant.id, 5)
+    assert response.status_code == 422
+    assert "Giỏ hàng chứa tối đa 999 sản phẩm mỗi loại." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert cart.lines_of(shopper)[0].quantity == 998
+
+
 def test_adding_without_the_csrf_token_is_refused_and_adds_nothing(client, shopper):
     variant = VariantFactory()
     response = client.post("/gio-hang/them", data={"variant_id": variant.id, "quantity": 1})
@@ -49,9 +68,18 @@ def test_adding_without_the_csrf_token_is_refused_and_adds_nothing(client, shopp
 
 
 def test_an_anonymous_shopper_cannot_see_or_fill_a_cart(client):
-    assert client.get("/gio-hang").status_code == 401
-    assert client.post("/gio-hang/them", data={"variant_id": 1, "quantity": 1,
-                                               "csrf_token": csrf_from_home(client)}).status_code == 401
+    variant = VariantFactory()
+    answers = [client.get("/gio-hang"), client.post(f"/gio-hang/them?san_pham={variant.product_id}", data={
+        "variant_id": variant.id, "quantity": 1, "csrf_token": csrf_from_home(client)})]
+    for answer in answers:  # refused, or sent to the login page (account pages) that brings them back
+        assert answer.status_code == 401 or "/dang-nhap?next=" in answer.headers.get("Location", "")
+    assert count(CartLine) == 0
+
+
+def test_after_logging_in_the_shopper_is_back_on_the_product_to_add_it(client, shopper):
+    variant = VariantFactory()
+    response = client.get(f"/gio-hang/them?san_pham={variant.product_id}")  # the login page's return
+    assert response.status_code == 302 and f"/san-pham/{variant.product_id}" in response.headers["Location"]
 
 
 def csrf_from_home(client) -> str:
@@ -131,7 +159,8 @@ def test_an_empty_cart_says_so_and_links_to_search(client, shopper):
 
 
 def test_the_header_links_to_the_cart(client, shopper):
-    assert 'class="cart-link" href="/gio-hang"' in page(client, "/")
+    assert 'class="cart-link" href="/gio-hang" >' in page(client, "/")
+    assert 'class="cart-link" href="/gio-hang" aria-current="page"' in page(client, "/gio-hang")
 
 
 def test_the_cart_page_is_in_english_too(client, shopper):
