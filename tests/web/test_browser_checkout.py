@@ -16,11 +16,11 @@ PASSWORD = "mat-khau-du-dai-2026"
 ORDER_URL = re.compile(r"/don-hang/\d+$")
 
 
-@pytest.fixture
-def shopper(browser, storefront):
+def shopper_page(browser, storefront, **context_options):
     """A page at 360 px, logged in as a new shopper (registered through the API,
-    which logs in with the session cookie the pages share), with an empty cart."""
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront)
+    which logs in with the session cookie the pages share), with an empty cart;
+    and a check, after the test, that the browser logged no error."""
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront, **context_options)
     response = context.request.post("/api/v1/auth/register", data={
         "email": f"khach-{uuid.uuid4().hex[:10]}@example.vn", "password": PASSWORD, "full_name": "Trần Thu Hà"})
     assert response.status == 201, response.text()
@@ -29,8 +29,19 @@ def shopper(browser, storefront):
     page.on("console", lambda message: message.type == "error" and errors.append((page.url, message.text)))
     yield page
     context.close()
-    errors = [(url, text) for url, text in errors if "status of 422" not in text]  # a form sent back with errors
+    # A form sent back with its errors (422), or the price-change page (409), are answers, not faults.
+    errors = [(url, text) for url, text in errors if not re.search(r"status of (422|409)", text)]
     assert not errors, f"console errors: {errors}"
+
+
+@pytest.fixture
+def shopper(browser, storefront):
+    yield from shopper_page(browser, storefront)
+
+
+@pytest.fixture
+def shopper_without_javascript(browser, storefront):
+    yield from shopper_page(browser, storefront, java_script_enabled=False)
 
 
 def search(page, words: str):
@@ -175,5 +186,62 @@ def test_cart_and_checkout_at_360px_are_accessible_and_photographed(shopper, out
     check("checkout")
     page.get_by_label("Số điện thoại").fill("12345")
     page.get_by_role("button", name="Đặt hàng").click()  # nothing else filled in: errors
-    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator(".error-summary")).to_be_focused()  # read out first, its links lead to the fields
     check("checkout-errors")
+
+
+def test_checkout_without_javascript_chooses_the_province_then_the_ward(shopper_without_javascript):
+    page = shopper_without_javascript
+    add_honey_and_rice(page)
+    page.get_by_role("link", name="Đặt hàng").click()
+    page.get_by_label("Họ và tên người nhận").fill("Trần Thu Hà")
+    page.get_by_label("Số điện thoại").fill("0912 345 678")
+    page.get_by_label("Tỉnh, thành phố").select_option(label="Hà Nội")
+    expect(page.get_by_label("Phường, xã").locator("option")).to_have_count(1)  # nothing to choose yet
+    page.get_by_role("button", name="Chọn tỉnh").click()
+    expect(page.get_by_label("Họ và tên người nhận")).to_have_value("Trần Thu Hà")  # kept
+    expect(page.locator("[data-shipping-total]")).to_have_text("90.000 ₫")
+    page.get_by_label("Phường, xã").select_option(label="Phường Hoàn Kiếm")
+    page.get_by_label("Số nhà, đường, thôn, xóm").fill("12 Hàng Bạc")
+    page.get_by_label("Thanh toán khi nhận hàng (COD)").check()
+    page.get_by_role("button", name="Đặt hàng").click()
+    expect(page).to_have_url(ORDER_URL)
+    expect(page.locator(".part")).to_have_count(2)
+
+
+@pytest.fixture
+def change_price(_app):
+    """change_price(product name, price, new price): as a producer would, while the shopper checks out."""
+    from marketplace.catalog.models import Product
+    from marketplace.extensions import db
+
+    def change(name: str, was_vnd: int, now_vnd: int):
+        with _app.app_context():
+            product = db.session.query(Product).filter_by(name=name).one()
+            next(v for v in product.variants if v.price_vnd == was_vnd).price_vnd = now_vnd
+            db.session.commit()
+    return change
+
+
+def test_a_price_change_shows_what_changed_and_orders_at_the_new_price(shopper, change_price, output_path):
+    page = shopper
+    add_honey_and_rice(page)
+    page.get_by_role("link", name="Đặt hàng").click()
+    fill_new_address(page)
+    page.get_by_label("Thanh toán khi nhận hàng (COD)").check()
+    change_price("Gạo Séng cù", 75_000, 82_000)
+    try:
+        page.get_by_role("button", name="Đặt hàng").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Giá đã thay đổi")
+        row = page.get_by_role("row", name=re.compile("Gạo Séng cù"))
+        expect(row).to_contain_text("75.000 ₫")
+        expect(row).to_contain_text("82.000 ₫")
+        assert_no_horizontal_scroll(page)
+        assert_accessible(page)
+        os.makedirs(output_path, exist_ok=True)
+        page.screenshot(path=os.path.join(output_path, "price-changed-360.png"), full_page=True)
+        page.get_by_role("button", name="Đặt hàng với giá mới").click()
+        expect(page).to_have_url(ORDER_URL)
+        expect(page.get_by_text("82.000 ₫").first).to_be_visible()
+    finally:
+        change_price("Gạo Séng cù", 82_000, 75_000)  # the module's other journeys see the demo's price

@@ -158,3 +158,10 @@ def test_too_little_stock_sends_the_shopper_back_to_the_cart_with_a_message(clie
     html = client.get("/gio-hang").get_data(as_text=True)
     assert "không còn đủ số lượng" in html and "Chỉ còn 1 sản phẩm" in html
     assert count(Order) == 0
+
+
+def test_the_checkout_page_is_in_english_too(client, honey):
+    html = client.get("/thanh-toan", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    for words in ("Delivery address", "Cash on delivery", "Bank transfer", "Place order", "Your order"):
+        assert words in html
