@@ -27,7 +27,13 @@ def honey(shopper):
 
 
 def hidden_fields(html: str) -> dict:
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+    """The hidden inputs of the checkout page's forms, whatever their attributes' order."""
+    fields = {}
+    for tag in re.findall(r'<input[^>]*type="hidden"[^>]*>', html):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name.group(1) != "next":  # the language switcher's
+            fields[name.group(1)] = value.group(1) if value else ""
+    return fields
 
 
 def place(client, **fields):
@@ -165,3 +171,24 @@ def test_the_checkout_page_is_in_english_too(client, honey):
     assert '<html lang="en">' in html
     for words in ("Delivery address", "Cash on delivery", "Bank transfer", "Place order", "Your order"):
         assert words in html
+
+
+def test_the_same_form_sent_again_with_other_choices_asks_to_check_and_gets_a_new_key(client, shopper, honey):
+    form = checkout_form(client)
+    assert client.post("/thanh-toan", data={**form, **new_address()}).status_code == 303
+    cart.put(shopper, honey.id, 1)  # shopping on, then the back button and the old form
+    response = client.post("/thanh-toan", data={**form, **new_address(payment_method="bank_transfer")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and count(Order) == 1
+    assert "Biểu mẫu này đã được dùng để đặt một đơn hàng khác." in html
+    assert form["idempotency_key"] not in html
+    assert client.post("/thanh-toan", data={**hidden_fields(html), **new_address(payment_method="bank_transfer")}
+                       ).status_code == 303
+    assert count(Order) == 2
+
+
+def test_the_checkout_page_warns_of_lines_with_stock_problems(client, shopper, honey):
+    honey.stock_quantity = 1
+    db.session.commit()
+    html = client.get("/thanh-toan").get_data(as_text=True)
+    assert "Một số sản phẩm có cảnh báo bên dưới." in html and "Chỉ còn 1 sản phẩm" in html
