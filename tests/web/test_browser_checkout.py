@@ -96,6 +96,9 @@ def test_buy_honey_and_rice_by_cash_on_delivery_and_see_two_parts(shopper):
     expect(page).to_have_url(ORDER_URL)
     expect(page.locator(".part")).to_have_count(2)
     expect(page.get_by_text("Bạn trả tiền mặt cho người giao hàng")).to_be_visible()
+    page.goto("/don-hang")  # my orders: the one order, in two parts
+    expect(page.locator(".order-card")).to_have_count(1)
+    expect(page.locator(".order-card")).to_contain_text("2 phần")
     page.goto("/gio-hang")
     expect(page.get_by_text("Giỏ hàng của bạn đang trống.")).to_be_visible()
 
@@ -116,7 +119,12 @@ def test_buy_by_bank_transfer_shows_the_account_amount_and_reference(shopper):
     expect(details.locator(".reference")).to_have_text(re.compile(r"^OCOP[A-Z0-9]{8}$"))
     amount = details.locator(".amount").inner_text()
     assert re.fullmatch(r"\d{1,3}(\.\d{3})+ ₫", amount)
-    assert int(amount.replace(".", "").rstrip(" ₫")) > int(total.replace(".", "").rstrip(" ₫"))  # + shipping
+    # the cart's items, and the shipping to Hà Nội from each of the two producers
+    assert as_vnd(amount) == as_vnd(total) + 2 * 45_000
+
+
+def as_vnd(text: str) -> int:
+    return int(text.replace(".", "").removesuffix(" ₫"))
 
 
 def tab_to(page, locator, presses: int = 80):
