@@ -82,12 +82,11 @@ def cancel(order_id: int):
         return _detail_page(fulfilment.order_of(current_user, order_id), cancel_form=form, status=422)
     try:
         fulfilment.cancel_by_shopper(current_user, order_id, form.reason.data)
+        flash(_("Đơn hàng đã được huỷ."))
     except (NotCancellable, IllegalTransition):
         return _refused(order_id, _("Đơn hàng không thể huỷ nữa: các phần đã được gửi đi."))
     except PaymentProviderError:  # the cancellation stands; the refund is sent again later
         flash(_("Đơn hàng đã được huỷ. Tiền sẽ được hoàn lại vào thẻ sau ít phút."))
-        return redirect(url_for(".detail", order_id=order_id), code=303)
-    flash(_("Đơn hàng đã được huỷ."))
     return redirect(url_for(".detail", order_id=order_id), code=303)
 
 
@@ -112,9 +111,8 @@ def pay(order_id: int):
     except PaymentProviderError:
         return render_template("orders/pay_card.html", order=fulfilment.order_of(current_user, order_id),
                                unavailable=True), 503
-    payment = order.payment
-    if payment.method is not PaymentMethod.CARD or not payment.is_open or not payment.stripe_client_secret:
-        return redirect(url_for(".detail", order_id=order.id), code=303)  # nothing to pay by card
+    if not _awaits_card(order.payment):  # paid, cancelled, or not by card: the order says which
+        return redirect(url_for(".detail", order_id=order.id), code=303)
     _allow_stripe_js()
     return render_template("orders/pay_card.html", order=order, stripe_js_url=current_app.config["STRIPE_JS_URL"],
                            publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"])
@@ -131,6 +129,10 @@ def _detail_page(order, cancel_form=None, status=200, problem=None):
 def _refused(order_id: int, problem: str):
     """The service refused the move (the order changed meanwhile): the order as it is now, and why."""
     return _detail_page(fulfilment.order_of(current_user, order_id), status=409, problem=problem)
+
+
+def _awaits_card(payment) -> bool:
+    return payment.method is PaymentMethod.CARD and payment.is_open and bool(payment.stripe_client_secret)
 
 
 def _allow_stripe_js() -> None:

@@ -362,3 +362,38 @@ def test_the_card_page_of_an_order_paid_otherwise_goes_back_to_the_order(logged_
     response = logged_in.get(f"/don-hang/{order['id']}/thanh-toan-the")
 
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/don-hang/{order['id']}")
+
+
+def stripe_unreachable(monkeypatch):
+    from marketplace.payments import gateway
+
+    def refuse(**_kwargs):
+        raise gateway.PaymentProviderError()
+
+    monkeypatch.setattr(gateway, "create_payment_intent", refuse)
+
+
+def test_the_card_page_opens_the_payment_checkout_could_not(logged_in, as_shopper, honey, stripe_config,
+                                                           monkeypatch):
+    with monkeypatch.context() as unreachable:
+        stripe_unreachable(unreachable)
+        order = place_order(logged_in, as_shopper, honey.variants[0].id, method="card")
+    assert order["payment"]["stripe"]["client_secret"] is None
+
+    html = html_of(logged_in.get(f"/don-hang/{order['id']}/thanh-toan-the"))
+
+    secret = order_row(order["id"]).payment.stripe_client_secret
+    assert secret and f'data-client-secret="{secret}"' in html
+
+
+def test_the_card_page_says_so_when_stripe_cannot_be_reached(logged_in, as_shopper, honey, stripe_config,
+                                                             monkeypatch):
+    stripe_unreachable(monkeypatch)
+    order = place_order(logged_in, as_shopper, honey.variants[0].id, method="card")
+
+    response = logged_in.get(f"/don-hang/{order['id']}/thanh-toan-the")
+
+    html = html_of(response)
+    assert response.status_code == 503 and "Chưa kết nối được với cổng thanh toán thẻ" in html
+    assert "js.stripe.com" not in html and "data-client-secret" not in html
+    assert f'href="/don-hang/{order["id"]}/thanh-toan-the">Thử lại' in html
