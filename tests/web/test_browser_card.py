@@ -193,3 +193,27 @@ def test_a_bank_transfer_order_and_my_orders_at_360_px(_app, shopper_phone, outp
     page.get_by_role("button", name="Xác nhận huỷ").click()
     expect(page.get_by_role("status")).to_have_text("Đơn hàng đã được huỷ.")
     expect(page.locator(".order-facts")).to_contain_text("Đã huỷ")
+
+
+def test_a_refused_3d_secure_says_so_and_the_shopper_can_try_again(_app, shopper_phone, localstripe_url):
+    page = shopper_phone
+    order = place_order(page, "card", variant_of(_app, "Mật ong hoa ban"))
+    intent_id = order["payment"]["stripe"]["payment_intent_id"]
+    page.goto(f"/don-hang/{order['id']}/thanh-toan-the")
+    card = page.locator("#card-element")
+    pay = page.get_by_role("button", name=re.compile(r"^Thanh toán \d"))
+
+    for field, value in (("number", THREE_D_SECURE_CARD), ("exp_month", "12"), ("exp_year", "30"), ("cvc", "123")):
+        card.get_by_placeholder(field).fill(value)
+    assert attach_typed_card(page, localstripe_url, intent_id) == "requires_action"
+    pay.click()
+    page.get_by_role("button", name="Fail authentication").click()
+
+    expect(page.locator("#card-errors")).to_have_text("Thanh toán chưa thành công. Vui lòng kiểm tra thẻ và thử lại.")
+    expect(pay).to_be_enabled()
+    assert page.url.endswith("/thanh-toan-the")
+
+    assert attach_typed_card(page, localstripe_url, intent_id) == "requires_action"  # the same card, again
+    pay.click()
+    page.get_by_role("button", name="Complete authentication").click()
+    expect(page.locator(".payment-box")).to_contain_text("Đã nhận đủ", timeout=30_000)
