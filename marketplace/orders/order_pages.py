@@ -6,6 +6,7 @@ fulfilment.may_confirm_received), and the services decide again on POST."""
 
 from urllib.parse import urlsplit
 
+import phonenumbers
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
@@ -55,7 +56,15 @@ PAYMENT_STATUSES = {
 def _labels():
     return {"ORDER_STATUS_LABELS": ORDER_STATUSES, "PART_STATUS_LABELS": PART_STATUSES,
             "PAYMENT_METHOD_LABELS": PAYMENT_METHODS, "PAYMENT_STATUS_LABELS": PAYMENT_STATUSES,
-            "PaymentMethod": PaymentMethod, "PaymentStatus": PaymentStatus}
+            "PaymentMethod": PaymentMethod, "PaymentStatus": PaymentStatus, "national_phone": national_phone}
+
+
+def national_phone(e164: str) -> str:
+    """+84912345678 as a Vietnamese reads it: 0912 345 678."""
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(e164, "VN"), phonenumbers.PhoneNumberFormat.NATIONAL)
+    except phonenumbers.NumberParseException:
+        return e164
 
 
 @blp.get("/don-hang")

@@ -179,6 +179,13 @@ def test_a_bank_transfer_order_and_my_orders_at_360_px(_app, shopper_phone, outp
     assert_no_horizontal_scroll(page)
     page.screenshot(path=Path(output_path) / "order-bank-transfer-360.png", full_page=True)
 
+    page.get_by_role("button", name="English").click()  # the same order, in English
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Order {order['number']}")
+    expect(details).to_contain_text("Transfer reference")
+    assert_no_horizontal_scroll(page)
+    page.screenshot(path=Path(output_path) / "order-bank-transfer-en-360.png", full_page=True)
+    page.get_by_role("button", name="Tiếng Việt").click()
+
     page.get_by_role("link", name="Đơn hàng của tôi").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Đơn hàng của tôi")
     expect(page.locator(".order-card").first).to_contain_text(order["number"])

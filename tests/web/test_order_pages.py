@@ -124,7 +124,7 @@ def test_the_order_page_shows_each_producers_part_with_items_fees_and_totals(log
     assert ">90.000 ₫<" in html and ">840.000 ₫<" in html  # the order's shipping and total
     assert html.count("Đã xác nhận") == 2  # each part, translated
     assert "Thanh toán khi nhận hàng (COD)" in html
-    assert "Trần Thu Hà" in html and "12 Hàng Bạc" in html
+    assert "Trần Thu Hà" in html and "12 Hàng Bạc" in html and "0912 345 678" in html
 
 
 def test_the_order_page_is_in_english_for_an_english_browser(logged_in, as_shopper, honey):
