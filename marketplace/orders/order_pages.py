@@ -26,8 +26,9 @@ blp = Blueprint("order_pages", __name__)
 
 PER_PAGE = 10
 MAX_PAGE = 1000
-# Where Stripe.js itself frames and connects (Stripe's documented CSP), beside STRIPE_JS_URL's own origin.
-STRIPE_FRAMES = ("https://hooks.stripe.com",)
+# What Stripe.js itself loads, frames and calls (Stripe's documented CSP), beside STRIPE_JS_URL's own origin.
+STRIPE_SCRIPTS = ("https://*.js.stripe.com",)
+STRIPE_FRAMES = ("https://*.js.stripe.com", "https://hooks.stripe.com")
 STRIPE_CONNECT = ("https://api.stripe.com",)
 
 ORDER_STATUSES = {
@@ -148,5 +149,5 @@ def _allow_stripe_js() -> None:
     """This page only: Stripe.js's script, its frames and its API calls (localstripe's origin in tests)."""
     url = urlsplit(current_app.config["STRIPE_JS_URL"])
     origin = f"{url.scheme}://{url.netloc}"
-    security.allow_sources(script_src=[origin], frame_src=[origin, *STRIPE_FRAMES],
+    security.allow_sources(script_src=[origin, *STRIPE_SCRIPTS], frame_src=[origin, *STRIPE_FRAMES],
                            connect_src=[origin, *STRIPE_CONNECT])
