@@ -6,6 +6,7 @@ fulfilment.may_confirm_received), and the services decide again on POST."""
 
 from urllib.parse import urlsplit
 
+import phonenumbers
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
@@ -25,8 +26,9 @@ blp = Blueprint("order_pages", __name__)
 
 PER_PAGE = 10
 MAX_PAGE = 1000
-# Where Stripe.js itself frames and connects (Stripe's documented CSP), beside STRIPE_JS_URL's own origin.
-STRIPE_FRAMES = ("https://hooks.stripe.com",)
+# What Stripe.js itself loads, frames and calls (Stripe's documented CSP), beside STRIPE_JS_URL's own origin.
+STRIPE_SCRIPTS = ("https://*.js.stripe.com",)
+STRIPE_FRAMES = ("https://*.js.stripe.com", "https://hooks.stripe.com")
 STRIPE_CONNECT = ("https://api.stripe.com",)
 
 ORDER_STATUSES = {
@@ -55,7 +57,15 @@ PAYMENT_STATUSES = {
 def _labels():
     return {"ORDER_STATUS_LABELS": ORDER_STATUSES, "PART_STATUS_LABELS": PART_STATUSES,
             "PAYMENT_METHOD_LABELS": PAYMENT_METHODS, "PAYMENT_STATUS_LABELS": PAYMENT_STATUSES,
-            "PaymentMethod": PaymentMethod, "PaymentStatus": PaymentStatus}
+            "PaymentMethod": PaymentMethod, "PaymentStatus": PaymentStatus, "national_phone": national_phone}
+
+
+def national_phone(e164: str) -> str:
+    """+84912345678 as a Vietnamese reads it: 0912 345 678."""
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(e164, "VN"), phonenumbers.PhoneNumberFormat.NATIONAL)
+    except phonenumbers.NumberParseException:
+        return e164
 
 
 @blp.get("/don-hang")
@@ -82,12 +92,11 @@ def cancel(order_id: int):
         return _detail_page(fulfilment.order_of(current_user, order_id), cancel_form=form, status=422)
     try:
         fulfilment.cancel_by_shopper(current_user, order_id, form.reason.data)
+        flash(_("Đơn hàng đã được huỷ."))
     except (NotCancellable, IllegalTransition):
         return _refused(order_id, _("Đơn hàng không thể huỷ nữa: các phần đã được gửi đi."))
     except PaymentProviderError:  # the cancellation stands; the refund is sent again later
         flash(_("Đơn hàng đã được huỷ. Tiền sẽ được hoàn lại vào thẻ sau ít phút."))
-        return redirect(url_for(".detail", order_id=order_id), code=303)
-    flash(_("Đơn hàng đã được huỷ."))
     return redirect(url_for(".detail", order_id=order_id), code=303)
 
 
@@ -112,9 +121,8 @@ def pay(order_id: int):
     except PaymentProviderError:
         return render_template("orders/pay_card.html", order=fulfilment.order_of(current_user, order_id),
                                unavailable=True), 503
-    payment = order.payment
-    if payment.method is not PaymentMethod.CARD or not payment.is_open or not payment.stripe_client_secret:
-        return redirect(url_for(".detail", order_id=order.id), code=303)  # nothing to pay by card
+    if not _awaits_card(order.payment):  # paid, cancelled, or not by card: the order says which
+        return redirect(url_for(".detail", order_id=order.id), code=303)
     _allow_stripe_js()
     return render_template("orders/pay_card.html", order=order, stripe_js_url=current_app.config["STRIPE_JS_URL"],
                            publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"])
@@ -133,9 +141,13 @@ def _refused(order_id: int, problem: str):
     return _detail_page(fulfilment.order_of(current_user, order_id), status=409, problem=problem)
 
 
+def _awaits_card(payment) -> bool:
+    return payment.method is PaymentMethod.CARD and payment.is_open and bool(payment.stripe_client_secret)
+
+
 def _allow_stripe_js() -> None:
     """This page only: Stripe.js's script, its frames and its API calls (localstripe's origin in tests)."""
     url = urlsplit(current_app.config["STRIPE_JS_URL"])
     origin = f"{url.scheme}://{url.netloc}"
-    security.allow_sources(script_src=[origin], frame_src=[origin, *STRIPE_FRAMES],
+    security.allow_sources(script_src=[origin, *STRIPE_SCRIPTS], frame_src=[origin, *STRIPE_FRAMES],
                            connect_src=[origin, *STRIPE_CONNECT])

@@ -5,6 +5,8 @@
 (function () {
   "use strict";
 
+  // Intent statuses after which the money is on its way; the webhook tells the server.
+  var PAID = ["succeeded", "processing"];
   var form = document.getElementById("card-form");
   if (form) {
     var data = form.dataset;
@@ -27,15 +29,21 @@
       button.disabled = true;
       button.textContent = data.payingText;
       show("");
+      var failed = function (message) {
+        show(message || data.failedText);
+        button.disabled = false;
+        button.textContent = label;
+      };
       stripe.confirmCardPayment(data.clientSecret, {payment_method: {card: card}}).then(function (result) {
+        var intent = result && result.paymentIntent;
         if (result.error) {
-          show((result.error && result.error.message) || data.failedText);
-          button.disabled = false;
-          button.textContent = label;
-          return;
+          failed(result.error.message);
+        } else if (!intent || PAID.indexOf(intent.status) < 0) {
+          failed();  // e.g. 3-D Secure refused: the intent wants another card
+        } else {
+          window.location.assign(data.returnUrl);
         }
-        window.location.assign(data.returnUrl);
-      });
+      }, function () { failed(); });
     });
   }
 

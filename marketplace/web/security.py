@@ -7,7 +7,9 @@ not sent on cross-site POSTs) and whose write operations only take bodies sent
 as application/json, which a cross-site HTML form cannot send.
 
 Scripts run only from our own origin or with the request's nonce (the JSON-LD
-block carries it too, although browsers never execute that type).
+block carries it too, although browsers never execute that type). A page that
+needs more (the card payment page: Stripe.js, its frames and API) says so for
+its own response with allow_sources(); every other page keeps the strict policy.
 """
 
 import secrets

@@ -122,9 +122,9 @@ def test_the_order_page_shows_each_producers_part_with_items_fees_and_totals(log
     assert html.count(">45.000 ₫<") == 2  # each part's shipping fee (Điện Biên to Hà Nội)
     assert ">545.000 ₫<" in html and ">295.000 ₫<" in html  # each part's total
     assert ">90.000 ₫<" in html and ">840.000 ₫<" in html  # the order's shipping and total
-    assert html.count("Đã xác nhận") == 2  # each part, translated
+    assert html.count('class="status status-confirmed">Đã xác nhận<') == 2  # each part, translated
     assert "Thanh toán khi nhận hàng (COD)" in html
-    assert "Trần Thu Hà" in html and "12 Hàng Bạc" in html
+    assert "Trần Thu Hà" in html and "12 Hàng Bạc" in html and "0912 345 678" in html
 
 
 def test_the_order_page_is_in_english_for_an_english_browser(logged_in, as_shopper, honey):
@@ -362,3 +362,59 @@ def test_the_card_page_of_an_order_paid_otherwise_goes_back_to_the_order(logged_
     response = logged_in.get(f"/don-hang/{order['id']}/thanh-toan-the")
 
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/don-hang/{order['id']}")
+
+
+def stripe_unreachable(monkeypatch):
+    from marketplace.payments import gateway
+
+    def refuse(**_kwargs):
+        raise gateway.PaymentProviderError()
+
+    monkeypatch.setattr(gateway, "create_payment_intent", refuse)
+
+
+def test_the_card_page_opens_the_payment_checkout_could_not(logged_in, as_shopper, honey, stripe_config,
+                                                           monkeypatch):
+    with monkeypatch.context() as unreachable:
+        stripe_unreachable(unreachable)
+        order = place_order(logged_in, as_shopper, honey.variants[0].id, method="card")
+    assert order["payment"]["stripe"]["client_secret"] is None
+
+    html = html_of(logged_in.get(f"/don-hang/{order['id']}/thanh-toan-the"))
+
+    secret = order_row(order["id"]).payment.stripe_client_secret
+    assert secret and f'data-client-secret="{secret}"' in html
+
+
+def test_the_card_page_says_so_when_stripe_cannot_be_reached(logged_in, as_shopper, honey, stripe_config,
+                                                             monkeypatch):
+    stripe_unreachable(monkeypatch)
+    order = place_order(logged_in, as_shopper, honey.variants[0].id, method="card")
+
+    response = logged_in.get(f"/don-hang/{order['id']}/thanh-toan-the")
+
+    html = html_of(response)
+    assert response.status_code == 503 and "Chưa kết nối được với cổng thanh toán thẻ" in html
+    assert "js.stripe.com" not in html and "data-client-secret" not in html
+    assert f'href="/don-hang/{order["id"]}/thanh-toan-the">Thử lại' in html
+
+
+def test_each_part_shows_its_history(logged_in, as_shopper, honey):
+    order = place_order(logged_in, as_shopper, honey.variants[0].id)
+    ship(order_row(order["id"]).sub_orders[0], member_of(honey.producer))
+
+    html = html_of(logged_in.get(f"/don-hang/{order['id']}"))
+
+    history = re.search(r'<details class="history">(.*?)</details>', html, re.S).group(1)
+    assert re.search(r"Đã xác nhận.*Đang giao", history, re.S)
+
+
+def test_a_declined_card_payment_says_so_and_offers_another_try(logged_in, as_shopper, honey, stripe_config):
+    order = place_order(logged_in, as_shopper, honey.variants[0].id, method="card")
+    order_row(order["id"]).payment.fail("Your card was declined.")
+    db.session.commit()
+
+    html = html_of(logged_in.get(f"/don-hang/{order['id']}?the=da-gui"))
+
+    assert "Lần thanh toán trước chưa thành công" in html and "Đang xác nhận thanh toán" not in html
+    assert f'href="/don-hang/{order["id"]}/thanh-toan-the"' in html
