@@ -18,10 +18,11 @@ from marketplace.regions import divisions
 from marketplace.text import fold
 
 NEW_ADDRESS = "new"
+_TOO_LONG = _l("Tối đa %(max)d ký tự.")
 
 
 class QuantityForm(FlaskForm):
-    quantity = IntegerField(_l("Số lượng"), validators=[
+    quantity = IntegerField(_l("Số lượng"), invalid_value_message=_l("Nhập số lượng bằng chữ số."), validators=[
         InputRequired(_l("Nhập số lượng.")),
         NumberRange(1, MAX_LINE_QUANTITY, _l("Số lượng từ 1 đến %(max)d.", max=MAX_LINE_QUANTITY))])
 
@@ -78,7 +79,7 @@ class CheckoutForm(FlaskForm):
     # Saved addresses by id, or NEW_ADDRESS; an id that is not the shopper's is refused by the service.
     address_choice = RadioField(_l("Giao đến"), validate_choice=False, default=NEW_ADDRESS)
     recipient_name = StringField(_l("Họ và tên người nhận"), validators=[_for_a_new_address(
-        DataRequired(_l("Nhập họ và tên người nhận.")), Length(max=120))])
+        DataRequired(_l("Nhập họ và tên người nhận.")), Length(max=120, message=_TOO_LONG))])
     phone = StringField(_l("Số điện thoại"), validators=[_for_a_new_address(
         DataRequired(_l("Nhập số điện thoại.")), _vietnamese_phone)])
     province_code = SelectField(_l("Tỉnh, thành phố"), coerce=_code, validate_choice=False,
@@ -86,10 +87,11 @@ class CheckoutForm(FlaskForm):
     ward_code = SelectField(_l("Phường, xã"), coerce=_code, validate_choice=False,
                             validators=[_for_a_new_address(_ward_of_province)])
     street_address = StringField(_l("Số nhà, đường, thôn, xóm"), validators=[_for_a_new_address(
-        DataRequired(_l("Nhập số nhà, tên đường hoặc thôn, xóm.")), Length(max=200))])
-    payment_method = RadioField(_l("Cách thanh toán"), validators=[InputRequired(_l("Chọn cách thanh toán."))])
-    note = TextAreaField(_l("Ghi chú cho người bán (không bắt buộc)"), validators=[Optional(), Length(max=500)])
-    idempotency_key = HiddenField(validators=[DataRequired(), Length(8, 255)])
+        DataRequired(_l("Nhập số nhà, tên đường hoặc thôn, xóm.")), Length(max=200, message=_TOO_LONG))])
+    # Any method by name; one not on offer now (card without Stripe) is refused by the service.
+    payment_method = RadioField(_l("Cách thanh toán"), validate_choice=False)
+    note = TextAreaField(_l("Ghi chú cho người bán (không bắt buộc)"), validators=[Optional(), Length(max=500, message=_TOO_LONG)])
+    idempotency_key = HiddenField()
 
     def __init__(self, methods: list[str], saved_address_ids: list[int], **kwargs):
         super().__init__(**kwargs)
@@ -111,6 +113,16 @@ class CheckoutForm(FlaskForm):
     @property
     def saved_address_id(self) -> int | None:
         return None if self.ships_to_new_address else _code(self.address_choice.data)
+
+    def validate_idempotency_key(self, field):
+        # Only a form that was tampered with or is very old comes without one: a fresh key, and say so.
+        if not 8 <= len(field.data or "") <= 255:
+            field.data = str(uuid.uuid4())
+            raise ValidationError(_l("Biểu mẫu đã cũ. Hãy kiểm tra lại rồi đặt hàng."))
+
+    def validate_payment_method(self, field):
+        if field.data not in {method.value for method in PaymentMethod}:
+            raise ValidationError(_l("Chọn cách thanh toán."))
 
     def validate_address_choice(self, field):
         if not self.ships_to_new_address and self.saved_address_id is None:

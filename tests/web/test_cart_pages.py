@@ -122,6 +122,7 @@ def test_a_bad_quantity_is_shown_beside_the_line_with_what_was_typed(client, sho
     assert response.status_code == 422
     assert f'id="quantity-{variant.id}-error"' in html and 'aria-invalid="true"' in html
     assert f'name="quantity" value="{typed}"' in html
+    assert re.search(r'class="field-error" id="quantity-\d+-error">(Nhập số lượng|Số lượng từ 1 đến 999)', html)
     db.session.expire_all()
     assert cart.lines_of(shopper)[0].quantity == 2
 

@@ -137,8 +137,30 @@ def test_someone_elses_saved_address_is_refused(client, honey):
 
 def test_card_is_refused_while_stripe_is_not_configured(client, honey):
     response = place(client, payment_method="card")
+    html = response.get_data(as_text=True)
     assert response.status_code == 422 and count(Order) == 0
-    assert 'id="payment_method-error"' in response.get_data(as_text=True)
+    assert 'id="payment_method-error">Hiện chưa thanh toán được bằng thẻ; hãy chọn cách khác.' in html
+
+
+@pytest.mark.parametrize("method", ["bitcoin", ""])
+def test_an_unknown_payment_method_is_refused_in_words(client, honey, method):
+    response = place(client, payment_method=method)
+    assert response.status_code == 422 and count(Order) == 0
+    assert 'id="payment_method-error">Chọn cách thanh toán.' in response.get_data(as_text=True)
+
+
+def test_a_form_without_its_key_gets_a_new_one_and_places_nothing(client, honey):
+    data = {**checkout_form(client), **new_address()}
+    del data["idempotency_key"]
+    response = client.post("/thanh-toan", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and count(Order) == 0
+    assert "Biểu mẫu đã cũ." in html and hidden_fields(html)["idempotency_key"]
+
+
+def test_a_name_too_long_is_refused_with_the_limit(client, honey):
+    response = place(client, recipient_name="Hà" * 61)
+    assert response.status_code == 422 and "Tối đa 120 ký tự." in response.get_data(as_text=True)
 
 
 def test_a_price_change_shows_old_and_new_prices_and_continuing_places_the_order(client, honey):
