@@ -196,6 +196,9 @@ def test_cart_and_checkout_at_360px_are_accessible_and_photographed(shopper, out
     page.get_by_role("button", name="Đặt hàng").click()  # nothing else filled in: errors
     expect(page.locator(".error-summary")).to_be_focused()  # read out first, its links lead to the fields
     check("checkout-errors")
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
+    check("checkout-en")
 
 
 def test_checkout_without_javascript_chooses_the_province_then_the_ward(shopper_without_javascript):
