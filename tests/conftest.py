@@ -119,6 +119,7 @@ class Client(FlaskClient):
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF caches the session's CSRF token there: another client's is wrong here
         return super().open(*args, **kwargs)
 
 

@@ -19,7 +19,9 @@ from marketplace.errors import InvalidInput
 from marketplace.extensions import db
 from marketplace.mail import services as mail
 
-RESET_PATH = "/reset-password"
+# The page that sets the new password (accounts/pages.py, account_pages.reset_password);
+# the secret is a path segment, so it never sits in a query string that logs keep.
+RESET_PATH = "/dat-lai-mat-khau/"
 
 
 class InvalidResetToken(InvalidInput):
@@ -50,9 +52,18 @@ def request_reset(email: str, client_address: str) -> None:
                        .values(used_at=now))
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     db.session.add(PasswordResetToken(user_id=user.id, digest=digest, expires_at=now + timedelta(minutes=minutes)))
-    link = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}{RESET_PATH}?token={secret}"
+    link = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}{RESET_PATH}{secret}"
     mail.send(user.email, "Đặt lại mật khẩu OCOP Marketplace / Reset your password", _reset_text(
         user.full_name, link, minutes), kind="password_reset")
+
+
+def check_reset_token(secret: str) -> None:
+    """Whether the mailed link still works, before the shopper types a new
+    password (reset_password checks again, under a lock). Raises InvalidResetToken."""
+    token = db.session.scalar(sa.select(PasswordResetToken)
+                              .where(PasswordResetToken.digest == PasswordResetToken.digest_of(secret)))
+    if token is None or not token.is_usable(utcnow()) or not token.user.active:
+        raise InvalidResetToken()
 
 
 @transactional

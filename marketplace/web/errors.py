@@ -6,11 +6,11 @@ registered there is wrapped, and called as it was for /api/ paths.
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, redirect, render_template, request, url_for
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from marketplace.errors import DomainError
+from marketplace.errors import AuthenticationRequired, DomainError
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,17 @@ def status_of(error: Exception) -> int:
     return 500
 
 
+def login_redirect():
+    """A page that needs a login, reached without one: off to the login page,
+    which brings the shopper back here (303 after a POST, so the browser GETs it)."""
+    back = request.full_path if request.query_string else request.path
+    return redirect(url_for("account_pages.login", next=back), code=303 if request.method == "POST" else 302)
+
+
 def error_page(error: Exception):
+    # Exactly "log in first": a wrong password (a subclass) is the login form's business.
+    if type(error) is AuthenticationRequired:
+        return login_redirect()
     status = status_of(error)
     if status >= 500:
         log.exception("Error on a page", exc_info=error)

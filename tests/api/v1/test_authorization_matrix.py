@@ -6,7 +6,9 @@ its sample values, sends an empty JSON body with the role's bearer token, and
 checks: a role the rule allows gets past access control (any answer but 401,
 403 or 404; a 409 or 422 for the empty body is fine); a role it refuses gets
 401 when anonymous, otherwise one of the rule's documented refusals (403 or
-404); and nobody gets a 5xx.
+404); and nobody gets a 5xx. A page (outside /api/) is posted with the
+session's CSRF token, so its access rule is what answers, and sends an
+anonymous visitor it refuses to the login page instead of answering 401.
 """
 
 import re
@@ -22,12 +24,6 @@ from tests.api.v1.operations import (DOCUMENTATION_ENDPOINTS, access_rule, colle
 from tests.api.v1.world import ROLES, SAMPLE_PATH_VALUES, build_world
 
 REFUSED = {401, 403, 404}
-
-
-def page_csrf_token(client) -> str:
-    """The CSRF token of this client's session, as any page's forms carry it."""
-    page = client.get("/khong-co-trang-nay").get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 OPERATIONS = [(method, url_rule.rule, url_rule.endpoint) for method, url_rule in operations(collection_app())]
 
@@ -87,9 +83,10 @@ def test_each_role_gets_the_answer_the_rule_promises(client, method, route, endp
     world = build_world(buyer_role=role)
     url = fill_path(url_rule, {name: SAMPLE_PATH_VALUES[name](world) for name in url_rule.arguments})
 
+    is_page = not route.startswith("/api/")
     headers = world.bearer(role)
-    if method == "POST" and not url.startswith("/api/"):  # an HTML form: CSRF is checked first (tests/web)
-        headers = {**headers, "X-CSRFToken": page_csrf_token(client)}
+    if is_page and method == "POST":
+        headers = {**headers, "X-CSRFToken": csrf_token_of(client)}
     response = client.open(url, method=method, json={}, headers=headers)
 
     status = response.status_code
@@ -97,7 +94,15 @@ def test_each_role_gets_the_answer_the_rule_promises(client, method, route, endp
     assert status < 500, context
     if role in rule.allows:
         assert status not in REFUSED, context
+    elif role == "anonymous" and is_page:
+        assert status in (302, 303) and response.headers["Location"].startswith("/dang-nhap?next="), context
     elif role == "anonymous":
         assert status == 401, context
     else:
         assert status in {403, 404} & set(rule.refusals), context
+
+
+def csrf_token_of(client) -> str:
+    """The token every page carries (the language switcher's form), for this client's session."""
+    page = client.get("/khong-co-trang-nay").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

@@ -26,7 +26,7 @@ def lan(app):
 
 
 def link_token(message) -> str:
-    return re.search(r"reset-password\?token=([\w-]+)", message.get_content()).group(1)
+    return re.search(r"/dat-lai-mat-khau/([\w-]+)", message.get_content()).group(1)
 
 
 def login(client, email, password):

@@ -198,4 +198,5 @@ SAMPLE_PATH_VALUES = {
     "refund_id": lambda world: world.refund_awaiting_allocation.id,
     "filename": lambda world: "swagger-ui.css",
     "asset": lambda world: "site.css",
+    "token": lambda world: "a-reset-link-that-was-never-mailed",
 }
