@@ -256,3 +256,29 @@ def test_a_price_change_shows_what_changed_and_orders_at_the_new_price(shopper, 
         expect(page.get_by_text("82.000 ₫").first).to_be_visible()
     finally:
         change_price("Gạo Séng cù", 82_000, 75_000)  # the module's other journeys see the demo's price
+
+
+def test_a_logged_out_shopper_logs_in_and_is_back_on_the_product_to_add_it(browser, storefront):
+    """With the demo's shopper account (marketplace/demo/data.py)."""
+    from marketplace.demo.data import ACCOUNTS, DEMO_PASSWORD
+
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront)
+    page = context.new_page()
+    try:
+        page.goto("/tim-kiem?q=mat+ong+hoa+ban")
+        page.get_by_role("link", name=re.compile("Mật ong hoa ban")).first.click()
+        product_url = page.url
+        page.get_by_role("button", name=re.compile("^Thêm vào giỏ")).first.click()
+        expect(page).to_have_url(re.compile(r"/dang-nhap\?next="))
+        page.get_by_label("Email").fill(ACCOUNTS["shopper"]["email"])
+        page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        expect(page).to_have_url(product_url)  # to press it again, logged in now
+        page.get_by_role("button", name=re.compile("^Thêm vào giỏ")).first.click()
+        expect(page).to_have_url(re.compile(r"/gio-hang$"))
+        expect(page.locator(".cart-line")).to_have_count(1)
+    finally:
+        page.goto("/gio-hang")  # leave the demo shopper's cart empty for whoever comes next
+        while page.get_by_role("button", name=re.compile("^Bỏ khỏi giỏ")).count():
+            page.get_by_role("button", name=re.compile("^Bỏ khỏi giỏ")).first.click()
+        context.close()
