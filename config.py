@@ -114,6 +114,8 @@ class Config:
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # tests point this at localstripe
+    # Stripe.js for card entry; the browser tests load localstripe's fake at <localstripe>/js.stripe.com/v3/.
+    STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
     # Where shoppers send bank transfers (shown with the order's transfer reference).
     PLATFORM_BANK = {
         "bank_name": os.environ.get("PLATFORM_BANK_NAME", "Vietcombank"),

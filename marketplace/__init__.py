@@ -73,6 +73,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.docs import assets_blueprint
     from marketplace.health import blp as health_blp
     from marketplace.orders import admin as orders_admin, portal as orders_portal, routes as orders_routes
+    from marketplace.orders.order_pages import blp as order_pages
+    from marketplace.orders.pages import blp as cart_pages
     from marketplace.payments.routes import blp as payments_blp, checkout_blp
     from marketplace.payouts import admin as payouts_admin, portal as payouts_portal
     from marketplace.producers import admin as producers_admin, portal as producers_portal
@@ -93,7 +95,7 @@ def _register_blueprints(app: Flask) -> None:
                       points_routes.blp, points_operator.blp, points_portal.blp, points_admin.blp, health_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)
-    for pages in (storefront_pages, search_pages, account_pages, address_pages):  # HTML pages over the same use cases
+    for pages in (storefront_pages, search_pages, order_pages, cart_pages, account_pages, address_pages):  # HTML pages over the same use cases
         app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)
     register_role_provider("display_points", operator_points_for_roles)

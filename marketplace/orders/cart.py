@@ -76,13 +76,27 @@ def set_line(user: User, variant_id: int, quantity: int) -> CartLine:
 
     Raises NotOnSale for a variant that is not on sale, BadQuantity.
     """
+    return _put_line(user, variant_id, lambda _held: quantity)
+
+
+@transactional
+def add_line(user: User, variant_id: int, quantity: int) -> CartLine:
+    """Add `quantity` units of a variant to those already in the cart (the
+    product page's "add to cart"). Raises NotOnSale, BadQuantity (also when
+    the sum would pass MAX_LINE_QUANTITY)."""
+    return _put_line(user, variant_id, lambda held: held + quantity if 1 <= quantity else quantity)
+
+
+def _put_line(user: User, variant_id: int, new_quantity) -> CartLine:
+    """Set the line to new_quantity(units held now), read under the cart's lock."""
     variant = db.session.get(Variant, variant_id)
     if variant is None or not variant.is_active or not variant.product.is_public():
         raise NotOnSale()
-    if not 1 <= quantity <= MAX_LINE_QUANTITY:
-        raise BadQuantity(MAX_LINE_QUANTITY)
     cart = locked_cart(user, create=True)
     line = next((l for l in cart.lines if l.variant_id == variant_id), None)
+    quantity = new_quantity(line.quantity if line else 0)
+    if not 1 <= quantity <= MAX_LINE_QUANTITY:
+        raise BadQuantity(MAX_LINE_QUANTITY)
     if line is None:
         line = CartLine(variant=variant, quantity=quantity, price_seen_vnd=variant.price_vnd)
         cart.lines.append(line)

@@ -11,7 +11,7 @@ from marketplace.database import transactional, utcnow
 from marketplace.extensions import db
 from marketplace.orders.errors import CashNotRecorded, CashOnlyOnDelivery, NotCancellable, OrderNotFound, \
     SubOrderNotFound
-from marketplace.orders.lifecycle import BEFORE_SHIPPING, Actor, SubOrderStatus
+from marketplace.orders.lifecycle import BEFORE_SHIPPING, Actor, SubOrderStatus, allows
 from marketplace.orders.locks import locked_order
 from marketplace.orders.models import Order, PaymentMethod, SubOrder
 from marketplace.orders.payment_outcomes import cancel_unpaid, record_refund, release_stock, settle_payment
@@ -141,6 +141,16 @@ def _cancel(sub_order: SubOrder, actor: Actor, user_id: int | None, reason: str)
 
 # --- shopper -------------------------------------------------------------------
 
+def cancellable_by_shopper(order: Order) -> list[SubOrder]:
+    """The parts a shopper's cancellation would cancel: those not yet shipped."""
+    return [s for s in order.sub_orders if s.status in BEFORE_SHIPPING]
+
+
+def may_confirm_received(sub_order: SubOrder) -> bool:
+    """Whether the shopper may confirm this part received (it is delivered)."""
+    return allows(sub_order.status, SubOrderStatus.COMPLETED, Actor.SHOPPER)
+
+
 def cancel_by_shopper(user: User, order_id: int, reason: str) -> Order:
     """Cancel every part not yet shipped. Raises OrderNotFound, NotCancellable, PaymentProviderError."""
     order, refund_ids = _cancel_by_shopper(user, order_id, reason)
@@ -151,7 +161,7 @@ def cancel_by_shopper(user: User, order_id: int, reason: str) -> Order:
 @transactional
 def _cancel_by_shopper(user: User, order_id: int, reason: str):
     order = _locked_order_of(user, order_id)
-    cancellable = [s for s in order.sub_orders if s.status in BEFORE_SHIPPING]
+    cancellable = cancellable_by_shopper(order)
     if not cancellable:
         raise NotCancellable()
     refund_ids = []

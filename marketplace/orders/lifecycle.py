@@ -62,6 +62,11 @@ HOLDS_STOCK = frozenset({S.PENDING_PAYMENT, S.CONFIRMED, S.PACKED})
 BEFORE_SHIPPING = frozenset({S.PENDING_PAYMENT, S.CONFIRMED, S.PACKED})
 
 
+def allows(current: SubOrderStatus, target: SubOrderStatus, actor: Actor) -> bool:
+    """Whether `actor` may move a sub-order from `current` to `target` (pages show a button only then)."""
+    return actor in TRANSITIONS.get((current, target), frozenset())
+
+
 def check_transition(current: SubOrderStatus, target: SubOrderStatus, actor: Actor) -> None:
     """Raises IllegalTransition unless `actor` may move a sub-order from `current` to `target`."""
     allowed = TRANSITIONS.get((current, target))

@@ -22,3 +22,8 @@ def checkout_options() -> dict:
     return {"payment_methods": methods, "shipping": {
         "same_province_vnd": fees["same_province"], "same_region_vnd": fees["same_region"],
         "other_region_vnd": fees["other_region"], "free_from_vnd": config["FREE_SHIPPING_FROM_VND"] or None}}
+
+
+def platform_bank() -> dict:
+    """The account shoppers transfer to: bank_name, bank_bin, account_number, account_name."""
+    return dict(current_app.config["PLATFORM_BANK"])

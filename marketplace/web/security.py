@@ -7,7 +7,9 @@ not sent on cross-site POSTs) and whose write operations only take bodies sent
 as application/json, which a cross-site HTML form cannot send.
 
 Scripts run only from our own origin or with the request's nonce (the JSON-LD
-block carries it too, although browsers never execute that type).
+block carries it too, although browsers never execute that type). A page that
+needs more (the card payment page: Stripe.js, its frames and API) says so for
+its own response with allow_sources(); every other page keeps the strict policy.
 """
 
 import secrets
@@ -28,19 +30,35 @@ def script_nonce() -> str:
 
 def _protect_html_posts():
     g.pop("csp_nonce", None)  # a fresh nonce for each request, even in a shared app context
+    g.pop("csp_extra", None)
     if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or request.path.startswith(API_PREFIX):
         return None
     csrf.protect()
 
 
+def allow_sources(**directives: list[str]) -> None:
+    """Let this response's page reach more origins, e.g. the card payment page
+    Stripe.js: allow_sources(script_src=[...], frame_src=[...]). Every other page
+    keeps the strict policy."""
+    extra = g.setdefault("csp_extra", {})
+    for name, origins in directives.items():
+        extra.setdefault(name.replace("_", "-"), []).extend(origins)
+
+
 def _content_security_policy() -> str:
+    extra = g.get("csp_extra", {})
+
+    def directive(name: str, *sources: str) -> str:
+        return " ".join((name, *sources, *extra.get(name, ())))
+
     return "; ".join((
         "default-src 'self'",
-        f"script-src 'self' 'nonce-{script_nonce()}'",
+        directive("script-src", "'self'", f"'nonce-{script_nonce()}'"),
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
-        "connect-src 'self'",
+        directive("connect-src", "'self'"),
+        directive("frame-src", "'self'"),
         "form-action 'self'",
         "base-uri 'none'",
         "object-src 'none'",
