@@ -217,7 +217,7 @@ def test_a_bank_transfer_order_and_my_orders_at_360_px(_app, shopper_phone, outp
     page.screenshot(path=Path(output_path) / "order-bank-transfer-en-360.png", full_page=True)
     page.get_by_role("button", name="Tiếng Việt").click()
 
-    page.get_by_role("link", name="Đơn hàng của tôi").click()
+    page.get_by_role("banner").get_by_role("link", name="Đơn mua").click()  # in every page's header
     expect(page.get_by_role("heading", level=1)).to_have_text("Đơn hàng của tôi")
     expect(page.locator(".order-card").first).to_contain_text(order["number"])
     expect(page.locator(".order-card").first).to_contain_text("2 phần")
