@@ -30,6 +30,7 @@ from marketplace.extensions import db
 from tests.conftest import _empty_tables
 from tests.stripe_support import WEBHOOK_SECRET
 from tests.web.browser_support import waitress_serving
+from tests.web.test_browser_checkout import add_honey_and_rice, fill_new_address
 
 PHONE = {"width": 360, "height": 740}
 SHOPPER = "shopper@demo.ocop.vn"
@@ -90,6 +91,36 @@ def shopper_phone(browser, card_storefront):
     yield page
     context.close()
     assert not errors, f"console errors (a CSP refusal shows here): {errors}"
+
+
+@pytest.fixture
+def new_shopper_phone(browser, card_storefront):
+    """A phone-sized page logged in as a shopper just registered (no saved address)."""
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=card_storefront)
+    response = context.request.post("/api/v1/auth/register", data={
+        "email": f"the-{uuid.uuid4().hex[:10]}@example.vn", "password": "mat-khau-du-dai-2026",
+        "full_name": "Trần Thu Hà"})
+    assert response.status == 201, response.text()
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append((page.url, message.text)))
+    page.on("pageerror", lambda error: errors.append((page.url, str(error))))
+    yield page
+    context.close()
+    assert not errors, f"console errors (a CSP refusal shows here): {errors}"
+
+
+def type_card(page, number: str) -> None:
+    card = page.locator("#card-element")
+    for field, value in (("number", number), ("exp_month", "12"), ("exp_year", "30"), ("cvc", "123"),
+                         ("postal_code", "10000")):
+        card.get_by_placeholder(field).fill(value)
+
+
+def intent_of(app, order_id: int) -> str:
+    from marketplace.payments.models import Payment
+    with app.app_context():
+        return db.session.scalar(sa.select(Payment.stripe_payment_intent_id).where(Payment.order_id == order_id))
 
 
 def variant_of(app, product_name: str) -> int:
@@ -186,7 +217,7 @@ def test_a_bank_transfer_order_and_my_orders_at_360_px(_app, shopper_phone, outp
     page.screenshot(path=Path(output_path) / "order-bank-transfer-en-360.png", full_page=True)
     page.get_by_role("button", name="Tiếng Việt").click()
 
-    page.get_by_role("link", name="Đơn hàng của tôi").click()
+    page.get_by_role("banner").get_by_role("link", name="Đơn mua").click()  # in every page's header
     expect(page.get_by_role("heading", level=1)).to_have_text("Đơn hàng của tôi")
     expect(page.locator(".order-card").first).to_contain_text(order["number"])
     expect(page.locator(".order-card").first).to_contain_text("2 phần")
@@ -224,3 +255,30 @@ def test_a_refused_3d_secure_says_so_and_the_shopper_can_try_again(_app, shopper
     pay.click()
     page.get_by_role("button", name="Complete authentication").click()
     expect(page.locator(".payment-box")).to_contain_text("Đã nhận đủ", timeout=30_000)
+
+
+def test_find_buy_by_card_at_checkout_and_the_webhook_confirms_the_order(_app, new_shopper_phone, localstripe_url):
+    """The issue's card journey: search, two producers' products in the cart, checkout by card,
+    card entry in localstripe's Stripe.js, then the webhook confirms the order."""
+    page = new_shopper_phone
+    add_honey_and_rice(page)
+    page.get_by_role("link", name="Đặt hàng").click()
+    fill_new_address(page)
+    page.get_by_label("Thẻ ngân hàng, thẻ tín dụng").check()
+    page.get_by_role("button", name="Đặt hàng").click()
+
+    expect(page).to_have_url(re.compile(r"/don-hang/\d+/thanh-toan-the$"))  # checkout sends card orders here
+    order_id = int(re.search(r"/don-hang/(\d+)/", page.url).group(1))
+    expect(page.locator("#card-element").get_by_placeholder("number")).to_be_visible()
+    type_card(page, THREE_D_SECURE_CARD)
+    assert attach_typed_card(page, localstripe_url, intent_of(_app, order_id)) == "requires_action"
+    page.get_by_role("button", name=re.compile(r"^Thanh toán \d")).click()
+    page.get_by_role("button", name="Complete authentication").click()
+
+    expect(page).to_have_url(re.compile(rf"/don-hang/{order_id}\?the=da-gui$"))
+    expect(page.locator(".payment-box")).to_contain_text("Đã nhận đủ", timeout=30_000)
+    expect(page.locator(".part")).to_have_count(2)
+    expect(page.locator(".part .status")).to_have_text(["Đã xác nhận", "Đã xác nhận"])  # the webhook confirmed both
+    page.goto("/don-hang")
+    expect(page.locator(".order-card")).to_have_count(1)
+    expect(page.locator(".order-card")).to_contain_text("Đang chuẩn bị")

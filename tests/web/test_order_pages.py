@@ -418,3 +418,9 @@ def test_a_declined_card_payment_says_so_and_offers_another_try(logged_in, as_sh
 
     assert "Lần thanh toán trước chưa thành công" in html and "Đang xác nhận thanh toán" not in html
     assert f'href="/don-hang/{order["id"]}/thanh-toan-the"' in html
+
+
+def test_every_page_links_a_logged_in_shopper_to_their_orders(client, logged_in):
+    assert 'class="orders-link" href="/don-hang"' in html_of(logged_in.get("/gio-hang"))
+    logged_in.post("/api/v1/auth/logout")
+    assert 'class="orders-link"' not in html_of(logged_in.get("/gio-hang"))
