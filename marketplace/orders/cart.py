@@ -56,15 +56,17 @@ def _lock(user: User) -> Cart | None:
 
 
 @functools.cache
-def _lock_id_statement() -> sa.Select:
-    return sa.select(Cart.id).where(Cart.user_id == sa.bindparam("user_id")).with_for_update()
+def _lock_id_statement(*columns) -> sa.Select:
+    return sa.select(Cart.id, *columns).where(Cart.user_id == sa.bindparam("user_id")).with_for_update(of=Cart)
 
 
-def locked_cart_id(user: User) -> int | None:
+def locked_cart_id(user: User, *columns: sa.ColumnElement, **parameters) -> sa.Row | None:
     """Lock the user's cart as locked_cart does, for a caller that reads its
     lines itself, in a statement of its own that starts after the lock is
-    granted (checkout, which reads them with their variants). Returns its id, or None."""
-    return db.session.connection().execute(_lock_id_statement(), {"user_id": user.id}).scalar()
+    granted (checkout, which reads them with their variants). Returns the row
+    (id, *columns), the columns (module-level expressions, with their
+    `parameters`) read by the same statement, or None if the user has no cart."""
+    return db.session.connection().execute(_lock_id_statement(*columns), {"user_id": user.id, **parameters}).first()
 
 
 @functools.cache

@@ -97,24 +97,26 @@ def checkout(user: User, body: dict, idempotency_key: str) -> tuple[Order, bool]
 @transactional
 def _checkout(user: User, body: dict, idempotency_key: str, digest: str) -> tuple[Order, bool]:
     idempotency.claim("checkout", user.id, idempotency_key)
-    existing = db.session.connection().execute(_earlier_order_statement(),
-                                               {"user_id": user.id, "key": idempotency_key}).first()
-    if existing is not None:
-        idempotency.replay(existing, digest, IdempotencyKeyReused)
-        return db.session.get(Order, existing.id), False
+    # The earlier order with this key is looked up by the statement that locks
+    # the cart (which starts once the claim is granted, so it sees an order
+    # that a request with the same key committed meanwhile). A retry thus
+    # waits for the cart's lock too: it is the same shopper's cart.
+    cart = locked_cart_id(user, _EARLIER_ORDER, key=idempotency_key)
+    earlier = cart.earlier_order_id if cart is not None else \
+        db.session.scalar(_EARLIER_ORDER_ID, {"user_id": user.id, "key": idempotency_key})
+    if earlier is not None:
+        return idempotency.replay(db.session.get(Order, earlier), digest, IdempotencyKeyReused), False
     address = _shipping_address(user, body)
-    cart_id = locked_cart_id(user)
-    lines = _locked_lines(cart_id) if cart_id is not None else []
+    lines = _locked_lines(cart.id) if cart is not None else []
     if not lines:
         raise EmptyCart()
-    _refuse_changed_prices(cart_id, lines)
-    return _place_order(user, cart_id, lines, body, idempotency_key, digest, address), True
+    _refuse_changed_prices(cart.id, lines)
+    return _place_order(user, cart.id, lines, body, idempotency_key, digest, address), True
 
 
-@functools.cache
-def _earlier_order_statement() -> sa.Select:
-    return sa.select(Order.id, Order.request_fingerprint).where(Order.user_id == sa.bindparam("user_id"),
-                                                                Order.idempotency_key == sa.bindparam("key"))
+_EARLIER_ORDER_ID = sa.select(Order.id).where(Order.user_id == sa.bindparam("user_id"),
+                                               Order.idempotency_key == sa.bindparam("key"))
+_EARLIER_ORDER = _EARLIER_ORDER_ID.scalar_subquery().label("earlier_order_id")
 
 
 def _shipping_address(user: User, body: dict) -> dict:

@@ -13,6 +13,7 @@ UPDATE takes every line (take_statement), and checkout fails as a whole unless
 it changed every row.
 """
 
+import functools
 from collections import Counter
 
 import sqlalchemy as sa
@@ -84,7 +85,8 @@ def reserve(quantities: dict[int, int], locked: dict[int, sa.Row]) -> dict[int, 
         raise InsufficientStock(shortages)
     # A product whose variant sells out here is no longer in stock in search.
     sold_out = frozenset(locked[v].product_id for v in ids if locked[v].stock_quantity == quantities[v])
-    left = dict(db.session.execute(take_statement(quantities, changed_products=sold_out)).all())
+    left = dict(db.session.execute(take_statement(len(ids)), take_parameters(quantities),
+                                   execution_options={"changed_products": sold_out}).all())
     short = [variant_id for variant_id in ids if variant_id not in left]
     if short:  # only reachable where row locks are a no-op (SQLite) and a concurrent writer won
         raise InsufficientStock([{"variant_id": variant_id, "requested": quantities[variant_id],
@@ -92,20 +94,31 @@ def reserve(quantities: dict[int, int], locked: dict[int, sa.Row]) -> dict[int, 
     return left
 
 
-def take_statement(quantities: dict[int, int], changed_products: frozenset = frozenset()) -> sa.Update:
-    """One UPDATE that takes every line's units, each only where the stock
-    covers it (so stock never goes negative, even without row locks); it
-    returns (id, stock left) of the rows it changed. Every line must be
-    among them, or the caller raises and the transaction rolls back. The rows
-    are already locked, in primary-key order, by lock(): the order in which
-    this statement touches them cannot matter. `changed_products`: whose
-    search document it changes (search/tracking.py)."""
-    units = sa.case(quantities, value=Variant.id)
-    return (sa.update(Variant)
-            .where(Variant.id.in_(sorted(quantities)), Variant.stock_quantity >= units)
-            .values(stock_quantity=Variant.stock_quantity - units)
-            .returning(Variant.id, Variant.stock_quantity)
-            .execution_options(synchronize_session=False, changed_products=changed_products))
+@functools.cache
+def take_statement(lines: int) -> sa.Update:
+    """One UPDATE that takes the units of `lines` lines (bound as variant_0,
+    units_0, variant_1, ...), each only where the stock covers it (so stock
+    never goes negative, even without row locks); it returns (id, stock left)
+    of the rows it changed. Every line must be among them, or the caller raises
+    and the transaction rolls back. The rows are already locked, in primary-key
+    order, by lock(): the order in which this statement touches them cannot
+    matter. Built once per number of lines; run it with the products whose
+    search document it changes declared (search/tracking.py)."""
+    table = Variant.__table__
+    variants = [sa.bindparam(f"variant_{i}", type_=sa.Integer) for i in range(lines)]
+    units = sa.case(*[(table.c.id == variant, sa.bindparam(f"units_{i}", type_=sa.Integer))
+                      for i, variant in enumerate(variants)])
+    return (sa.update(table).where(table.c.id.in_(variants), table.c.stock_quantity >= units)
+            .values(stock_quantity=table.c.stock_quantity - units)
+            .returning(table.c.id, table.c.stock_quantity))
+
+
+def take_parameters(quantities: dict[int, int]) -> dict[str, int]:
+    """The parameters of take_statement(len(quantities)) for these lines."""
+    parameters = {}
+    for i, variant_id in enumerate(sorted(quantities)):
+        parameters[f"variant_{i}"], parameters[f"units_{i}"] = variant_id, quantities[variant_id]
+    return parameters
 
 
 def release(quantities: Counter | dict[int, int]) -> None:
