@@ -70,13 +70,14 @@ def locked_cart_id(user: User, *columns: sa.ColumnElement, **parameters) -> sa.R
 
 
 @functools.cache
-def _empty_statement() -> sa.Delete:
+def empty_statement() -> sa.Delete:
+    """The DELETE of every line of the cart bound as cart_id (see empty)."""
     return sa.delete(CartLine.__table__).where(CartLine.__table__.c.cart_id == sa.bindparam("cart_id"))
 
 
 def empty(cart_id: int) -> None:
     """Remove every line of a cart locked by locked_cart_id (checkout), in one DELETE."""
-    db.session.connection().execute(_empty_statement(), {"cart_id": cart_id})
+    db.session.connection().execute(empty_statement(), {"cart_id": cart_id})
 
 
 def lines_of(user: User) -> list[CartLine]:

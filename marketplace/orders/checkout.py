@@ -5,6 +5,7 @@ called only after that transaction has committed, so no row lock is ever held
 across a network call.
 """
 
+import enum
 import functools
 import secrets
 from collections import defaultdict
@@ -188,10 +189,10 @@ class PricedLine:
     def commission_vnd(self) -> int:
         return commission.commission_vnd(self.line_total_vnd, self.variant.rate_bps)
 
-    def order_line_row(self, sub_order_id: int) -> dict:
-        """The order line's columns, for one bulk INSERT of every line of the order."""
+    def order_line_row(self) -> dict:
+        """The order line's columns but its sub-order's id (LINE_COLUMNS)."""
         variant = self.variant
-        return dict(sub_order_id=sub_order_id, variant_id=variant.id, product_id=variant.product_id,
+        return dict(variant_id=variant.id, product_id=variant.product_id,
                     product_name=variant.product_name, variant_label=variant.label,
                     unit_price_vnd=variant.price_vnd, quantity=variant.quantity, line_total_vnd=self.line_total_vnd,
                     commission_rate_bps=variant.rate_bps, commission_vnd=self.commission_vnd)
@@ -227,20 +228,36 @@ def _place_order(user: User, cart_id: int, lines: list[sa.Row], body: dict, idem
     elif method is PaymentMethod.CARD:
         order["reserved_until"] = now + timedelta(minutes=current_app.config["CARD_RESERVATION_MINUTES"])
 
+    payment = payment_row(method, order["total_vnd"], now)
+    history = dict(from_status=None, to_status=status, actor=Actor.SHOPPER, actor_user_id=user.id, reason="",
+                   created_at=now)
+    part_lines = [[line.order_line_row() for line in priced] for _part, priced in parts]
     connection = db.session.connection()
+    write = _write_in_one_statement if connection.dialect.name == "postgresql" else _write_one_by_one
+    order_id = write(connection, cart_id, order, payment, [part for part, _lines in parts], part_lines, history)
+    return _persistent(Order, order_id)
+
+
+# --- writing the order: its row, its payment, its parts, their lines and first
+# history entries, and the cart emptied. Two ways, the same rows (a test
+# compares them): one statement per table, anywhere; or, on PostgreSQL, one
+# statement for all of them (data-modifying WITH queries, the parts and lines
+# passed as arrays), which saves five round trips.
+
+def _write_one_by_one(connection, cart_id: int, order: dict, payment: dict, parts: list[dict],
+                      part_lines: list[list[dict]], history: dict) -> int:
     statements = _insert_statements()
     order_id = connection.execute(statements["order"], order).scalar_one()
-    connection.execute(statements["payment"], {**payment_row(method, order["total_vnd"], now), "order_id": order_id})
+    connection.execute(statements["payment"], {**payment, "order_id": order_id})
     sub_order_ids = connection.execute(statements["sub_order"],
-                                       [{**part, "order_id": order_id} for part, _lines in parts]).scalars().all()
-    connection.execute(statements["line"], [line.order_line_row(sub_order_id)
-                                            for sub_order_id, (_part, priced) in zip(sub_order_ids, parts)
-                                            for line in priced])
-    connection.execute(statements["history"], [
-        dict(sub_order_id=sub_order_id, from_status=None, to_status=status, actor=Actor.SHOPPER,
-             actor_user_id=user.id, reason="", created_at=now) for sub_order_id in sub_order_ids])
+                                       [{**part, "order_id": order_id} for part in parts]).scalars().all()
+    connection.execute(statements["line"], [{**line, "sub_order_id": sub_order_id}
+                                            for sub_order_id, lines in zip(sub_order_ids, part_lines)
+                                            for line in lines])
+    connection.execute(statements["history"], [{**history, "sub_order_id": sub_order_id}
+                                               for sub_order_id in sub_order_ids])
     empty(cart_id)
-    return _persistent(Order, order_id)
+    return order_id
 
 
 @functools.cache
@@ -252,6 +269,81 @@ def _insert_statements() -> dict[str, sa.Insert]:
     # One INSERT for every part, the ids returned in the order the parts were given.
     statements["sub_order"] = statements["sub_order"].returning(SubOrder.__table__.c.id, sort_by_parameter_order=True)
     return statements
+
+
+def _write_in_one_statement(connection, cart_id: int, order: dict, payment: dict, parts: list[dict],
+                            part_lines: list[list[dict]], history: dict) -> int:
+    value = lambda v: v.value if isinstance(v, enum.Enum) else v  # noqa: E731  (text() binds are untyped)
+    lines = [{**line, "producer_id": part["producer_id"]} for part, lines in zip(parts, part_lines) for line in lines]
+    first = parts[0]  # what every part starts with is the same for all of them (_sub_order)
+    parameters = {
+        **{column: value(order[column]) for column in ORDER_COLUMNS}, "now": order["created_at"],
+        **{f"payment_{column}": value(payment[column]) for column in PAYMENT_COLUMNS},
+        **{f"part_{column}": value(first[column]) for column in PART_COLUMNS},
+        **{f"parts_{column}": [part[column] for part in parts] for column in PART_ARRAYS},
+        **{f"lines_{column}": [line[column] for line in lines] for column in LINE_ARRAYS},
+        **{f"history_{column}": value(history[column]) for column in HISTORY_COLUMNS},
+        "cart_id": cart_id,
+    }
+    assert all(part[column] == first[column] for part in parts for column in PART_COLUMNS)
+    # The values the statement shares (see its columns' comments).
+    assert payment["created_at"] == payment["updated_at"] == history["created_at"] == order["created_at"]
+    assert (payment["method"], payment["amount_vnd"]) == (order["payment_method"], order["total_vnd"])
+    assert (history["to_status"], history["actor_user_id"]) == (first["status"], order["user_id"])
+    return connection.execute(_ONE_STATEMENT, parameters).scalar_one()
+
+
+ORDER_COLUMNS = ("number", "user_id", "payment_method", "items_total_vnd", "shipping_total_vnd", "total_vnd",
+                 "recipient_name", "phone", "province_code", "ward_code", "street_address", "note",
+                 "idempotency_key", "request_fingerprint", "transfer_reference", "reserved_until")
+PAYMENT_COLUMNS = ("status", "refunded_vnd", "stripe_payment_intent_id", "stripe_client_secret", "bank_reference",
+                   "failure_message", "paid_at")  # and its method and amount: the order's
+PART_COLUMNS = ("status", "refunded_vnd", "carrier", "tracking_number", "cancel_reason")
+PART_ARRAYS = ("producer_id", "items_total_vnd", "shipping_fee_vnd", "total_vnd", "commission_vnd")
+LINE_ARRAYS = ("producer_id", "variant_id", "product_id", "product_name", "variant_label", "unit_price_vnd",
+               "quantity", "line_total_vnd", "commission_rate_bps", "commission_vnd")
+HISTORY_COLUMNS = ("from_status", "actor", "reason")  # and to_status: the parts' status; actor_user_id: the buyer
+
+# Every part of it runs, and its foreign keys are checked at its end, as for
+# separate statements. The parts' and lines' ids come from their sequences in
+# the order the rows are given (WITH ORDINALITY ... ORDER BY), as one by one.
+# Under psycopg's limits for caching a query's parsing (4 kB, 50 parameters).
+_ONE_STATEMENT = sa.text(f"""
+WITH new_order AS (
+  INSERT INTO orders ({", ".join(ORDER_COLUMNS)}, created_at)
+  VALUES ({", ".join(f":{c}" for c in ORDER_COLUMNS)}, :now) RETURNING id
+), new_payment AS (
+  INSERT INTO payments (order_id, method, amount_vnd, {", ".join(PAYMENT_COLUMNS)}, created_at, updated_at)
+  SELECT id, :payment_method, :total_vnd, {", ".join(f":payment_{c}" for c in PAYMENT_COLUMNS)}, :now, :now
+  FROM new_order
+), new_parts AS (
+  INSERT INTO sub_orders (order_id, {", ".join(PART_ARRAYS)}, {", ".join(PART_COLUMNS)}, created_at)
+  SELECT new_order.id, {", ".join(f"p.{c}" for c in PART_ARRAYS)}, {", ".join(f":part_{c}" for c in PART_COLUMNS)}, :now
+  FROM new_order, unnest(CAST(:parts_producer_id AS integer[]), CAST(:parts_items_total_vnd AS bigint[]),
+                         CAST(:parts_shipping_fee_vnd AS bigint[]), CAST(:parts_total_vnd AS bigint[]),
+                         CAST(:parts_commission_vnd AS bigint[]))
+       WITH ORDINALITY AS p({", ".join(PART_ARRAYS)}, position)
+  ORDER BY p.position RETURNING id, producer_id
+), new_history AS (
+  INSERT INTO sub_order_status_changes (sub_order_id, to_status, actor_user_id, {", ".join(HISTORY_COLUMNS)},
+                                        created_at)
+  SELECT id, :part_status, :user_id, {", ".join(f":history_{c}" for c in HISTORY_COLUMNS)}, :now
+  FROM new_parts ORDER BY id
+), new_lines AS (
+  INSERT INTO order_lines (sub_order_id, {", ".join(LINE_ARRAYS[1:])})
+  SELECT new_parts.id, {", ".join(f"l.{c}" for c in LINE_ARRAYS[1:])}
+  FROM unnest(CAST(:lines_producer_id AS integer[]), CAST(:lines_variant_id AS integer[]),
+              CAST(:lines_product_id AS integer[]), CAST(:lines_product_name AS text[]),
+              CAST(:lines_variant_label AS text[]), CAST(:lines_unit_price_vnd AS bigint[]),
+              CAST(:lines_quantity AS integer[]), CAST(:lines_line_total_vnd AS bigint[]),
+              CAST(:lines_commission_rate_bps AS integer[]), CAST(:lines_commission_vnd AS bigint[]))
+       WITH ORDINALITY AS l({", ".join(LINE_ARRAYS)}, position)
+  JOIN new_parts ON new_parts.producer_id = l.producer_id
+  ORDER BY l.position
+), emptied AS (
+  DELETE FROM cart_lines WHERE cart_id = :cart_id
+)
+SELECT id FROM new_order""")
 
 
 def _persistent(model, id_: int):
