@@ -47,6 +47,7 @@ from tests.benchmarks import checkout_bench
 from tests.benchmarks.search_bench import make_app, wipe
 
 WARM_UP = 30
+ANSWERED = 100  # checkouts answered as the API answers them (see _answered)
 ROUNDS = 5
 
 
@@ -67,7 +68,7 @@ def run(options: Options, echo=print) -> None:
     wipe(url)
     rng = random.Random(options.seed)
     app = make_app(url)
-    total = WARM_UP + 2 * options.checkouts
+    total = WARM_UP + 2 * options.checkouts + ANSWERED
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -128,6 +129,18 @@ def run(options: Options, echo=print) -> None:
             echo("  server CPU: unknown (the server's backend is not readable in /proc)")
         echo(f"  wall clock (noisy):        {figures(2)}, one buyer")
 
+        counter.reset()
+        cpu_before = time.process_time()
+        _answered(db, carts[-ANSWERED:], ward, counter)
+        cpu = (time.process_time() - cpu_before) / ANSWERED
+        echo(f"  as the API view answers it (placement.place_order, then the order read back and dumped with "
+             f"OrderSchema; no HTTP): {counter.total / ANSWERED:.2f} statements (loading the buyer: "
+             f"{counter.kinds['buyer'] / ANSWERED:.2f}), Python CPU {cpu * 1e6:,.0f} µs, {ANSWERED} checkouts")
+        carts = carts[:-ANSWERED]
+        if os.environ.get("CHECKOUT_PROFILE_SQL"):  # the statements of the last answered checkout
+            for statement in counter.last:
+                echo(" ".join(statement.split())[:300] + ";")
+
         profiler = cProfile.Profile(time.process_time)  # CPU time: waiting for the server counts nothing
         profiler.enable()
         _checkouts(db, carts[WARM_UP + options.checkouts:], ward, counter)
@@ -154,6 +167,29 @@ def _checkouts(db, carts, ward: int, counter) -> None:
         order, created = checkout(user, body, f"bench-{user_id}")
         assert created
         db.session.expunge_all()
+
+
+def _answered(db, carts, ward: int, counter) -> None:
+    """What POST /api/v1/checkout does past its parsing: place_order (checkout,
+    then the card's intent, none for these methods, and the order read back),
+    and the answer dumped with the view's schema."""
+    from flask import current_app
+
+    from marketplace.accounts.models import User
+    from marketplace.orders.placement import place_order
+    from marketplace.orders.schemas import CheckoutSchema, OrderSchema
+
+    schema = OrderSchema()
+    with current_app.test_request_context("/api/v1/checkout", method="POST"):
+        for user_id, method in carts:
+            with counter.labelled("buyer"):
+                user = db.session.get(User, user_id)
+            body = CheckoutSchema().load({"payment_method": method, "note": "", "shipping_address": {
+                "recipient_name": "Nguyễn Văn An", "phone": "0912345678", "province_code": 1,
+                "ward_code": ward, "street_address": "12 Hàng Bạc"}})
+            order, created = place_order(user, body, f"bench-{user_id}")
+            assert created and schema.dump(order)["sub_orders"]
+            db.session.expunge_all()
 
 
 def _lines(db, user_id: int) -> int:
