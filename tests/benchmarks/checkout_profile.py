@@ -36,6 +36,7 @@ import io
 import os
 import pstats
 import random
+import re
 import statistics
 import time
 from collections import Counter
@@ -113,8 +114,10 @@ def run(options: Options, echo=print) -> None:
             values = sorted(r[index] for r in rounds)
             return f"{values[0] * 1e6:,.0f} µs (median of the fifths {statistics.median(values) * 1e6:,.0f} µs)"
 
+        with counter.labelled("probe"):
+            version = db.session.scalar(sa.text("SHOW server_version"))
         echo(f"{n} checkouts by one buyer ({lines / n:.2f} lines each on average), "
-             f"PostgreSQL {db.session.scalar(sa.text('SHOW server_version'))}, load average "
+             f"PostgreSQL {version}, load average "
              f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} cores")
         echo(f"  statements per checkout: {counter.total / n:.2f} "
              f"(loading the buyer: {counter.kinds['buyer'] / n:.2f}; in checkout: "
@@ -234,21 +237,31 @@ class _StatementCounter:
 
 
 def _kind(statement: str) -> str:
-    words = statement.split()
+    """The verb and the table of the outermost statement (subqueries left out),
+    and the tables it joins; WITH queries by the name of their first part."""
+    outer = statement
+    while True:  # drop parenthesised parts, innermost first: subqueries, column lists, casts
+        shorter = re.sub(r"\([^()]*\)", "", outer)
+        if shorter == outer:
+            break
+        outer = shorter
+    words = outer.split()
     verb = words[0].upper() if words else "?"
     if verb == "SELECT" and "pg_advisory_xact_lock" in statement:
         return "SELECT pg_advisory_xact_lock (idempotency claim)"
-    table = None
-    for marker in ("INTO", "FROM", "UPDATE"):
-        if marker in words[:4] or (marker == "FROM" and "FROM" in words):
-            index = words.index(marker)
-            if index + 1 < len(words):
-                table = words[index + 1].strip('"(')
-                break
+    if verb == "WITH":
+        written = re.findall(r"INSERT INTO (\w+)", statement) + [
+            f"DELETE {table}" for table in re.findall(r"DELETE FROM (\w+)", statement)]
+        return f"WITH {words[1]} ... (one statement: {', '.join(written)})"
+    if "FOR" in words:  # a locking clause: FOR [NO KEY] UPDATE OF <tables>
+        words = words[:words.index("FOR")]
+    tables = []
+    for marker in ("INTO", "FROM", "JOIN"):
+        tables += [words[i + 1].strip('"') for i, word in enumerate(words[:-1]) if word == marker]
     if verb == "UPDATE" and len(words) > 1:
-        table = words[1]
-    suffix = " FOR NO KEY UPDATE" if "FOR NO KEY UPDATE" in statement else " FOR UPDATE" if "FOR UPDATE" in statement else ""
-    return f"{verb} {table or ''}{suffix}".strip()
+        tables = [words[1]]
+    suffix = " FOR NO KEY UPDATE" if "FOR NO KEY UPDATE" in outer else " FOR UPDATE" if "FOR UPDATE" in outer else ""
+    return f"{verb} {' JOIN '.join(dict.fromkeys(tables))}{suffix}".strip()
 
 
 class _Backend:

@@ -70,3 +70,30 @@ def test_the_one_statement_and_the_statement_per_table_write_the_same_rows(app, 
         assert {order.payment.created_at, order.payment.updated_at,
                 *(p.created_at for p in order.sub_orders),
                 *(h.created_at for p in order.sub_orders for h in p.history)} == {order.created_at}
+
+
+def test_a_checkout_on_postgresql_is_five_statements_whatever_its_lines(app):
+    """The claim, the cart's lock, its lines with their variants locked, the
+    stock taken, the order written (issue #11: the benchmark's cost)."""
+    producers = [ProducerFactory(), ProducerFactory()]
+    products = [ProductFactory(producer=producers[i % 2]) for i in range(4)]
+    db.session.commit()
+    counts = []
+    for n in (1, 4):
+        user = UserFactory()
+        db.session.add(Cart(user_id=user.id, lines=[
+            CartLine(variant_id=p.variants[0].id, quantity=1, price_seen_vnd=p.variants[0].price_vnd)
+            for p in products[:n]]))
+        db.session.commit()
+        assert user.id  # the shopper loaded, as the request's login has it
+        seen = []
+        listener = lambda _conn, _cursor, statement, *_args: seen.append(statement)  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            checkout_service.checkout(user, {"payment_method": PaymentMethod.COD, "shipping_address": ADDRESS},
+                                      f"five-statements-{n}")
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        counts.append(len([s for s in seen if "search_" not in s]))
+
+    assert counts == [5, 5]
