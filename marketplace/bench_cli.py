@@ -90,6 +90,23 @@ def checkout(database_url, buyers, checkouts, contested, seed, pgbench_seconds, 
                             seed=seed, pgbench_seconds=pgbench_seconds), echo=click.echo)
 
 
+@bench_cli.command("checkout-profile")
+@click.option("--database-url", required=True, metavar="URL",
+              help="A PostgreSQL database to profile on (created if missing). IT IS WIPED FIRST.")
+@click.option("--checkouts", default=300, show_default=True, type=click.IntRange(min=10),
+              help="Checkouts measured (and as many again under cProfile).")
+@click.option("--top", default=25, show_default=True, type=click.IntRange(min=1),
+              help="How many functions of the profile to print.")
+@click.option("--seed", default=11, show_default=True)
+@click.option("--yes", is_flag=True, help="Do not ask before wiping --database-url.")
+def checkout_profile(database_url, checkouts, top, seed, yes):
+    """One buyer's checkouts, one after another: statements, Python and server CPU per checkout, and a profile."""
+    if not yes:
+        click.confirm(f"Everything in {database_url} will be deleted. Continue?", abort=True)
+    bench = _benchmark("checkout_profile")
+    bench.run(bench.Options(database_url=database_url, checkouts=checkouts, top=top, seed=seed), echo=click.echo)
+
+
 @bench_cli.command("pages")
 @click.option("--samples", default=200, show_default=True, type=click.IntRange(min=10),
               help="Timed requests per page.")

@@ -87,9 +87,10 @@ def claim(scope: str, owner_id: int, key: str) -> None:
     with the same key waits here. Call it first in the transaction, before
     reading anything the answer depends on. One round trip on PostgreSQL; a
     no-op on SQLite, which runs one writer at a time."""
-    if db.session.get_bind().dialect.name != "postgresql":
+    connection = db.session.connection()  # a plain statement: nothing of the ORM's is involved
+    if connection.dialect.name != "postgresql":
         return
-    db.session.execute(_claim_statement(), {"claim": f"{scope}:{owner_id}:{key}"})
+    connection.execute(_claim_statement(), {"claim": f"{scope}:{owner_id}:{key}"})
 
 
 def replay(found: T, digest: str, reused: Callable[[], Exception]) -> T:

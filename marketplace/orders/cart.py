@@ -7,12 +7,12 @@ insert takes a foreign-key share lock on its variant only once it holds its
 cart, which a checkout holding that variant can never be waiting for.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Variant
@@ -55,14 +55,29 @@ def _lock(user: User) -> Cart | None:
         .execution_options(populate_existing=True))  # the rows as they are now, not the session's copies
 
 
-def empty(cart: Cart) -> None:
-    """Remove every line of a cart locked by locked_cart (checkout), in one DELETE."""
-    lines = list(cart.lines)
-    db.session.execute(sa.delete(CartLine).where(CartLine.cart_id == cart.id)
-                       .execution_options(synchronize_session=False))
-    set_committed_value(cart, "lines", [])
-    for line in lines:
-        db.session.expunge(line)
+@functools.cache
+def _lock_id_statement(*columns) -> sa.Select:
+    return sa.select(Cart.id, *columns).where(Cart.user_id == sa.bindparam("user_id")).with_for_update(of=Cart)
+
+
+def locked_cart_id(user: User, *columns: sa.ColumnElement, **parameters) -> sa.Row | None:
+    """Lock the user's cart as locked_cart does, for a caller that reads its
+    lines itself, in a statement of its own that starts after the lock is
+    granted (checkout, which reads them with their variants). Returns the row
+    (id, *columns), the columns (module-level expressions, with their
+    `parameters`) read by the same statement, or None if the user has no cart."""
+    return db.session.connection().execute(_lock_id_statement(*columns), {"user_id": user.id, **parameters}).first()
+
+
+@functools.cache
+def empty_statement() -> sa.Delete:
+    """The DELETE of every line of the cart bound as cart_id (see empty)."""
+    return sa.delete(CartLine.__table__).where(CartLine.__table__.c.cart_id == sa.bindparam("cart_id"))
+
+
+def empty(cart_id: int) -> None:
+    """Remove every line of a cart locked by locked_cart_id (checkout), in one DELETE."""
+    db.session.connection().execute(empty_statement(), {"cart_id": cart_id})
 
 
 def lines_of(user: User) -> list[CartLine]:

@@ -5,6 +5,8 @@ called only after that transaction has committed, so no row lock is ever held
 across a network call.
 """
 
+import enum
+import functools
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
@@ -12,20 +14,22 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import make_transient_to_detached
 
 from marketplace import idempotency
 from marketplace.accounts.models import User
-from marketplace.catalog.models import Variant
+from marketplace.catalog.models import Product, Variant
 from marketplace.clock import vietnam_date
 from marketplace.database import transactional, utcnow
 from marketplace.errors import N_, Conflict, InvalidInput
 from marketplace.extensions import db
 from marketplace.orders import stock
-from marketplace.orders.cart import empty, locked_cart
+from marketplace.orders.cart import empty, locked_cart_id
 from marketplace.orders.lifecycle import Actor, SubOrderStatus
-from marketplace.orders.models import Cart, Order, OrderLine, PaymentMethod, SavedAddress, StatusChange, SubOrder
+from marketplace.orders.models import CartLine, Order, OrderLine, PaymentMethod, SavedAddress, StatusChange, SubOrder
+from marketplace.payments.models import Payment
 from marketplace.orders.shipping import shipping_fee_vnd
-from marketplace.payments.services import open_payment
+from marketplace.payments.services import payment_row
 from marketplace.pricing import commission
 
 # Letters and digits that survive being read aloud or typed into a bank app.
@@ -83,21 +87,37 @@ def checkout(user: User, body: dict, idempotency_key: str) -> tuple[Order, bool]
 
 # Lock order, the same in every path that touches a cart or online stock: the
 # Idempotency-Key claim, then the cart (see cart.locked_cart), then the variants
-# in id order (stock.reserve). The cart is read only once it is locked, so it
-# is consumed once: a second checkout of it waits, then finds it empty.
+# in id order (stock.locking). The cart's lines are read only once it is
+# locked, by the statement that locks their variants, so the cart is consumed
+# once: a second checkout of it waits, then finds it empty.
+#
+# The order is written with plain INSERT statements built once (no unit of
+# work, no objects to flush): it is read back, when the caller needs it, from
+# the database.
 
 @transactional
 def _checkout(user: User, body: dict, idempotency_key: str, digest: str) -> tuple[Order, bool]:
     idempotency.claim("checkout", user.id, idempotency_key)
-    existing = find_by_key(user, idempotency_key)
-    if existing is not None:
-        return idempotency.replay(existing, digest, IdempotencyKeyReused), False
+    # The earlier order with this key is looked up by the statement that locks
+    # the cart (which starts once the claim is granted, so it sees an order
+    # that a request with the same key committed meanwhile). A retry thus
+    # waits for the cart's lock too: it is the same shopper's cart.
+    cart = locked_cart_id(user, _EARLIER_ORDER, key=idempotency_key)
+    earlier = cart.earlier_order_id if cart is not None else \
+        db.session.scalar(_EARLIER_ORDER_ID, {"user_id": user.id, "key": idempotency_key})
+    if earlier is not None:
+        return idempotency.replay(db.session.get(Order, earlier), digest, IdempotencyKeyReused), False
     address = _shipping_address(user, body)
-    cart = locked_cart(user)
-    if cart is None or not cart.lines:
+    lines = _locked_lines(cart.id) if cart is not None else []
+    if not lines:
         raise EmptyCart()
-    variants = _refuse_changed_prices(cart)
-    return _place_order(user, cart, body, idempotency_key, digest, address, variants), True
+    _refuse_changed_prices(cart.id, lines)
+    return _place_order(user, cart.id, lines, body, idempotency_key, digest, address), True
+
+
+_EARLIER_ORDER_ID = sa.select(Order.id).where(Order.user_id == sa.bindparam("user_id"),
+                                               Order.idempotency_key == sa.bindparam("key"))
+_EARLIER_ORDER = _EARLIER_ORDER_ID.scalar_subquery().label("earlier_order_id")
 
 
 def _shipping_address(user: User, body: dict) -> dict:
@@ -114,22 +134,35 @@ def _shipping_address(user: User, body: dict) -> dict:
             "ward_code": saved.ward_code, "street_address": saved.street_address}
 
 
-def _refuse_changed_prices(cart: Cart) -> dict[int, Variant]:
-    """Lock the cart's variants (with their products and producers, in one
-    query) and return them by id. Compare with the prices as they are once the
-    variants are locked: a price changed after this check cannot reach the
-    order unseen."""
-    variants = stock.lock(line.variant_id for line in cart.lines)
-    changes = [{"variant_id": l.variant_id, "was_vnd": l.price_seen_vnd, "now_vnd": variants[l.variant_id].price_vnd}
-               for l in cart.lines if variants[l.variant_id].price_vnd != l.price_seen_vnd]
+@functools.cache
+def _lines_statement() -> sa.Select:
+    """The cart's lines, each with its variant locked and read (stock.locking)
+    and the commission rate in force for it, in one query."""
+    rate = commission.rate_in_force(Product.producer_id, Product.group).label("rate_bps")
+    return stock.locking(sa.select(CartLine.quantity, CartLine.price_seen_vnd, rate)
+                         .select_from(CartLine).join(Variant, Variant.id == CartLine.variant_id)
+                         .where(CartLine.cart_id == sa.bindparam("cart_id")))
+
+
+def _locked_lines(cart_id: int) -> list[sa.Row]:
+    """The lines of the locked cart, their variants locked, in variant id order."""
+    return list(stock.lock(_lines_statement(), {"cart_id": cart_id}).values())
+
+
+def _refuse_changed_prices(cart_id: int, lines: list[sa.Row]) -> None:
+    """Compare each line's price with its variant's as it is once locked: a
+    price changed after this check cannot reach the order unseen."""
+    changes = [{"variant_id": l.id, "was_vnd": l.price_seen_vnd, "now_vnd": l.price_vnd}
+               for l in lines if l.price_vnd != l.price_seen_vnd]
     if changes:
         # The 409 shows the shopper the new prices: record them as seen (this
         # commit ends the transaction, and with it the locks), then refuse.
-        for line in cart.lines:
-            line.price_seen_vnd = variants[line.variant_id].price_vnd
+        for change in changes:
+            db.session.execute(sa.update(CartLine).where(CartLine.cart_id == cart_id,
+                                                         CartLine.variant_id == change["variant_id"])
+                               .values(price_seen_vnd=change["now_vnd"]).execution_options(synchronize_session=False))
         db.session.commit()
         raise PricesChanged(changes)
-    return variants
 
 
 def order_number(now) -> str:
@@ -139,86 +172,195 @@ def order_number(now) -> str:
 
 @dataclass(frozen=True)
 class PricedLine:
-    """A cart line as it is ordered: the locked variant (with its product and
-    producer), the units, and the commission rate in force for it."""
+    """A cart line as it is ordered: its locked variant's row (stock.AVAILABILITY
+    and the commission rate in force for it, see _lines_statement) and the units."""
 
-    variant: Variant
-    quantity: int
-    rate_bps: int
+    variant: sa.Row
+
+    @property
+    def quantity(self) -> int:
+        return self.variant.quantity
 
     @property
     def line_total_vnd(self) -> int:
-        return self.variant.price_vnd * self.quantity
+        return self.variant.price_vnd * self.variant.quantity
 
     @property
     def commission_vnd(self) -> int:
-        return commission.commission_vnd(self.line_total_vnd, self.rate_bps)
+        return commission.commission_vnd(self.line_total_vnd, self.variant.rate_bps)
 
-    def order_line_row(self, sub_order_id: int) -> dict:
-        """The order line's columns, for one bulk INSERT of every line of the order."""
+    def order_line_row(self) -> dict:
+        """The order line's columns but its sub-order's id (LINE_COLUMNS)."""
         variant = self.variant
-        return dict(sub_order_id=sub_order_id, variant_id=variant.id, product_id=variant.product_id,
-                    product_name=variant.product.name, variant_label=variant.label,
-                    unit_price_vnd=variant.price_vnd, quantity=self.quantity, line_total_vnd=self.line_total_vnd,
-                    commission_rate_bps=self.rate_bps, commission_vnd=self.commission_vnd)
+        return dict(variant_id=variant.id, product_id=variant.product_id,
+                    product_name=variant.product_name, variant_label=variant.label,
+                    unit_price_vnd=variant.price_vnd, quantity=variant.quantity, line_total_vnd=self.line_total_vnd,
+                    commission_rate_bps=variant.rate_bps, commission_vnd=self.commission_vnd)
 
 
-def _priced_lines(quantities: dict[int, int], variants: dict[int, Variant]) -> list[PricedLine]:
-    """In variant id order, with every rate looked up in one query."""
-    key = lambda v: (v.product.producer_id, v.product.group.value)  # noqa: E731
-    rates = commission.rates_bps(key(v) for v in variants.values())
-    return [PricedLine(variants[vid], quantities[vid], rates[key(variants[vid])]) for vid in sorted(quantities)]
-
-
-def _place_order(user: User, cart: Cart, body: dict, idempotency_key: str, digest: str, address: dict,
-                 locked: dict[int, Variant]) -> Order:
-    quantities = {line.variant_id: line.quantity for line in cart.lines}
-    variants = stock.reserve(quantities, locked)  # the rows stay locked until commit
+def _place_order(user: User, cart_id: int, lines: list[sa.Row], body: dict, idempotency_key: str, digest: str,
+                 address: dict) -> Order:
+    locked = {line.id: line for line in lines}
+    stock.reserve({line.id: line.quantity for line in lines}, locked)  # the rows stay locked until commit
 
     now = utcnow()
     method = body["payment_method"]
-    order = Order(
+    status = SubOrderStatus.CONFIRMED if method is PaymentMethod.COD else SubOrderStatus.PENDING_PAYMENT
+    by_producer: dict[int, list[PricedLine]] = defaultdict(list)
+    for line in lines:  # in variant id order
+        by_producer[line.producer_id].append(PricedLine(line))
+    parts = [(_sub_order(priced, status, address["province_code"], now), priced)
+             for _producer_id, priced in sorted(by_producer.items())]
+    items_total = sum(part["items_total_vnd"] for part, _lines in parts)
+    shipping_total = sum(part["shipping_fee_vnd"] for part, _lines in parts)
+    order = dict(
         number=order_number(now), user_id=user.id, payment_method=method,
+        items_total_vnd=items_total, shipping_total_vnd=shipping_total, total_vnd=items_total + shipping_total,
         recipient_name=address["recipient_name"], phone=address["phone"],
         province_code=address["province_code"], ward_code=address["ward_code"],
         street_address=address["street_address"], note=body.get("note", ""),
-        idempotency_key=idempotency_key, request_fingerprint=digest,
+        idempotency_key=idempotency_key, request_fingerprint=digest, transfer_reference=None, reserved_until=None,
+        created_at=now,
     )
-    status = SubOrderStatus.CONFIRMED if method is PaymentMethod.COD else SubOrderStatus.PENDING_PAYMENT
-    by_producer: dict[int, list[PricedLine]] = defaultdict(list)
-    for line in _priced_lines(quantities, variants):
-        by_producer[line.variant.product.producer_id].append(line)
-    parts = [(_sub_order(lines, status, address["province_code"]), lines)
-             for _producer_id, lines in sorted(by_producer.items())]
-    order.sub_orders.extend(sub_order for sub_order, _lines in parts)
-    order.items_total_vnd = sum(s.items_total_vnd for s in order.sub_orders)
-    order.shipping_total_vnd = sum(s.shipping_fee_vnd for s in order.sub_orders)
-    order.total_vnd = order.items_total_vnd + order.shipping_total_vnd
     if method is PaymentMethod.BANK_TRANSFER:
-        order.transfer_reference = "OCOP" + _random_code(8)
-        order.reserved_until = now + timedelta(hours=current_app.config["BANK_TRANSFER_RESERVATION_HOURS"])
+        order["transfer_reference"] = "OCOP" + _random_code(8)
+        order["reserved_until"] = now + timedelta(hours=current_app.config["BANK_TRANSFER_RESERVATION_HOURS"])
     elif method is PaymentMethod.CARD:
-        order.reserved_until = now + timedelta(minutes=current_app.config["CARD_RESERVATION_MINUTES"])
-    db.session.add(order)
-    # Attached before the flush, so the new order needs no look-up of a payment it cannot have yet.
-    order.payment = open_payment(order.payment_method, order.total_vnd)
-    db.session.flush()  # the order, its parts and its payment, for their ids
-    # The lines and the parts' first history entries in one bulk INSERT each,
-    # not as objects through the unit of work (they are read back, if needed,
-    # from the database).
-    db.session.execute(sa.insert(OrderLine), [line.order_line_row(sub_order.id)
-                                              for sub_order, lines in parts for line in lines])
-    db.session.execute(sa.insert(StatusChange), [sub_order.creation_record(Actor.SHOPPER, user.id, now)
-                                                 for sub_order, _lines in parts])
-    empty(cart)
-    return order
+        order["reserved_until"] = now + timedelta(minutes=current_app.config["CARD_RESERVATION_MINUTES"])
+
+    payment = payment_row(method, order["total_vnd"], now)
+    history = dict(from_status=None, to_status=status, actor=Actor.SHOPPER, actor_user_id=user.id, reason="",
+                   created_at=now)
+    part_lines = [[line.order_line_row() for line in priced] for _part, priced in parts]
+    connection = db.session.connection()
+    write = _write_in_one_statement if connection.dialect.name == "postgresql" else _write_one_by_one
+    order_id = write(connection, cart_id, order, payment, [part for part, _lines in parts], part_lines, history)
+    return _persistent(Order, order_id)
 
 
-def _sub_order(lines: list[PricedLine], status: SubOrderStatus, ship_to_province: int) -> SubOrder:
-    """One producer's part: its lines, their totals and commission, and the shipping fee from the producer's province."""
-    producer = lines[0].variant.product.producer
+# --- writing the order: its row, its payment, its parts, their lines and first
+# history entries, and the cart emptied. Two ways, the same rows (a test
+# compares them): one statement per table, anywhere; or, on PostgreSQL, one
+# statement for all of them (data-modifying WITH queries, the parts and lines
+# passed as arrays), which saves five round trips.
+
+def _write_one_by_one(connection, cart_id: int, order: dict, payment: dict, parts: list[dict],
+                      part_lines: list[list[dict]], history: dict) -> int:
+    statements = _insert_statements()
+    order_id = connection.execute(statements["order"], order).scalar_one()
+    connection.execute(statements["payment"], {**payment, "order_id": order_id})
+    sub_order_ids = connection.execute(statements["sub_order"],
+                                       [{**part, "order_id": order_id} for part in parts]).scalars().all()
+    connection.execute(statements["line"], [{**line, "sub_order_id": sub_order_id}
+                                            for sub_order_id, lines in zip(sub_order_ids, part_lines)
+                                            for line in lines])
+    connection.execute(statements["history"], [{**history, "sub_order_id": sub_order_id}
+                                               for sub_order_id in sub_order_ids])
+    empty(cart_id)
+    return order_id
+
+
+@functools.cache
+def _insert_statements() -> dict[str, sa.Insert]:
+    tables = {"order": Order.__table__, "payment": Payment.__table__, "sub_order": SubOrder.__table__,
+              "line": OrderLine.__table__, "history": StatusChange.__table__}
+    statements = {name: sa.insert(table) for name, table in tables.items()}
+    statements["order"] = statements["order"].returning(Order.__table__.c.id)
+    # One INSERT for every part, the ids returned in the order the parts were given.
+    statements["sub_order"] = statements["sub_order"].returning(SubOrder.__table__.c.id, sort_by_parameter_order=True)
+    return statements
+
+
+def _write_in_one_statement(connection, cart_id: int, order: dict, payment: dict, parts: list[dict],
+                            part_lines: list[list[dict]], history: dict) -> int:
+    value = lambda v: v.value if isinstance(v, enum.Enum) else v  # noqa: E731  (text() binds are untyped)
+    lines = [{**line, "producer_id": part["producer_id"]} for part, lines in zip(parts, part_lines) for line in lines]
+    first = parts[0]  # what every part starts with is the same for all of them (_sub_order)
+    parameters = {
+        **{column: value(order[column]) for column in ORDER_COLUMNS}, "now": order["created_at"],
+        **{f"payment_{column}": value(payment[column]) for column in PAYMENT_COLUMNS},
+        **{f"part_{column}": value(first[column]) for column in PART_COLUMNS},
+        **{f"parts_{column}": [part[column] for part in parts] for column in PART_ARRAYS},
+        **{f"lines_{column}": [line[column] for line in lines] for column in LINE_ARRAYS},
+        **{f"history_{column}": value(history[column]) for column in HISTORY_COLUMNS},
+        "cart_id": cart_id,
+    }
+    assert all(part[column] == first[column] for part in parts for column in PART_COLUMNS)
+    # The values the statement shares (see its columns' comments).
+    assert payment["created_at"] == payment["updated_at"] == history["created_at"] == order["created_at"]
+    assert (payment["method"], payment["amount_vnd"]) == (order["payment_method"], order["total_vnd"])
+    assert (history["to_status"], history["actor_user_id"]) == (first["status"], order["user_id"])
+    return connection.execute(_ONE_STATEMENT, parameters).scalar_one()
+
+
+ORDER_COLUMNS = ("number", "user_id", "payment_method", "items_total_vnd", "shipping_total_vnd", "total_vnd",
+                 "recipient_name", "phone", "province_code", "ward_code", "street_address", "note",
+                 "idempotency_key", "request_fingerprint", "transfer_reference", "reserved_until")
+PAYMENT_COLUMNS = ("status", "refunded_vnd", "stripe_payment_intent_id", "stripe_client_secret", "bank_reference",
+                   "failure_message", "paid_at")  # and its method and amount: the order's
+PART_COLUMNS = ("status", "refunded_vnd", "carrier", "tracking_number", "cancel_reason")
+PART_ARRAYS = ("producer_id", "items_total_vnd", "shipping_fee_vnd", "total_vnd", "commission_vnd")
+LINE_ARRAYS = ("producer_id", "variant_id", "product_id", "product_name", "variant_label", "unit_price_vnd",
+               "quantity", "line_total_vnd", "commission_rate_bps", "commission_vnd")
+HISTORY_COLUMNS = ("from_status", "actor", "reason")  # and to_status: the parts' status; actor_user_id: the buyer
+
+# Every part of it runs, and its foreign keys are checked at its end, as for
+# separate statements. The parts' and lines' ids come from their sequences in
+# the order the rows are given (WITH ORDINALITY ... ORDER BY), as one by one.
+# Under psycopg's limits for caching a query's parsing (4 kB, 50 parameters).
+_ONE_STATEMENT = sa.text(f"""
+WITH new_order AS (
+  INSERT INTO orders ({", ".join(ORDER_COLUMNS)}, created_at)
+  VALUES ({", ".join(f":{c}" for c in ORDER_COLUMNS)}, :now) RETURNING id
+), new_payment AS (
+  INSERT INTO payments (order_id, method, amount_vnd, {", ".join(PAYMENT_COLUMNS)}, created_at, updated_at)
+  SELECT id, :payment_method, :total_vnd, {", ".join(f":payment_{c}" for c in PAYMENT_COLUMNS)}, :now, :now
+  FROM new_order
+), new_parts AS (
+  INSERT INTO sub_orders (order_id, {", ".join(PART_ARRAYS)}, {", ".join(PART_COLUMNS)}, created_at)
+  SELECT new_order.id, {", ".join(f"p.{c}" for c in PART_ARRAYS)}, {", ".join(f":part_{c}" for c in PART_COLUMNS)}, :now
+  FROM new_order, unnest(CAST(:parts_producer_id AS integer[]), CAST(:parts_items_total_vnd AS bigint[]),
+                         CAST(:parts_shipping_fee_vnd AS bigint[]), CAST(:parts_total_vnd AS bigint[]),
+                         CAST(:parts_commission_vnd AS bigint[]))
+       WITH ORDINALITY AS p({", ".join(PART_ARRAYS)}, position)
+  ORDER BY p.position RETURNING id, producer_id
+), new_history AS (
+  INSERT INTO sub_order_status_changes (sub_order_id, to_status, actor_user_id, {", ".join(HISTORY_COLUMNS)},
+                                        created_at)
+  SELECT id, :part_status, :user_id, {", ".join(f":history_{c}" for c in HISTORY_COLUMNS)}, :now
+  FROM new_parts ORDER BY id
+), new_lines AS (
+  INSERT INTO order_lines (sub_order_id, {", ".join(LINE_ARRAYS[1:])})
+  SELECT new_parts.id, {", ".join(f"l.{c}" for c in LINE_ARRAYS[1:])}
+  FROM unnest(CAST(:lines_producer_id AS integer[]), CAST(:lines_variant_id AS integer[]),
+              CAST(:lines_product_id AS integer[]), CAST(:lines_product_name AS text[]),
+              CAST(:lines_variant_label AS text[]), CAST(:lines_unit_price_vnd AS bigint[]),
+              CAST(:lines_quantity AS integer[]), CAST(:lines_line_total_vnd AS bigint[]),
+              CAST(:lines_commission_rate_bps AS integer[]), CAST(:lines_commission_vnd AS bigint[]))
+       WITH ORDINALITY AS l({", ".join(LINE_ARRAYS)}, position)
+  JOIN new_parts ON new_parts.producer_id = l.producer_id
+  ORDER BY l.position
+), emptied AS (
+  DELETE FROM cart_lines WHERE cart_id = :cart_id
+)
+SELECT id FROM new_order""")
+
+
+def _persistent(model, id_: int):
+    """The row just inserted as an object of the session, without reading it:
+    its columns load when first used (after the commit, which would expire
+    them anyway)."""
+    instance = model(id=id_)
+    make_transient_to_detached(instance)
+    db.session.add(instance)
+    return instance
+
+
+def _sub_order(lines: list[PricedLine], status: SubOrderStatus, ship_to_province: int, now) -> dict:
+    """One producer's part: its lines' totals and commission, and the shipping fee from the producer's province."""
+    first = lines[0].variant
     items_total = sum(l.line_total_vnd for l in lines)
-    fee = shipping_fee_vnd(producer.province_code, ship_to_province, items_total)
-    return SubOrder(producer_id=producer.id, status=status,
-                    items_total_vnd=items_total, shipping_fee_vnd=fee, total_vnd=items_total + fee, refunded_vnd=0,
-                    commission_vnd=sum(l.commission_vnd for l in lines))
+    fee = shipping_fee_vnd(first.producer_province_code, ship_to_province, items_total)
+    return dict(producer_id=first.producer_id, status=status, items_total_vnd=items_total, shipping_fee_vnd=fee,
+                total_vnd=items_total + fee, refunded_vnd=0, commission_vnd=sum(l.commission_vnd for l in lines),
+                carrier="", tracking_number="", cancel_reason="", created_at=now)

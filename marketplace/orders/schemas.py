@@ -202,6 +202,7 @@ class AddressOutSchema(StrictSchema):
     street_address = fields.String()
 
 
+_ADDRESS_OUT = AddressOutSchema()  # built once: a schema is costly to build, and dumping does not change it
 _TIME = LocalDateTime()
 
 
@@ -253,7 +254,7 @@ class OrderSchema(StrictSchema):
     shipping_total_vnd = fields.Integer()
     total_vnd = fields.Integer()
     total_display = VndDisplay("total_vnd")
-    shipping_address = fields.Function(lambda o: AddressOutSchema().dump(o))
+    shipping_address = fields.Function(lambda o: _ADDRESS_OUT.dump(o))
     note = fields.String()
     reserved_until = LocalDateTime(allow_none=True)
     created_at = LocalDateTime()
@@ -291,7 +292,7 @@ class ProducerSubOrderSchema(SubOrderSchema):
 
     order_number = fields.String(attribute="order.number")
     payment_method = fields.String(attribute="order.payment_method")
-    shipping_address = fields.Function(lambda s: AddressOutSchema().dump(s.order))
+    shipping_address = fields.Function(lambda s: _ADDRESS_OUT.dump(s.order))
     created_at = LocalDateTime()
 
 

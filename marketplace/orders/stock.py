@@ -13,16 +13,15 @@ UPDATE takes every line (take_statement), and checkout fails as a whole unless
 it changed every row.
 """
 
+import functools
 from collections import Counter
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
-from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.catalog.models import Product, ProductStatus, Variant
 from marketplace.errors import N_, Conflict
 from marketplace.extensions import db
-from marketplace.producers.models import ProducerStatus
+from marketplace.producers.models import Producer, ProducerStatus
 
 
 class InsufficientStock(Conflict):
@@ -36,43 +35,46 @@ class InsufficientStock(Conflict):
         self.shortages = shortages
 
 
-# Only the product and producer rows come with the variants: their own eager
-# relationships (provinces, wards) are left for whoever needs them.
-_with_product = contains_eager(Variant.product)
+# What decides whether a locked variant can be sold, and what an order line
+# copies from it: plain columns, read with the lock (no ORM objects to build).
+AVAILABILITY = (Variant.id, Variant.product_id, Variant.label, Variant.price_vnd, Variant.stock_quantity,
+                Variant.is_active, Product.name.label("product_name"), Product.group.label("product_group"),
+                Product.status.label("product_status"), Product.producer_id,
+                Producer.status.label("producer_status"), Producer.province_code.label("producer_province_code"))
 
 
-def lock(variant_ids) -> dict[int, Variant]:
-    """Lock these variant rows as reserve does, and read them as they are now
-    (the session's copies are overwritten), with their products and producers,
-    in one query. Returns them by id. So what is read of them next (their
-    prices, whether they are on sale) is what the order will be made of; hand
-    the result to reserve, which then needs no second read."""
-    rows = db.session.scalars(
-        sa.select(Variant).join(Variant.product).join(Product.producer)
-        .options(_with_product.lazyload("*"), _with_product.contains_eager(Product.producer).lazyload("*"))
-        .where(Variant.id.in_(sorted(set(variant_ids)))).order_by(Variant.id)
-        .with_for_update(of=Variant, key_share=True)  # FOR NO KEY UPDATE (see above)
-        .execution_options(populate_existing=True)  # the locked rows' values, not the session's stale copies
-    ).all()
-    return {v.id: v for v in rows}
+def locking(statement: sa.Select) -> sa.Select:
+    """`statement`, a SELECT over variants (and whatever it joins them to),
+    with the variants' AVAILABILITY columns, their products and producers
+    joined, and the variant rows locked as reserve needs them: FOR NO KEY
+    UPDATE (see above), in id order. Build it once and run it with lock()."""
+    return (statement.add_columns(*AVAILABILITY)
+            .join(Product, Product.id == Variant.product_id).join(Producer, Producer.id == Product.producer_id)
+            .order_by(Variant.id).with_for_update(of=Variant, key_share=True))
 
 
-def reserve(quantities: dict[int, int], locked: dict[int, Variant] | None = None) -> dict[int, Variant]:
+def lock(statement: sa.Select, parameters: dict) -> dict[int, sa.Row]:
+    """Run a statement made by locking(): the variant rows are locked until the
+    transaction ends, and read as they are once locked, so what is read of them
+    (their prices, whether they are on sale, their stock) is what the order is
+    made of. Returns the rows by variant id, for reserve."""
+    return {row.id: row for row in db.session.connection().execute(statement, parameters)}
+
+
+def reserve(quantities: dict[int, int], locked: dict[int, sa.Row]) -> dict[int, int]:
     """Take `quantities` (variant id → units) from online stock, all or nothing.
 
     `locked` is what lock() returned for these variants earlier in this
-    transaction (they are then not read again). Returns the locked variants by
-    id, their stock_quantity as it is after the decrement. Raises
+    transaction. Returns the stock left of each variant. Raises
     InsufficientStock listing every line that cannot be served (inactive,
     unpublished or short).
     """
     ids = sorted(quantities)
-    variants = locked if locked is not None else lock(ids)
     shortages = []
     for variant_id in ids:
-        wanted, variant = quantities[variant_id], variants.get(variant_id)
-        if variant is None or not variant.is_active or variant.product.status is not ProductStatus.ACTIVE \
-                or variant.product.producer.status is not ProducerStatus.APPROVED:
+        wanted, variant = quantities[variant_id], locked.get(variant_id)
+        if variant is None or not variant.is_active or variant.product_status is not ProductStatus.ACTIVE \
+                or variant.producer_status is not ProducerStatus.APPROVED:
             shortages.append({"variant_id": variant_id, "requested": wanted, "available": 0,
                               "reason": N_("No longer on sale.")})
         elif variant.stock_quantity < wanted:
@@ -82,31 +84,41 @@ def reserve(quantities: dict[int, int], locked: dict[int, Variant] | None = None
     if shortages:
         raise InsufficientStock(shortages)
     # A product whose variant sells out here is no longer in stock in search.
-    sold_out = frozenset(variants[v].product_id for v in ids if variants[v].stock_quantity == quantities[v])
-    left = dict(db.session.execute(take_statement(quantities, changed_products=sold_out)).all())
+    sold_out = frozenset(locked[v].product_id for v in ids if locked[v].stock_quantity == quantities[v])
+    left = dict(db.session.execute(take_statement(len(ids)), take_parameters(quantities),
+                                   execution_options={"changed_products": sold_out}).all())
     short = [variant_id for variant_id in ids if variant_id not in left]
     if short:  # only reachable where row locks are a no-op (SQLite) and a concurrent writer won
         raise InsufficientStock([{"variant_id": variant_id, "requested": quantities[variant_id],
                                   "available": 0, "reason": N_("Just sold out.")} for variant_id in short])
-    for variant_id, stock_quantity in left.items():
-        set_committed_value(variants[variant_id], "stock_quantity", stock_quantity)
-    return {variant_id: variants[variant_id] for variant_id in ids}
+    return left
 
 
-def take_statement(quantities: dict[int, int], changed_products: frozenset = frozenset()) -> sa.Update:
-    """One UPDATE that takes every line's units, each only where the stock
-    covers it (so stock never goes negative, even without row locks); it
-    returns (id, stock left) of the rows it changed. Every line must be
-    among them, or the caller raises and the transaction rolls back. The rows
-    are already locked, in primary-key order, by lock(): the order in which
-    this statement touches them cannot matter. `changed_products`: whose
-    search document it changes (search/tracking.py)."""
-    units = sa.case(quantities, value=Variant.id)
-    return (sa.update(Variant)
-            .where(Variant.id.in_(sorted(quantities)), Variant.stock_quantity >= units)
-            .values(stock_quantity=Variant.stock_quantity - units)
-            .returning(Variant.id, Variant.stock_quantity)
-            .execution_options(synchronize_session=False, changed_products=changed_products))
+@functools.cache
+def take_statement(lines: int) -> sa.Update:
+    """One UPDATE that takes the units of `lines` lines (bound as variant_0,
+    units_0, variant_1, ...), each only where the stock covers it (so stock
+    never goes negative, even without row locks); it returns (id, stock left)
+    of the rows it changed. Every line must be among them, or the caller raises
+    and the transaction rolls back. The rows are already locked, in primary-key
+    order, by lock(): the order in which this statement touches them cannot
+    matter. Built once per number of lines; run it with the products whose
+    search document it changes declared (search/tracking.py)."""
+    table = Variant.__table__
+    variants = [sa.bindparam(f"variant_{i}", type_=sa.Integer) for i in range(lines)]
+    units = sa.case(*[(table.c.id == variant, sa.bindparam(f"units_{i}", type_=sa.Integer))
+                      for i, variant in enumerate(variants)])
+    return (sa.update(table).where(table.c.id.in_(variants), table.c.stock_quantity >= units)
+            .values(stock_quantity=table.c.stock_quantity - units)
+            .returning(table.c.id, table.c.stock_quantity))
+
+
+def take_parameters(quantities: dict[int, int]) -> dict[str, int]:
+    """The parameters of take_statement(len(quantities)) for these lines."""
+    parameters = {}
+    for i, variant_id in enumerate(sorted(quantities)):
+        parameters[f"variant_{i}"], parameters[f"units_{i}"] = variant_id, quantities[variant_id]
+    return parameters
 
 
 def release(quantities: Counter | dict[int, int]) -> None:

@@ -19,6 +19,7 @@ same transaction:
 """
 
 import logging
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -35,8 +36,17 @@ log = logging.getLogger(__name__)
 
 def open_payment(method: PaymentMethod, amount_vnd: int) -> Payment:
     """A pending payment of `amount_vnd` by `method`, for the caller to attach
-    to what it pays for (checkout: `order.payment`), in the caller's transaction."""
-    return Payment(method=method, amount_vnd=amount_vnd, status=PaymentStatus.PENDING, refunded_vnd=0)
+    to what it pays for, in the caller's transaction."""
+    return Payment(**payment_row(method, amount_vnd))
+
+
+def payment_row(method: PaymentMethod, amount_vnd: int, now: datetime | None = None) -> dict:
+    """The columns of a new pending payment, for a caller that inserts it with
+    its own statement (checkout, with the order's id as `order_id`)."""
+    now = now or utcnow()
+    return dict(method=method, amount_vnd=amount_vnd, status=PaymentStatus.PENDING, refunded_vnd=0,
+                stripe_payment_intent_id=None, stripe_client_secret=None, bank_reference="", failure_message="",
+                paid_at=None, created_at=now, updated_at=now)
 
 
 def lock_payment_where(*criteria, options=()) -> Payment | None:

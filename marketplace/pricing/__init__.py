@@ -2,7 +2,8 @@
 which all read it; it imports only core modules, producers and catalog.
 
 Use cases (module):
-- the rate in force for a producer's product group, for many lines at once: ``rates_bps`` (commission.py)
+- the rate in force for a producer's product group, for many lines at once: ``rates_bps`` (commission.py), or
+  as a SQL expression for a query that reads the lines anyway: ``rate_in_force``
 - the commission on an amount, whole đồng, rounded half up: ``commission_vnd`` (commission.py)
 - list, set and remove the group and producer rates (the admin API in payouts/admin.py calls these):
   ``list_rates``, ``set_rate`` (commission.py)

@@ -42,6 +42,22 @@ def rates_bps(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
             for producer_id, group in pairs}
 
 
+def rate_in_force(producer_id: sa.ColumnElement, group: sa.ColumnElement) -> sa.ColumnElement[int]:
+    """The rate in force as a SQL expression over a producer id and a product
+    group column, for a query that reads them anyway (checkout reads the rate
+    with the variants it locks): the same rule as rates_bps, in SQL. The default
+    is bound when the statement runs, so a statement built once follows the app's
+    configuration."""
+    def override(scope: str, key: sa.ColumnElement) -> sa.ScalarSelect:
+        return (sa.select(CommissionRate.rate_bps).where(CommissionRate.scope == scope, CommissionRate.key == key)
+                .scalar_subquery())
+
+    default = sa.bindparam("commission_default_bps", type_=sa.Integer,
+                           callable_=lambda: current_app.config["COMMISSION_DEFAULT_BPS"])
+    return sa.func.coalesce(override("producer", sa.cast(producer_id, sa.String)),
+                            override("group", sa.cast(group, sa.String)), default)
+
+
 def rate_bps(producer_id: int, group: str) -> int:
     """Producer override, else the group's rate, else the platform default."""
     return rates_bps([(producer_id, group)])[(producer_id, group)]

@@ -8,8 +8,19 @@ Run it as a command, from the repository root:
 The database named by --database-url is scratch: it is created if it does not
 exist and wiped first. No HTTP is involved: each buyer is a process of its own
 (Python threads would measure the GIL, not the checkout) with its own app,
-session and connection, calling `orders.checkout.checkout` exactly as the API
-view does.
+session and connection, calling `orders.checkout.checkout`, the transaction
+that the API view's service (`orders.placement.place_order`) runs, with the
+same body the view's schema hands it.
+
+What is timed, per buyer, from the moment all buyers are connected: for each
+cart, loading the buyer's User row (standing in for the request's login; not
+in the latency figures), then checkout() (in them): the Idempotency-Key
+claim, the cart lock, its lines read with their variants locked and the
+commission rates, the stock taken, the order written, the commit (and the
+pool's pre-ping of the connection). The carts are filled before the clock
+starts: the cart writes a shopper makes before checking out are not counted.
+Nor are the HTTP layer, the request's parsing, and reading the order back
+for the answer: `bench checkout-profile` measures that part separately.
 
 Two phases, each with a mix of carts holding one to four producers' items
 (cash on delivery and bank transfer; card needs Stripe):

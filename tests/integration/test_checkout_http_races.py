@@ -171,7 +171,7 @@ def test_a_price_change_made_while_a_checkout_is_under_way_is_shown_to_the_shopp
     buyer = shopper_with(bearer, (variant, 1))
     variant_id, price = variant.id, variant.price_vnd
     checkout = PausedCheckout(monkeypatch, live_url, buyer, "price-moves-during-checkout",
-                              after=(checkout_service, "locked_cart"))
+                              after=(checkout_service, "locked_cart_id"))
     try:  # the producer raises the price, after the checkout has read the cart but before it took the stock
         db.session.execute(sa.update(Variant).where(Variant.id == variant_id).values(price_vnd=price + 10_000)
                            .execution_options(changed_products=frozenset({variant.product_id})))

@@ -49,14 +49,14 @@ def test_a_checkout_chosen_as_a_deadlock_victim_is_run_again_and_places_the_orde
     checkout_pid, attempts = [], []
     lock_variants = stock.lock
 
-    def lock_into_a_deadlock(variant_ids):
+    def lock_into_a_deadlock(*args):
         """First attempt: hold the shopper's row, then wait for the variant that
         the other transaction holds while it waits for the shopper's row."""
         attempts.append(1)
         if len(attempts) == 1:
             db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
             checkout_pid.append(db.session.scalar(sa.select(sa.func.pg_backend_pid())))
-        return lock_variants(variant_ids)
+        return lock_variants(*args)
 
     monkeypatch.setattr(stock, "lock", lock_into_a_deadlock)
     with db.engine.connect() as other:
