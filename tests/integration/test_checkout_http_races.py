@@ -92,7 +92,7 @@ class PausedCheckout:
         assert self.taken.wait(timeout=30), f"the checkout never reached {name}"
 
     def _send(self, url, headers, key):
-        self.response = requests.post(url, json=COD, headers={**headers, "Idempotency-Key": key}, timeout=60)
+        self.response = requests.post(url, json=COD, headers={**headers, "Idempotency-Key": key, "Accept-Language": "en"}, timeout=60)
 
     def finish(self):
         self.go_on.set()
