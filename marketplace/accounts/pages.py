@@ -3,7 +3,7 @@ changed passwords, the profile. Each view parses its form, calls the use case
 the API calls (services.py, recovery.py), and logs the browser in with the
 same Flask-Login cookies as the API, so a page login is an API login."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -18,12 +18,6 @@ blp = Blueprint("account_pages", __name__)
 UNPROCESSABLE = 422  # a POST whose form comes back with errors
 
 blp.add_app_template_filter(forms.display_phone, "vn_phone")
-
-
-@blp.app_template_global()
-def endpoint_url(endpoint: str, fallback: str) -> str:
-    """A link to a page another package may not have registered yet (the header's "my orders")."""
-    return url_for(endpoint) if endpoint in current_app.view_functions else fallback
 
 
 def _client_address() -> str:

@@ -5,8 +5,9 @@ registered there is wrapped, and called as it was for /api/ paths.
 """
 
 import logging
+from urllib.parse import urlsplit
 
-from flask import Flask, redirect, render_template, request, url_for
+from flask import Flask, current_app, redirect, render_template, request, url_for
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
@@ -31,10 +32,23 @@ def status_of(error: Exception) -> int:
     return 500
 
 
+def _answers_get(path: str) -> bool:
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(path, method="GET")
+        return True
+    except HTTPException:
+        return False
+
+
 def login_redirect():
     """A page that needs a login, reached without one: off to the login page,
-    which brings the shopper back here (303 after a POST, so the browser GETs it)."""
+    which brings the shopper back here (303 after a POST, so the browser GETs it).
+    A form posted to a path that only takes POSTs comes back to the page that had it."""
     back = request.full_path if request.query_string else request.path
+    if request.method == "POST" and not _answers_get(request.path):
+        referrer = urlsplit(request.referrer or "")
+        same_site = referrer.netloc == request.host and referrer.path.startswith("/")
+        back = (referrer.path + (f"?{referrer.query}" if referrer.query else "")) if same_site else None
     return redirect(url_for("account_pages.login", next=back), code=303 if request.method == "POST" else 302)
 
 

@@ -175,6 +175,19 @@ def test_a_post_reached_anonymously_redirects_with_303(client, app):
     assert response.status_code == 303 and response.headers["Location"].startswith("/dang-nhap?next=/tai-khoan")
 
 
+def test_a_form_posted_anonymously_to_a_post_only_path_comes_back_to_the_page_that_had_it(client, app):
+    token = csrf_of(client, "/dang-nhap")
+    page = "http://localhost/don-hang/7?tab=1"
+
+    from_page = client.post("/don-hang/7/huy", data={"csrf_token": token}, headers={"Referer": page})
+    from_elsewhere = client.post("/don-hang/7/huy", data={"csrf_token": token},
+                                 headers={"Referer": "https://evil.example/don-hang/7"})
+
+    assert from_page.status_code == 303
+    assert from_page.headers["Location"] == "/dang-nhap?next=/don-hang/7?tab%3D1"
+    assert from_elsewhere.headers["Location"] == "/dang-nhap"
+
+
 def test_the_api_still_answers_401_in_json(client, app):
     response = client.get("/api/v1/auth/me")
 

@@ -262,7 +262,7 @@ def test_find_buy_by_card_at_checkout_and_the_webhook_confirms_the_order(_app, n
     card entry in localstripe's Stripe.js, then the webhook confirms the order."""
     page = new_shopper_phone
     add_honey_and_rice(page)
-    page.get_by_role("link", name="Đặt hàng").click()
+    page.get_by_role("link", name="Tiếp tục thanh toán").click()
     fill_new_address(page)
     page.get_by_label("Thẻ ngân hàng, thẻ tín dụng").check()
     page.get_by_role("button", name="Đặt hàng").click()

@@ -84,7 +84,7 @@ def fill_new_address(page):
 def test_buy_honey_and_rice_by_cash_on_delivery_and_see_two_parts(shopper):
     page = shopper
     add_honey_and_rice(page)
-    page.get_by_role("link", name="Đặt hàng").click()
+    page.get_by_role("link", name="Tiếp tục thanh toán").click()
     expect(page).to_have_url(re.compile(r"/thanh-toan$"))
     fill_new_address(page)
     # checkout.js shows the shipping to Hà Nội at once: another region than both producers'
@@ -107,7 +107,7 @@ def test_buy_by_bank_transfer_shows_the_account_amount_and_reference(shopper):
     page = shopper
     add_honey_and_rice(page)
     total = page.locator(".totals.grand dd.price").inner_text()
-    page.get_by_role("link", name="Đặt hàng").click()
+    page.get_by_role("link", name="Tiếp tục thanh toán").click()
     fill_new_address(page)
     page.get_by_label("Chuyển khoản ngân hàng").check()
     page.get_by_role("button", name="Đặt hàng").click()
@@ -146,7 +146,7 @@ def test_a_keyboard_only_checkout(shopper):
     tab_to(page, page.get_by_role("button", name=re.compile("^Thêm vào giỏ")).first)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/gio-hang$"))
-    tab_to(page, page.get_by_role("link", name="Đặt hàng"))
+    tab_to(page, page.get_by_role("link", name="Tiếp tục thanh toán"))
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/thanh-toan$"))
 
@@ -190,7 +190,7 @@ def test_cart_and_checkout_at_360px_are_accessible_and_photographed(shopper, out
     page.get_by_role("link", name="Gạo Séng cù").click()
     check("product-add-to-cart")
     page.get_by_role("link", name="Giỏ hàng").click()
-    page.get_by_role("link", name="Đặt hàng").click()
+    page.get_by_role("link", name="Tiếp tục thanh toán").click()
     check("checkout")
     page.get_by_label("Số điện thoại").fill("12345")
     page.get_by_role("button", name="Đặt hàng").click()  # nothing else filled in: errors
@@ -204,7 +204,7 @@ def test_cart_and_checkout_at_360px_are_accessible_and_photographed(shopper, out
 def test_checkout_without_javascript_chooses_the_province_then_the_ward(shopper_without_javascript):
     page = shopper_without_javascript
     add_honey_and_rice(page)
-    page.get_by_role("link", name="Đặt hàng").click()
+    page.get_by_role("link", name="Tiếp tục thanh toán").click()
     page.get_by_label("Họ và tên người nhận").fill("Trần Thu Hà")
     page.get_by_label("Số điện thoại").fill("0912 345 678")
     page.get_by_label("Tỉnh, thành phố").select_option(label="Hà Nội")
@@ -237,7 +237,7 @@ def change_price(_app):
 def test_a_price_change_shows_what_changed_and_orders_at_the_new_price(shopper, change_price, output_path):
     page = shopper
     add_honey_and_rice(page)
-    page.get_by_role("link", name="Đặt hàng").click()
+    page.get_by_role("link", name="Tiếp tục thanh toán").click()
     fill_new_address(page)
     page.get_by_label("Thanh toán khi nhận hàng (COD)").check()
     change_price("Gạo Séng cù", 75_000, 82_000)
