@@ -41,3 +41,25 @@ def waitress_serving(app):
 def _wait_for(port: int) -> None:
     with socket.create_connection(("127.0.0.1", port), timeout=5):
         pass
+
+
+PHONE = {"width": 360, "height": 740}
+NOT_FOUND = "/khong-co-trang-nay"  # a path no page has (the 404 page)
+_axe = None
+
+
+def assert_accessible(page):
+    """axe-core in the page: no serious or critical violation."""
+    global _axe
+    if _axe is None:
+        from axe_playwright_python.sync_playwright import Axe
+        _axe = Axe()
+    results = _axe.run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in serious)
+
+
+def assert_no_horizontal_scroll(page):
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {page.viewport_size['width']}px"

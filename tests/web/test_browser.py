@@ -8,37 +8,9 @@ import os
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-PHONE = {"width": 360, "height": 740}
-NOT_FOUND = "/khong-co-trang-nay"
-_axe = Axe()
-
-
-def assert_accessible(page):
-    results = _axe.run(page)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in serious)
-
-
-def assert_no_horizontal_scroll(page):
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
-
-
-@pytest.fixture
-def phone(browser, storefront):
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append((page.url, message.text)))
-    yield page
-    context.close()
-    # A CSP refusal or a missing asset shows here; the 404 page's own status is expected.
-    errors = [(url, text) for url, text in errors if not (url.endswith(NOT_FOUND) and "404" in text)]
-    assert not errors, f"console errors: {errors}"
+from tests.web.browser_support import NOT_FOUND, PHONE, assert_accessible, assert_no_horizontal_scroll
 
 
 def test_search_without_diacritics_filter_and_open_the_honey(phone):

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.mail.models import OutboundMail
-from tests.web.test_browser import PHONE, assert_accessible, assert_no_horizontal_scroll
+from tests.web.browser_support import PHONE, assert_accessible, assert_no_horizontal_scroll
 
 EMAIL = "mai.lo@example.vn"
 FIRST_PASSWORD = "mật khẩu đầu tiên"

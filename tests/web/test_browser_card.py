@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 import requests
 import sqlalchemy as sa
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from marketplace.catalog.models import Product
@@ -29,28 +28,15 @@ from marketplace.demo.data import DEMO_PASSWORD
 from marketplace.extensions import db
 from tests.conftest import _empty_tables
 from tests.stripe_support import WEBHOOK_SECRET
-from tests.web.browser_support import waitress_serving
+from tests.web.browser_support import PHONE, assert_accessible, assert_no_horizontal_scroll, waitress_serving
 from tests.web.test_browser_checkout import add_honey_and_rice, fill_new_address
 
-PHONE = {"width": 360, "height": 740}
 SHOPPER = "shopper@demo.ocop.vn"
 # Stripe's test card that asks for 3-D Secure (localstripe knows it); see the module's docstring.
 THREE_D_SECURE_CARD = "4000002760003184"
 STRIPE_KEYS = {"STRIPE_SECRET_KEY": "sk_test_ocop", "STRIPE_PUBLISHABLE_KEY": "pk_test_ocop",
                "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET}
-_axe = Axe()
 
-
-def assert_accessible(page):
-    results = _axe.run(page)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in serious)
-
-
-def assert_no_horizontal_scroll(page):
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
 
 
 @pytest.fixture(scope="module")

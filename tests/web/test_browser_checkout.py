@@ -10,7 +10,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.test_browser import PHONE, assert_accessible, assert_no_horizontal_scroll
+from tests.web.browser_support import PHONE, assert_accessible, assert_no_horizontal_scroll
 
 PASSWORD = "mat-khau-du-dai-2026"
 ORDER_URL = re.compile(r"/don-hang/\d+$")

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.web.test_browser import assert_accessible, assert_no_horizontal_scroll, phone  # noqa: F401
+from tests.web.browser_support import assert_accessible, assert_no_horizontal_scroll
 
 
 def shoot(page, output_path, name: str) -> None:
