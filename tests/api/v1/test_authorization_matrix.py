@@ -96,7 +96,8 @@ def test_each_role_gets_the_answer_the_rule_promises(client, method, route, endp
     if role in rule.allows:
         assert status not in REFUSED, context
     elif role == "anonymous" and is_page:
-        assert status in (302, 303) and response.headers["Location"].startswith("/dang-nhap?next="), context
+        # to the login page (with the way back, when the page that posted a form is known)
+        assert status in (302, 303) and response.headers["Location"].split("?")[0] == "/dang-nhap", context
     elif role == "anonymous":
         assert status == 401, context
     else:
