@@ -140,5 +140,16 @@ def test_an_admins_day(phone, waiting, output_path):
     page.get_by_role("table").get_by_role("link").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Đơn hàng")
     check(page, output_path, "order")
+    page.get_by_role("link", name="Hoàn tiền phần này").click()
+    page.get_by_label("Số tiền hoàn (đồng)").fill("10000")
+    page.get_by_role("button", name="Hoàn tiền").click()  # no reason: refused, the amount kept
+    expect(page.get_by_label("Số tiền hoàn (đồng)")).to_have_value("10000")
+    check(page, output_path, "refund-no-reason")
+
+    # A certificate, its claimed fields beside the document, verified.
     page.goto("/quan-tri/chung-nhan")
     check(page, output_path, "certificates")
+    page.locator("main article h2 a").first.click()
+    check(page, output_path, "certificate")
+    page.get_by_role("button", name="Xác nhận chứng nhận").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã xác nhận chứng nhận OCOP")
