@@ -469,3 +469,9 @@ def test_the_audit_log_api_lists_entries_for_admins_only(client, bearer, admin, 
     body = client.get("/api/v1/admin/audit-log", query_string={"action": "producer."}, headers=bearer(admin)).json
     assert body["total"] == 1
     assert body["items"][0]["actor_email"] == "quantri@example.vn" and body["items"][0]["at"].endswith("+07:00")
+
+
+def test_the_back_office_speaks_english_when_asked(as_admin, pending):
+    page = html(as_admin.get("/quan-tri", headers={"Accept-Language": "en"}))
+
+    assert "Producers awaiting approval" in page and "Audit log" in page and "Hàng chờ" not in page
