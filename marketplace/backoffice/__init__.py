@@ -1,0 +1,3 @@
+"""The admin back office: the layout, the queues overview and the pages that
+compose several domains. Pages over one domain live in that domain
+(producers/admin_pages.py, orders/admin_pages.py, payouts/admin_pages.py...)."""
