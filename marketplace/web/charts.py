@@ -21,12 +21,13 @@ from pygal.style import Style
 _STYLE = Style(
     background="transparent", plot_background="transparent", foreground="#222", foreground_strong="#222",
     foreground_subtle="#aaa", colors=("#1d5e3a", "#b3541e", "#2a5d9f", "#7a4fa0"),
-    font_family="system-ui, sans-serif", label_font_size=13, major_label_font_size=13, title_font_size=16,
-    legend_font_size=13, value_font_size=12, tooltip_font_size=12,
+    font_family="system-ui, sans-serif", label_font_size=16, major_label_font_size=16, title_font_size=18,
+    legend_font_size=16, value_font_size=14, tooltip_font_size=14,
 )
 
 _OPTIONS = dict(
-    disable_xml_declaration=True, js=[], style=_STYLE, width=640, height=320, explicit_size=False,
+    # Drawn small (the SVG scales to its box), so its labels stay readable on a 360 px phone.
+    disable_xml_declaration=True, js=[], style=_STYLE, width=420, height=300, explicit_size=False,
     show_legend=True, legend_at_bottom=True, truncate_label=-1, x_label_rotation=0, print_values=False,
     margin=12, spacing=8,
 )
