@@ -101,3 +101,9 @@ def test_the_chart_is_labelled_in_english_on_an_english_page(client, auth, shop)
 def test_the_dashboard_shows_the_balance(client, auth, shop):
     page = html_of(login(client, auth, shop.staff).get(shop.url()))
     assert 'data-balance="available"' in page and "0 ₫" in page
+
+
+def test_the_header_links_members_to_the_portal_and_not_shoppers(client, auth, shop):
+    assert "/kenh-nguoi-ban" in html_of(login(client, auth, shop.staff).get("/"))
+    client.post("/api/v1/auth/logout")
+    assert "/kenh-nguoi-ban" not in html_of(login(client, auth, UserFactory()).get("/"))
