@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Lowest first. Each package may import only those before it (and the core modules).
 LAYERS = ["mail", "regions", "web", "accounts", "audit", "producers", "catalog", "pricing", "showrooms", "payments", "orders",
-          "payouts", "backoffice", "search", "storefront", "demo"]
+          "payouts", "portal", "backoffice", "search", "storefront", "demo"]
 
 
 def package_of(path: Path) -> str | None:
