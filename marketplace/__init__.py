@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.orders.address_pages import blp as address_pages
     from marketplace.storefront.pages import blp as storefront_pages
     from marketplace.backoffice.pages import blp as backoffice_pages
+    from marketplace.backoffice import report_pages  # noqa: F401  adds the report pages to backoffice_pages
     from marketplace.portal.pages import blp as portal_pages
     from search.pages import blp as search_pages
     from search.routes import blp as search_blp
