@@ -87,7 +87,9 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.orders.address_pages import blp as address_pages
     from marketplace.storefront.pages import blp as storefront_pages
     from marketplace.backoffice.pages import blp as backoffice_pages
-    from marketplace.backoffice import report_pages  # noqa: F401  adds the report pages to backoffice_pages
+    from marketplace.backoffice import report_pages, settings_pages  # noqa: F401  add their pages to backoffice_pages
+    from marketplace.pricing.admin_pages import blp as admin_pricing_pages
+    from marketplace.showrooms.admin_pages import blp as admin_point_pages
     from marketplace.portal.pages import blp as portal_pages
     from search.pages import blp as search_pages
     from search.routes import blp as search_blp
@@ -99,7 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)
     for pages in (storefront_pages, search_pages, order_pages, cart_pages, account_pages, address_pages,
-                  backoffice_pages, portal_pages):  # HTML pages over the same use cases
+                  backoffice_pages, portal_pages, admin_pricing_pages, admin_point_pages):  # HTML pages over the same use cases
         app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)
     register_role_provider("display_points", operator_points_for_roles)

@@ -83,22 +83,22 @@ def revenue_csv():
                     f"revenue-{chosen[0]}-{chosen[1].since}-{chosen[1].until}.csv")
 
 
-@blp.get("/quan-tri/bao-cao/<any('theo-tinh', 'theo-nhom', 'theo-sao'):slug>", endpoint="sales")
+@blp.get("/quan-tri/bao-cao/<any('theo-tinh', 'theo-nhom', 'theo-sao'):report>", endpoint="sales")
 @access.requires(ADMIN)
-def sales(slug: str):
-    dimension, form = DIMENSION_SLUGS[slug], ReportForm(request.args, with_period=False)
+def sales(report: str):
+    dimension, form = DIMENSION_SLUGS[report], ReportForm(request.args, with_period=False)
     chosen = form.chosen()
     rows = labelled(dimension, reports.sales_by(dimension, chosen[1])) if chosen else None
-    return render_template("backoffice/report_sales.html", form=form, rows=rows, slug=slug, dimension=dimension,
+    return render_template("backoffice/report_sales.html", form=form, rows=rows, report_slug=report, dimension=dimension,
                            title=dimension_titles()[dimension], span=chosen and chosen[1],
                            chart=rows and _sales_chart(dimension, rows)), 200 if chosen else UNPROCESSABLE
 
 
-@blp.get("/quan-tri/bao-cao/<any('theo-tinh', 'theo-nhom', 'theo-sao'):slug>.csv", endpoint="sales_csv")
+@blp.get("/quan-tri/bao-cao/<any('theo-tinh', 'theo-nhom', 'theo-sao'):report>.csv", endpoint="sales_csv")
 @access.requires(ADMIN)
-def sales_csv(slug: str):
-    dimension, chosen = DIMENSION_SLUGS[slug], ReportForm(request.args, with_period=False).chosen()
+def sales_csv(report: str):
+    dimension, chosen = DIMENSION_SLUGS[report], ReportForm(request.args, with_period=False).chosen()
     if chosen is None:
-        return sales(slug)
+        return sales(report)
     rows = labelled(dimension, reports.sales_by(dimension, chosen[1]))
     return csv_file(csv_text(reports.SALES_COLUMNS, rows), f"sales-{dimension}-{chosen[1].since}-{chosen[1].until}.csv")

@@ -130,12 +130,12 @@ def test_the_revenue_csv_holds_the_same_numbers_as_the_table(client, admin, know
     assert rows[0]["orders"] == "3"
 
 
-@pytest.mark.parametrize("slug, first", [("theo-tinh", "Điện Biên"), ("theo-nhom", "Thực phẩm"), ("theo-sao", "3 sao")])
-def test_each_sales_page_has_a_chart_a_table_and_the_same_csv(client, admin, known_sales, slug, first):
+@pytest.mark.parametrize("report, first", [("theo-tinh", "Điện Biên"), ("theo-nhom", "Thực phẩm"), ("theo-sao", "3 sao")])
+def test_each_sales_page_has_a_chart_a_table_and_the_same_csv(client, admin, known_sales, report, first):
     query = "since=2026-12-01&until=2026-12-31"
-    page = html(client.get(f"/quan-tri/bao-cao/{slug}?{query}"))
+    page = html(client.get(f"/quan-tri/bao-cao/{report}?{query}"))
     rows = table_rows(page, "sales-table")
-    csv_rows = list(csv.DictReader(io.StringIO(client.get(f"/quan-tri/bao-cao/{slug}.csv?{query}").get_data(as_text=True))))
+    csv_rows = list(csv.DictReader(io.StringIO(client.get(f"/quan-tri/bao-cao/{report}.csv?{query}").get_data(as_text=True))))
 
     assert 'aria-describedby="sales-table"' in page and "<svg" in page
     assert first in rows[0][0] and rows[0][1:] == ["2", "3", "300.000 ₫"]
