@@ -53,7 +53,7 @@ MODEL_MODULES = (
     "marketplace.accounts.models", "marketplace.accounts.auth",  # auth registers Flask-Login's loaders
     "marketplace.regions.models", "marketplace.producers.models", "marketplace.catalog.models",
     "marketplace.pricing.models", "marketplace.payments.models", "marketplace.orders.models",
-    "marketplace.payouts.models",
+    "marketplace.payouts.models", "marketplace.audit.models",
     "marketplace.orders.payment_outcomes",  # subscribes the order to its payment's outcomes (webhooks)
     "marketplace.payouts.earnings",  # subscribes the ledger to order and till events
     "marketplace.showrooms.models", "search.models",
@@ -91,17 +91,25 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.pricing.admin_pages import blp as admin_pricing_pages
     from marketplace.showrooms.admin_pages import blp as admin_point_pages
     from marketplace.portal.pages import blp as portal_pages
+    from marketplace.audit.pages import blp as audit_pages
+    from marketplace.audit.routes import blp as audit_blp
+    from marketplace.catalog.admin_pages import blp as admin_catalog_pages
+    from marketplace.orders.admin_pages import blp as admin_order_pages
+    from marketplace.payouts.admin_pages import blp as admin_payout_pages
+    from marketplace.producers.admin_pages import blp as admin_producer_pages
     from search.pages import blp as search_pages
     from search.routes import blp as search_blp
 
     for blueprint in (auth_blp, regions_blp, catalog_routes.blp, producers_portal.blp, catalog_portal.blp,
                       producers_admin.blp, catalog_admin.blp, search_blp, orders_routes.blp, orders_portal.blp,
                       orders_admin.blp, payments_blp, checkout_blp, payouts_portal.blp, payouts_admin.blp,
-                      points_routes.blp, points_operator.blp, points_portal.blp, points_admin.blp, health_blp):
+                      points_routes.blp, points_operator.blp, points_portal.blp, points_admin.blp, audit_blp, health_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)
     for pages in (storefront_pages, search_pages, order_pages, cart_pages, account_pages, address_pages,
-                  backoffice_pages, portal_pages, admin_pricing_pages, admin_point_pages):  # HTML pages over the same use cases
+                  backoffice_pages, portal_pages, admin_pricing_pages, admin_point_pages, audit_pages,
+                  admin_producer_pages, admin_catalog_pages, admin_order_pages,
+                  admin_payout_pages):  # HTML pages over the same use cases
         app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)
     register_role_provider("display_points", operator_points_for_roles)

@@ -4,6 +4,7 @@ from flask import Blueprint, render_template
 
 from marketplace import access
 from marketplace.access import ADMIN
+from marketplace.backoffice.queues import queues
 
 blp = Blueprint("backoffice", __name__)
 
@@ -11,4 +12,4 @@ blp = Blueprint("backoffice", __name__)
 @blp.route("/quan-tri")
 @access.requires(ADMIN)
 def home():
-    return render_template("backoffice/home.html")
+    return render_template("backoffice/home.html", queues=queues())

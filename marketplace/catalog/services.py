@@ -8,6 +8,7 @@ simply not found.
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from marketplace import audit
 from marketplace.catalog.certification import Certificate
 from marketplace.catalog.models import Product, ProductNotFound, ProductStatus, Variant, VariantNotFound
 from marketplace.clock import today_vn
@@ -186,4 +187,6 @@ def verify_certificate(product_id: int, admin_id: int) -> Product:
     if product is None:
         raise ProductNotFound()
     product.verify_certificate(admin_id, utcnow())
+    audit.record("certificate.verified", "product", product.id, admin_id, name=product.name,
+                 stars=product.ocop_stars, decision_number=product.ocop_decision_number)
     return product

@@ -10,7 +10,7 @@ webhook's transaction and under the payment's lock. Use cases of orders
 
 import logging
 
-from marketplace import events
+from marketplace import audit, events
 from marketplace.database import transactional, utcnow
 from marketplace.extensions import db
 from marketplace.orders import stock
@@ -65,6 +65,8 @@ def confirm_bank_transfer(order_id: int, amount_vnd: int, bank_reference: str,
     order = locked_order(order_id)
     order.payment.receive_transfer(amount_vnd, bank_reference, utcnow())
     confirm_paid(order, Actor.ADMIN, admin_id)
+    audit.record("bank_transfer.confirmed", "order", order.id, admin_id, number=order.number,
+                 amount_vnd=amount_vnd, bank_reference=bank_reference)
     return order
 
 

@@ -9,7 +9,7 @@ moves: Stripe has already paid the shopper back), which the ledger takes
 from the producer as any refund of theirs. Then the hold is lifted.
 """
 
-from marketplace import events
+from marketplace import audit, events
 from marketplace.database import transactional
 from marketplace.extensions import db
 from marketplace.orders.errors import (NotPaid, RefundNotAwaitingAllocation, RefundNotFound, SharesDoNotFit,
@@ -42,6 +42,9 @@ def _refund(order_id: int, sub_order_id: int, amount: int, reason: str, admin_id
         raise NotPaid()
     recorded = record_refund(order.payment, sub_order, amount, reason, admin_id)
     close_if_fully_refunded(sub_order, Actor.ADMIN, admin_id, reason)
+    db.session.flush()
+    audit.record("refund.created", "order", order.id, admin_id, number=order.number, sub_order_id=sub_order.id,
+                 refund_id=recorded.id, amount_vnd=amount, reason=reason)
     return recorded
 
 
@@ -87,4 +90,6 @@ def allocate_refund(order_id: int, refund_id: int, shares: list[tuple[int, int]]
         events.publish("refund.allocated", refund=share, sub_order=part)
         close_if_fully_refunded(part, Actor.ADMIN, admin_id, reason)
     refund.awaiting_allocation = False
+    audit.record("refund.allocated", "order", order.id, admin_id, number=order.number, refund_id=refund.id,
+                 shares=[{"sub_order_id": s, "amount_vnd": a} for s, a in shares], reason=reason)
     return refund

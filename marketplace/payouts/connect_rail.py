@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 
+from marketplace import audit
 from marketplace.database import transactional
 from marketplace.extensions import db
 from marketplace.locking import lock_one
@@ -106,6 +107,8 @@ def _start_attempt(payout_id: int, explain: bool = False) -> _Attempt | None:
     payout = lock_one(sa.select(Payout).where(Payout.id == payout_id))
     if explain:
         _refuse(payout)
+        audit.record("payout.reconciled", "payout", payout.id, producer_id=payout.producer_id,
+                     amount_vnd=payout.amount_vnd, attempts=payout.attempts)
     if (payout is None or payout.status is not PayoutStatus.IN_TRANSIT
             or payout.rail is not PayoutRail.STRIPE_CONNECT or payout.stripe_transfer_id):
         return None

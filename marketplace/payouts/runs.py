@@ -11,6 +11,7 @@ settle it (settlement.py).
 import sqlalchemy as sa
 from flask import current_app
 
+from marketplace import audit
 from marketplace.database import transactional
 from marketplace.extensions import db
 from marketplace.locking import for_update
@@ -38,7 +39,7 @@ def run_payouts(started_by_id: int | None = None, producer_ids: list[int] | None
     due, then pay each eligible producer. Returns the run."""
     reconcile_connect_payouts(producer_ids)
     release_due()
-    run_id = _open_run(started_by_id)
+    run_id = _open_run(started_by_id, producer_ids)
     candidates = db.session.scalars(
         sa.select(JournalLine.producer_id).where(JournalLine.account == Account.PRODUCER_AVAILABLE,
                                                  JournalLine.id.not_in(sa.select(PayoutItem.line_id)))
@@ -55,10 +56,12 @@ def run_payouts(started_by_id: int | None = None, producer_ids: list[int] | None
 
 
 @transactional
-def _open_run(started_by_id: int | None) -> int:
+def _open_run(started_by_id: int | None, producer_ids: list[int] | None = None) -> int:
     run = PayoutRun(started_by_id=started_by_id, minimum_vnd=current_app.config["PAYOUT_MINIMUM_VND"])
     db.session.add(run)
     db.session.flush()
+    audit.record("payout_run.started", "payout_run", run.id, started_by_id, minimum_vnd=run.minimum_vnd,
+                 producer_ids=producer_ids or [])
     return run.id
 
 

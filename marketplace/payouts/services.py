@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from marketplace.database import transactional
 from marketplace.extensions import db
 from marketplace.pagination import paginate
-from marketplace.payouts.models import (BankAccount, BankAccountNotFound, Payout, PayoutRun, PayoutRunNotFound,
+from marketplace.payouts.models import (BankAccount, BankAccountNotFound, Payout, PayoutNotFound, PayoutRun, PayoutRunNotFound,
                                         PayoutStatus)
 
 
@@ -48,3 +48,11 @@ def get_run(run_id: int) -> PayoutRun:
     if run is None:
         raise PayoutRunNotFound()
     return run
+
+
+def get_payout(payout_id: int) -> Payout:
+    """Raises PayoutNotFound."""
+    payout = db.session.get(Payout, payout_id)
+    if payout is None:
+        raise PayoutNotFound()
+    return payout

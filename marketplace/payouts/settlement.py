@@ -5,6 +5,7 @@ payout stands."""
 
 import sqlalchemy as sa
 
+from marketplace import audit
 from marketplace.database import transactional, utcnow
 from marketplace.locking import lock_one
 from marketplace.payouts.ledger import credit, debit, post
@@ -30,6 +31,8 @@ def mark_paid(payout_id: int, bank_reference: str, stripe_transfer_id: str | Non
                                  credit(Account.SHOPPER_CLEARING, payout.amount_vnd)],
          producer_id=payout.producer_id, payout_id=payout.id, reference=f"payout-{payout.id}",
          memo=bank_reference[:300])
+    audit.record("payout.marked_paid", "payout", payout.id, producer_id=payout.producer_id,
+                 amount_vnd=payout.amount_vnd, bank_reference=bank_reference, stripe_transfer_id=stripe_transfer_id)
     return payout
 
 
@@ -43,4 +46,6 @@ def mark_failed(payout_id: int, reason: str) -> Payout:
                                    credit(Account.PRODUCER_AVAILABLE, payout.amount_vnd, payout.producer_id)],
          producer_id=payout.producer_id, payout_id=payout.id, reference=f"payout-{payout.id}",
          memo=reason[:300])
+    audit.record("payout.marked_failed", "payout", payout.id, producer_id=payout.producer_id,
+                 amount_vnd=payout.amount_vnd, reason=reason)
     return payout

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask import current_app
 
+from marketplace import audit
 from marketplace.database import transactional
 from marketplace.errors import N_, InvalidInput
 from marketplace.extensions import db
@@ -66,6 +67,8 @@ def set_rate(scope: str, key: str, bps: int | None) -> CommissionRate | None:
         if bps is not None and db.session.get(Producer, int(key)) is None:
             raise UnknownProducer()
     rate = db.session.scalar(sa.select(CommissionRate).where(CommissionRate.scope == scope, CommissionRate.key == key))
+    audit.record("commission_rate.set" if bps is not None else "commission_rate.removed", "commission_rate",
+                 f"{scope}:{key}", scope=scope, key=key, rate_bps=bps, was_bps=rate.rate_bps if rate else None)
     if bps is None:
         if rate:
             db.session.delete(rate)

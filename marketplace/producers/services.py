@@ -5,6 +5,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import User
 from marketplace.accounts.services import find_user_by_email
+from marketplace import audit
 from marketplace.database import transactional, utcnow
 from marketplace.errors import N_, Conflict
 from marketplace.extensions import db
@@ -185,7 +186,9 @@ def list_for_admin(status: ProducerStatus | None, page: int, per_page: int):
 def approve(producer_id: int) -> Producer:
     """Raises ProducerNotFound, InvalidProducerTransition."""
     producer = get_producer(producer_id)
+    was = producer.status
     producer.approve(utcnow())
+    audit.record("producer.approved", "producer", producer.id, name=producer.name, was=was)
     return producer
 
 
@@ -193,7 +196,10 @@ def approve(producer_id: int) -> Producer:
 def suspend(producer_id: int, reason: str) -> Producer:
     """Raises ProducerNotFound, InvalidProducerTransition."""
     producer = get_producer(producer_id)
+    was = producer.status
     producer.suspend(reason)
+    audit.record("producer.rejected" if was is ProducerStatus.PENDING else "producer.suspended", "producer",
+                 producer.id, name=producer.name, was=was, reason=reason)
     return producer
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from marketplace.accounts.services import find_user_by_email
+from marketplace import audit
 from marketplace.database import transactional
 from marketplace.extensions import db
 from marketplace.pagination import paginate
@@ -33,6 +34,7 @@ def create_point(data: dict) -> DisplayPoint:
     point = DisplayPoint(**data)
     db.session.add(point)
     db.session.flush()
+    audit.record("display_point.created", "display_point", point.id, **data)
     return point
 
 
@@ -43,6 +45,7 @@ def update_point(point_id: int, changes: dict) -> DisplayPoint:
         changes["ward_code"] = None
     for name, value in changes.items():
         setattr(point, name, value)
+    audit.record("display_point.updated", "display_point", point.id, **changes)
     return point
 
 
@@ -65,6 +68,7 @@ def assign_operator(point_id: int, email: str) -> PointOperator:
     operator = PointOperator(point_id=point_id, user_id=user.id)
     db.session.add(operator)
     db.session.flush()
+    audit.record("point_operator.assigned", "display_point", point_id, user_id=user.id, email=user.email)
     return operator
 
 
@@ -75,6 +79,7 @@ def remove_operator(point_id: int, user_id: int) -> None:
     if operator is None:
         raise OperatorNotFound()
     db.session.delete(operator)
+    audit.record("point_operator.removed", "display_point", point_id, user_id=user_id)
 
 
 def consignments_of(point_id: int) -> list[Consignment]:
@@ -95,6 +100,8 @@ def set_consignment(point_id: int, producer_id: int, commission_rate_bps: int, a
         db.session.add(consignment)
     consignment.commission_rate_bps, consignment.active = commission_rate_bps, active
     db.session.flush()
+    audit.record("consignment.set", "display_point", point_id, producer_id=producer_id,
+                 commission_rate_bps=commission_rate_bps, active=active)
     return consignment
 
 

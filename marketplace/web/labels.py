@@ -23,6 +23,9 @@ CERTIFICATIONS = {
     "vietgap": "VietGAP", "organic": _l("Hữu cơ"), "gacp_who": "GACP-WHO", "haccp": "HACCP",
     "iso_22000": "ISO 22000", "geographical_indication": _l("Chỉ dẫn địa lý"),
 }
+PRODUCER_STATUSES = {"pending": _l("Chờ duyệt"), "approved": _l("Đã duyệt"), "suspended": _l("Tạm ngừng")}
+PAYOUT_STATUSES = {"in_transit": _l("Đang chuyển"), "paid": _l("Đã trả"), "failed": _l("Thất bại")}
+PAYOUT_RAILS = {"bank_transfer": _l("Chuyển khoản ngân hàng"), "stripe_connect": "Stripe Connect"}
 SORTS = {
     "relevance": _l("Phù hợp nhất"), "price_asc": _l("Giá tăng dần"), "price_desc": _l("Giá giảm dần"),
     "newest": _l("Mới nhất"), "stars": _l("Nhiều sao nhất"),
@@ -39,4 +42,6 @@ def facet_label(facet: str, value, fallback: str) -> str:
 def init_app(app) -> None:
     app.jinja_env.globals.update(GROUP_LABELS=GROUPS, REGION_LABELS=REGIONS, LEGAL_TYPE_LABELS=LEGAL_TYPES,
                                  ISSUING_LEVEL_LABELS=ISSUING_LEVELS, CERTIFICATION_LABELS=CERTIFICATIONS,
-                                 SORT_LABELS=SORTS, facet_label=facet_label)
+                                 SORT_LABELS=SORTS, facet_label=facet_label,
+                                 PRODUCER_STATUS_LABELS=PRODUCER_STATUSES, PAYOUT_STATUS_LABELS=PAYOUT_STATUSES,
+                                 PAYOUT_RAIL_LABELS=PAYOUT_RAILS)

@@ -1,0 +1,26 @@
+"""What is waiting for an admin: producers to approve, certificates to verify,
+bank transfers to confirm. Each list comes from its domain's admin query."""
+
+from dataclasses import dataclass
+
+from marketplace.catalog import services as catalog
+from marketplace.orders import queries as orders
+from marketplace.payments.models import PaymentMethod, PaymentStatus
+from marketplace.producers import services as producers
+from marketplace.producers.models import ProducerStatus
+from marketplace.schemas import Page
+
+SHOWN = 10  # the first few of each queue; each queue's own page has them all
+
+
+@dataclass
+class Queues:
+    producers: Page
+    certificates: Page
+    transfers: Page
+
+
+def queues() -> Queues:
+    return Queues(producers=producers.list_for_admin(ProducerStatus.PENDING, 1, SHOWN),
+                  certificates=catalog.list_for_admin(False, None, 1, SHOWN),
+                  transfers=orders.all_orders(None, PaymentMethod.BANK_TRANSFER, PaymentStatus.PENDING, 1, SHOWN))
