@@ -97,6 +97,9 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.orders.admin_pages import blp as admin_order_pages
     from marketplace.payouts.admin_pages import blp as admin_payout_pages
     from marketplace.producers.admin_pages import blp as admin_producer_pages
+    from marketplace.orders.portal_pages import blp as portal_order_pages
+    from marketplace.producers.portal_pages import blp as portal_member_pages
+    from marketplace.payouts.portal_pages import blp as portal_money_pages
     from search.pages import blp as search_pages
     from search.routes import blp as search_blp
 
@@ -109,7 +112,8 @@ def _register_blueprints(app: Flask) -> None:
     for pages in (storefront_pages, search_pages, order_pages, cart_pages, account_pages, address_pages,
                   backoffice_pages, portal_pages, admin_pricing_pages, admin_point_pages, audit_pages,
                   admin_producer_pages, admin_catalog_pages, admin_order_pages,
-                  admin_payout_pages):  # HTML pages over the same use cases
+                  admin_payout_pages, portal_order_pages, portal_member_pages,
+                  portal_money_pages):  # HTML pages over the same use cases
         app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)
     register_role_provider("display_points", operator_points_for_roles)

@@ -40,7 +40,7 @@ def set_group_rate():
     form = GroupRateForm()
     if not form.validate_on_submit():
         return _page(group_form=form, status=UNPROCESSABLE)
-    commission.set_rate("group", form.group.data, form.rate.bps)  # audit: commission_rate.set
+    commission.set_rate("group", form.group.data, form.rate.bps)
     return _done(_("Đã lưu mức hoa hồng của nhóm. Mức mới áp dụng cho đơn đặt từ bây giờ."))
 
 
@@ -51,7 +51,7 @@ def set_producer_rate():
     if not form.validate_on_submit():
         return _page(producer_form=form, status=UNPROCESSABLE)
     try:
-        commission.set_rate("producer", str(form.producer_id.data), form.rate.bps)  # audit: commission_rate.set
+        commission.set_rate("producer", str(form.producer_id.data), form.rate.bps)
     except commission.UnknownProducer:
         form.producer_id.errors.append(_("Không có chủ thể này."))
         return _page(producer_form=form, status=UNPROCESSABLE)
@@ -64,5 +64,5 @@ def remove_rate():
     form = RemoveRateForm()
     if not form.validate_on_submit():
         return _page(message=_("Không xoá được mức hoa hồng này."), status=UNPROCESSABLE)
-    commission.set_rate(form.scope.data, form.key.data, None)  # audit: commission_rate.remove
+    commission.set_rate(form.scope.data, form.key.data, None)
     return _done(_("Đã xoá mức hoa hồng; áp dụng lại mức chung."))

@@ -58,7 +58,7 @@ def create():
     form = PointForm()
     if form.choosing_province() or not form.validate_on_submit():
         return _form_page(form)
-    point = services.create_point(form.point_fields())  # audit: display_point.create
+    point = services.create_point(form.point_fields())
     return _done(_("Đã mở điểm bán mới."), point.id)
 
 
@@ -75,7 +75,7 @@ def edit(point_id: int):
     form = PointForm(point=point)
     if form.choosing_province() or not form.validate_on_submit():
         return _form_page(form, point)
-    services.update_point(point_id, form.point_fields())  # audit: display_point.update
+    services.update_point(point_id, form.point_fields())
     return _done(_("Đã lưu thay đổi của điểm bán."), point_id)
 
 
@@ -85,7 +85,7 @@ def set_status(point_id: int):
     form = StatusForm()
     if not form.validate_on_submit():
         return _detail(point_id, status=UNPROCESSABLE)
-    services.update_point(point_id, {"status": PointStatus(form.status.data)})  # audit: display_point.status
+    services.update_point(point_id, {"status": PointStatus(form.status.data)})
     return _done(_("Đã đổi trạng thái: %(status)s.", status=POINT_STATUSES[form.status.data]), point_id)
 
 
@@ -95,7 +95,7 @@ def assign_operator(point_id: int):
     form = OperatorForm()
     if form.validate_on_submit():
         try:
-            services.assign_operator(point_id, form.email.data)  # audit: display_point.operator_assign
+            services.assign_operator(point_id, form.email.data)
             return _done(_("Đã giao điểm bán cho %(email)s.", email=form.email.data), point_id)
         except NoAccountWithEmail:
             form.email.errors.append(_("Không có tài khoản nào dùng email này."))
@@ -107,7 +107,7 @@ def assign_operator(point_id: int):
 @blp.post("/<int:point_id>/nguoi-van-hanh/<int:user_id>/go")
 @access.requires(ADMIN)
 def remove_operator(point_id: int, user_id: int):
-    services.remove_operator(point_id, user_id)  # audit: display_point.operator_remove; not one: 404
+    services.remove_operator(point_id, user_id); not one: 404
     return _done(_("Đã thôi giao điểm bán cho tài khoản này."), point_id)
 
 
@@ -118,7 +118,7 @@ def set_consignment(point_id: int):
     if form.validate_on_submit():
         try:
             services.set_consignment(point_id, form.producer_id.data, form.rate.bps,
-                                     form.active.data)  # audit: consignment.set
+                                     form.active.data)
             return _done(_("Đã lưu thoả thuận ký gửi."), point_id)
         except ProducerNotFound:
             form.producer_id.errors.append(_("Không có chủ thể này."))
