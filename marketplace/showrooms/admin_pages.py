@@ -107,7 +107,7 @@ def assign_operator(point_id: int):
 @blp.post("/<int:point_id>/nguoi-van-hanh/<int:user_id>/go")
 @access.requires(ADMIN)
 def remove_operator(point_id: int, user_id: int):
-    services.remove_operator(point_id, user_id); not one: 404
+    services.remove_operator(point_id, user_id)  # not an operator: 404
     return _done(_("Đã thôi giao điểm bán cho tài khoản này."), point_id)
 
 

@@ -236,3 +236,77 @@ def test_a_shopper_cannot_set_a_rate_even_with_a_valid_token(client, app):
     response = submit(client, f"{RATES}/nhom", {"group-group": "food", "group-rate": "5"}, form_path="/dang-nhap")
 
     assert response.status_code == 403 and rates() == {}
+
+
+# --- every action is in the audit log, naming the admin ---------------------------------------
+
+def _group_rate(_ctx):
+    return f"{RATES}/nhom", {"group-group": "food", "group-rate": "9"}, RATES
+
+
+def _producer_rate(ctx):
+    return f"{RATES}/chu-the", {"producer-producer_id": str(ctx["producer"].id), "producer-rate": "9"}, RATES
+
+
+def _remove_rate(_ctx):
+    from marketplace.pricing import commission
+    commission.set_rate("group", "food", 900)
+    return f"{RATES}/xoa", {"scope": "group", "key": "food"}, RATES
+
+
+def _create(_ctx):
+    return "/quan-tri/diem-ban/them", POINT, None
+
+
+def _edit(ctx):
+    return f"/quan-tri/diem-ban/{ctx['point'].id}/sua", POINT, None
+
+
+def _status(ctx):
+    return f"/quan-tri/diem-ban/{ctx['point'].id}/trang-thai", {"status": "closed"}, f"/quan-tri/diem-ban/{ctx['point'].id}"
+
+
+def _assign(ctx):
+    UserFactory(email="moi@example.vn")
+    return f"/quan-tri/diem-ban/{ctx['point'].id}/nguoi-van-hanh", {"email": "moi@example.vn"}, \
+        f"/quan-tri/diem-ban/{ctx['point'].id}"
+
+
+def _withdraw(ctx):
+    user = operator_of(ctx["point"])
+    return f"/quan-tri/diem-ban/{ctx['point'].id}/nguoi-van-hanh/{user.id}/go", {}, f"/quan-tri/diem-ban/{ctx['point'].id}"
+
+
+def _consignment(ctx):
+    return f"/quan-tri/diem-ban/{ctx['point'].id}/ky-gui", {"producer_id": str(ctx["producer"].id), "rate": "15",
+                                                             "active": "y"}, f"/quan-tri/diem-ban/{ctx['point'].id}"
+
+
+AUDITED = {"set_group_rate": (_group_rate, "commission_rate.set"),
+           "set_producer_rate": (_producer_rate, "commission_rate.set"),
+           "remove_rate": (_remove_rate, "commission_rate.removed"), "create": (_create, "display_point.created"),
+           "edit": (_edit, "display_point.updated"), "set_status": (_status, "display_point.updated"),
+           "assign_operator": (_assign, "point_operator.assigned"),
+           "remove_operator": (_withdraw, "point_operator.removed"), "set_consignment": (_consignment, "consignment.set")}
+
+
+@pytest.mark.parametrize("action", sorted(AUDITED))
+def test_each_settings_action_records_one_audit_entry_naming_the_admin(client, admin, action):
+    from marketplace.audit.models import AuditEntry
+    arrange, recorded = AUDITED[action]
+    path, data, form_path = arrange({"point": DisplayPointFactory(), "producer": ProducerFactory()})
+    before = db.session.scalar(sa.select(sa.func.max(AuditEntry.id))) or 0
+
+    assert submit(client, path, data, form_path=form_path).status_code == 303
+
+    db.session.expire_all()
+    new = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.id > before)).all()
+    assert [(e.action, e.actor_email) for e in new] == [(recorded, "admin@example.vn")]
+
+
+def test_a_refused_setting_records_nothing(client, admin):
+    from marketplace.audit.models import AuditEntry
+
+    submit(client, f"{RATES}/nhom", {"group-group": "food", "group-rate": "99"}, form_path=RATES)
+
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == 0
