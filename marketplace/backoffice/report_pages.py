@@ -5,8 +5,9 @@ They are added to the back office's blueprint (endpoints backoffice.reports, bac
 so the admin nav links them; marketplace/__init__.py imports this module before registering it.
 """
 
+from babel.numbers import format_compact_decimal
 from flask import render_template, request
-from flask_babel import gettext as _
+from flask_babel import format_date, get_locale, gettext as _
 
 from marketplace import access
 from marketplace.access import ADMIN
@@ -28,18 +29,38 @@ def dimension_titles():
             "stars": _("Doanh số theo hạng sao OCOP")}
 
 
-def _period_label(period: str, start) -> str:
+def _period_label(period: str, start, short: bool = False) -> str:
+    """A month as 12/2026; a day, or a week by its Monday, as a date (on the chart without the year)."""
     if period == "month":
         return f"{start.month:02d}/{start.year}"
-    return local_date(start)
+    if short:
+        return format_date(start, "dd/MM" if str(get_locale()) == "vi" else "d MMM")
+    return _("Tuần từ %(day)s", day=local_date(start)) if period == "week" else local_date(start)
+
+
+def _short_amount(amount) -> str:
+    """The axis' amounts, short enough for a phone: "1,5 Tr" in Vietnamese, "1.5M" in English."""
+    return format_compact_decimal(amount or 0, locale=get_locale(), fraction_digits=1)
+
+
+def nice_ticks(largest: int, count: int = 4) -> list[int]:
+    """A few round amounts from 0 past the largest (0, 500 000, 1 000 000, ...), so the axis labels
+    never run into each other on a phone."""
+    if largest <= 0:
+        return [0]
+    raw = largest / count
+    magnitude = 10 ** (len(str(int(raw))) - 1)
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    return [int(step * i) for i in range(count + 2) if step * (i - 1) < largest]
 
 
 def _revenue_chart(period: str, rows: list[dict]):
-    labels = [_period_label(period, row["period_start"]) for row in rows]
+    labels = [_period_label(period, row["period_start"], short=True) for row in rows]
     return line_chart(_("Doanh số (đồng)"), labels, {_("Doanh số"): [r["sales_vnd"] for r in rows],
                                                     _("Hoa hồng"): [r["commission_vnd"] for r in rows]},
-                      x_label_rotation=45 if len(rows) > 8 else 0, show_minor_x_labels=False,
-                      x_labels_major_count=8, height=400)
+                      x_label_rotation=45 if len(rows) > 6 else 0, show_minor_x_labels=False,
+                      x_labels_major_count=6, value_formatter=_short_amount,
+                      y_labels=nice_ticks(max([r["sales_vnd"] for r in rows] + [0]), 5))
 
 
 def labelled(dimension: str, rows: list[dict]) -> list[dict]:
@@ -56,7 +77,8 @@ def _sales_chart(dimension: str, rows: list[dict]):
     top = rows[:CHART_ROWS]
     return horizontal_bar_chart(_("Doanh số (đồng)"), [r["label"] for r in top],
                                 {_("Doanh số"): [r["sales_vnd"] for r in top]}, show_legend=False,
-                                height=max(240, 60 + 36 * len(top)))
+                                value_formatter=_short_amount, height=max(200, 60 + 30 * len(top)),
+                                y_labels=nice_ticks(top[0]["sales_vnd"] if top else 0, 3))
 
 
 @blp.get("/quan-tri/bao-cao", endpoint="reports")

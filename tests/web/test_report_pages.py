@@ -181,3 +181,18 @@ def test_reports_are_for_admins_only(client, app, path):
     UserFactory(email="lan@example.vn")
     log_in(client)
     assert client.get(path).status_code == 403
+
+
+@pytest.mark.parametrize("largest, ticks", [(3_475_000, [0, 2_000_000, 4_000_000]), (150_000, [0, 50_000, 100_000, 150_000]),
+                                            (0, [0])])
+def test_the_chart_axis_has_a_few_round_amounts_past_the_largest(largest, ticks):
+    from marketplace.backoffice.report_pages import nice_ticks
+
+    assert nice_ticks(largest, 3) == ticks
+
+
+def test_weeks_are_labelled_by_their_monday_in_the_table(client, admin, known_sales):
+    rows = table_rows(html(client.get("/quan-tri/bao-cao/doanh-thu?period=week&since=2026-12-01&until=2026-12-13")),
+                      "revenue-table")
+
+    assert [row[0] for row in rows] == ["Tuần từ 30/11/2026", "Tuần từ 07/12/2026"]
