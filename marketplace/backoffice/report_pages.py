@@ -74,11 +74,11 @@ def labelled(dimension: str, rows: list[dict]) -> list[dict]:
 
 
 def _sales_chart(dimension: str, rows: list[dict]):
-    top = rows[:CHART_ROWS]
+    top = rows[:CHART_ROWS][::-1]  # pygal lays the first bar at the bottom: the largest goes on top
     return horizontal_bar_chart(_("Doanh số (đồng)"), [r["label"] for r in top],
                                 {_("Doanh số"): [r["sales_vnd"] for r in top]}, show_legend=False,
                                 value_formatter=_short_amount, height=max(200, 60 + 30 * len(top)),
-                                y_labels=nice_ticks(top[0]["sales_vnd"] if top else 0, 3))
+                                y_labels=nice_ticks(top[-1]["sales_vnd"] if top else 0, 3))
 
 
 @blp.get("/quan-tri/bao-cao", endpoint="reports")
