@@ -87,13 +87,16 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.orders.address_pages import blp as address_pages
     from marketplace.storefront.pages import blp as storefront_pages
     from marketplace.backoffice.pages import blp as backoffice_pages
+    from marketplace.backoffice import report_pages, settings_pages  # noqa: F401  add their pages to backoffice_pages
+    from marketplace.pricing.admin_pages import blp as admin_pricing_pages
+    from marketplace.showrooms.admin_pages import blp as admin_point_pages
+    from marketplace.portal.pages import blp as portal_pages
     from marketplace.audit.pages import blp as audit_pages
     from marketplace.audit.routes import blp as audit_blp
     from marketplace.catalog.admin_pages import blp as admin_catalog_pages
     from marketplace.orders.admin_pages import blp as admin_order_pages
     from marketplace.payouts.admin_pages import blp as admin_payout_pages
     from marketplace.producers.admin_pages import blp as admin_producer_pages
-    from marketplace.portal.pages import blp as portal_pages
     from marketplace.orders.portal_pages import blp as portal_order_pages
     from marketplace.producers.portal_pages import blp as portal_member_pages
     from marketplace.payouts.portal_pages import blp as portal_money_pages
@@ -107,8 +110,9 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)
     for pages in (storefront_pages, search_pages, order_pages, cart_pages, account_pages, address_pages,
-                  backoffice_pages, audit_pages, admin_producer_pages, admin_catalog_pages, admin_order_pages,
-                  admin_payout_pages, portal_pages, portal_order_pages, portal_member_pages,
+                  backoffice_pages, portal_pages, admin_pricing_pages, admin_point_pages, audit_pages,
+                  admin_producer_pages, admin_catalog_pages, admin_order_pages,
+                  admin_payout_pages, portal_order_pages, portal_member_pages,
                   portal_money_pages):  # HTML pages over the same use cases
         app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)

@@ -8,5 +8,7 @@ Use cases (module):
 - list, set and remove the group and producer rates (the admin API in payouts/admin.py calls these):
   ``list_rates``, ``set_rate`` (commission.py)
 
+Admin pages over those (h10): ``admin_pages.py`` (/quan-tri/cai-dat/hoa-hong), forms in ``forms.py``.
+
 Models: CommissionRate (models.py).
 """

@@ -21,5 +21,6 @@ Shared by the use cases:
 - ``models.py``        the tables and the named errors the use cases raise
 
 API views (thin): ``routes.py`` (public), ``operator.py`` (operators), ``portal.py`` (producers),
-``admin.py`` (admins). ``access.py`` is the POINT_OPERATOR rule.
+``admin.py`` (admins). ``access.py`` is the POINT_OPERATOR rule. Admin pages: ``admin_pages.py``
+(/quan-tri/diem-ban, forms in ``admin_forms.py``; one read for a point's page: ``services.point_overview``).
 """

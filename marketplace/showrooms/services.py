@@ -1,5 +1,7 @@
 """Admins set up display points, assign operators and agree consignments."""
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 
 from marketplace.accounts.services import find_user_by_email
@@ -110,3 +112,17 @@ def set_low_stock_threshold(point_id: int, variant_id: int, threshold: int) -> P
         raise StockNotFound()
     stock.low_stock_threshold = threshold
     return stock
+
+
+@dataclass(frozen=True)
+class PointOverview:
+    """What the admin's page of one point shows: the point, who operates it, who consigns to it."""
+
+    point: DisplayPoint
+    operators: list[PointOperator]
+    consignments: list[Consignment]
+
+
+def point_overview(point_id: int) -> PointOverview:
+    """Raises PointNotFound."""
+    return PointOverview(get_point(point_id), operators_of(point_id), consignments_of(point_id))

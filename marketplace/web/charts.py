@@ -70,3 +70,8 @@ def line_chart(title: str, labels: list[str], series: dict[str, list], **options
 def bar_chart(title: str, labels: list[str], series: dict[str, list], **options) -> Markup:
     """A bar chart as inline SVG (no script, no XML declaration)."""
     return _render(pygal.Bar, title, labels, series, **options)
+
+
+def horizontal_bar_chart(title: str, labels: list[str], series: dict[str, list], **options) -> Markup:
+    """Bars lying down: for long category names (provinces, groups) on a narrow phone. (h10)"""
+    return _render(pygal.HorizontalBar, title, labels, series, **options)

@@ -156,6 +156,18 @@ PAGE_ACTIONS = {
     ("admin_payout_pages.mark_failed", "POST"): "payout.marked_failed",
     ("admin_payout_pages.reconcile", "POST"): "payout.reconciled",
 }
+# h10: the settings pages; tests/web/test_settings_pages.py asserts each one's entry.
+PAGE_ACTIONS.update({
+    ("admin_pricing_pages.set_group_rate", "POST"): "commission_rate.set",
+    ("admin_pricing_pages.set_producer_rate", "POST"): "commission_rate.set",
+    ("admin_pricing_pages.remove_rate", "POST"): "commission_rate.removed",
+    ("admin_point_pages.create", "POST"): "display_point.created",
+    ("admin_point_pages.edit", "POST"): "display_point.updated",
+    ("admin_point_pages.set_status", "POST"): "display_point.updated",
+    ("admin_point_pages.assign_operator", "POST"): "point_operator.assigned",
+    ("admin_point_pages.remove_operator", "POST"): "point_operator.removed",
+    ("admin_point_pages.set_consignment", "POST"): "consignment.set",
+})
 
 
 def test_every_admin_write_is_walked_by_an_audit_test(app):

@@ -185,6 +185,7 @@ SAMPLE_PATH_VALUES = {
     "variant_id": lambda world: world.stocked_variant.id,
     "member_id": lambda world: world.staff_membership.id,
     "slug": lambda world: world.producer.slug,
+    "report": lambda world: "theo-tinh",  # h10: /quan-tri/bao-cao/<report>
     "code": lambda world: DIEN_BIEN,
     "token_id": lambda world: world.token(world.buyer_role)[0].id,
     "order_id": lambda world: world.order.id,
