@@ -10,7 +10,7 @@ from marketplace import database
 from marketplace.api import RowIdConverter
 from marketplace.errors import register_error_handlers
 from marketplace.extensions import api, db, login_manager, migrate
-from marketplace import web
+from marketplace import storage, web
 from search import service as search_service
 
 
@@ -39,6 +39,7 @@ def create_app(config_class=None) -> Flask:
     api.init_app(app)
     register_error_handlers(app)
     web.init_app(app)  # after the API's error handlers: it wraps them for HTML pages
+    storage.init_app(app)  # product photos at /anh/<photo>
 
     _import_models()
     search_service.init_app(app)

@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # Lowest first. Each package may import only those before it (and the core modules).
-LAYERS = ["mail", "regions", "web", "accounts", "producers", "catalog", "pricing", "showrooms", "payments", "orders",
+LAYERS = ["mail", "regions", "web", "storage", "accounts", "producers", "catalog", "pricing", "showrooms", "payments", "orders",
           "payouts", "search", "storefront", "demo"]
 
 

@@ -206,8 +206,7 @@ SAMPLE_PATH_VALUES = {
 def _product_photo(world) -> str:
     """A photo of the world's product, drawn as the demo draws them (GET /anh/<photo>)."""
     from marketplace.demo.images import make_product_images
-    from marketplace.web.images import images_dir
     product = world.product
-    urls = make_product_images(images_dir(), producer_slug=product.producer.slug, product_slug=product.slug,
+    urls = make_product_images(producer_slug=product.producer.slug, product_slug=product.slug,
                                name=product.name, group=product.group.value, stars=product.ocop_stars)
     return urls[0].rsplit("/", 1)[1]
