@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.orders.address_pages import blp as address_pages
     from marketplace.storefront.pages import blp as storefront_pages
     from marketplace.portal.pages import blp as portal_pages
+    from marketplace.catalog.portal_pages import blp as catalog_portal_pages
     from search.pages import blp as search_pages
     from search.routes import blp as search_blp
 
@@ -98,7 +99,7 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)
     for pages in (storefront_pages, search_pages, order_pages, cart_pages, account_pages, address_pages,
-                  portal_pages):  # HTML pages over the same use cases
+                  portal_pages, catalog_portal_pages):  # HTML pages over the same use cases
         app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)
     register_role_provider("display_points", operator_points_for_roles)
