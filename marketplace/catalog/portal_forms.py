@@ -95,7 +95,7 @@ class ValidGtin:
 
 class ProductForm(FlaskForm):
     name = StringField(_l("Tên sản phẩm"), filters=[_strip], validators=[_required(), _max(200)])
-    group = SelectField(_l("Nhóm sản phẩm"), validators=[_required(_l("Vui lòng chọn nhóm sản phẩm."))])
+    group = SelectField(_l("Nhóm sản phẩm"), validate_choice=False, validators=[_required(_l("Vui lòng chọn nhóm sản phẩm."))])
     description = TextAreaField(_l("Mô tả"), filters=[_strip], validators=[Optional(), _max(10_000)])
     origin_province_code = SelectField(_l("Tỉnh, thành phố xuất xứ"), coerce=_code, validate_choice=False,
                                        validators=[_required(_l("Vui lòng chọn tỉnh, thành phố."))])
@@ -108,7 +108,7 @@ class ProductForm(FlaskForm):
 
     stars = SelectField(_l("Hạng sao OCOP"), coerce=_code, validate_choice=False)
     decision_number = StringField(_l("Số quyết định"), filters=[_strip], validators=[Optional(), _max(80)])
-    issuing_level = SelectField(_l("Cấp công nhận"))
+    issuing_level = SelectField(_l("Cấp công nhận"), validate_choice=False)
     issued_on = DateField(_l("Ngày quyết định"), validators=[Optional()])
     valid_until = DateField(_l("Hiệu lực đến (không bắt buộc)"), validators=[Optional()])
 
@@ -144,6 +144,14 @@ class ProductForm(FlaskForm):
         province = self.origin_province_code.data
         if field.data and province and not divisions.ward_in_province(field.data, province):
             raise FieldError(_l("Phường, xã này không thuộc tỉnh, thành phố đã chọn. Vui lòng chọn lại."))
+
+    def validate_issuing_level(self, field):
+        if field.data and field.data not in {level.value for level in IssuingLevel}:
+            raise FieldError(_l("Vui lòng chọn cấp công nhận."))
+
+    def validate_stars(self, field):
+        if field.data is not None and field.data not in (3, 4, 5):
+            raise FieldError(_l("Hạng sao OCOP là 3, 4 hoặc 5."))
 
     def validate_group(self, field):
         if field.data and field.data not in {g.value for g in ProductGroup}:
@@ -191,7 +199,7 @@ class VariantForm(FlaskForm):
     net_quantity = IntegerField(_l("Khối lượng, thể tích hoặc số lượng tịnh"), validators=[
         _required(_l("Nhập một số nguyên lớn hơn 0.")),
         NumberRange(min=1, max=10_000_000, message=_l("Từ %(min)s đến %(max)s."))])
-    net_unit = SelectField(_l("Đơn vị"), choices=[(u.value, NET_UNITS[u.value]) for u in NetUnit])
+    net_unit = SelectField(_l("Đơn vị"), validate_choice=True, choices=[(u.value, NET_UNITS[u.value]) for u in NetUnit])
     price_vnd = VndField(_l("Giá bán (đồng)"), validators=[_required(_l("Nhập giá bán."))])
     gtin = StringField(_l("Mã vạch GTIN (không bắt buộc)"), filters=[_strip], validators=[ValidGtin()])
     stock_quantity = IntegerField(_l("Tồn kho bán trực tuyến"), default=0, validators=[
