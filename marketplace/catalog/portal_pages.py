@@ -87,7 +87,11 @@ def confirm_import(producer_id: int):
     form = ImportForm()
     if not form.validate_on_submit():
         return _import_page(producer_id, form, status=UNPROCESSABLE)
-    report = product_import.confirm_import(producer_id, request.form.get("token", ""))
+    try:
+        report = product_import.confirm_import(producer_id, request.form.get("token", ""))
+    except product_import.ImportExpired:
+        flash(_("Không tìm thấy lần nhập này, hoặc nó đã được áp dụng. Vui lòng tải tệp lên lại."))
+        return _import_page(producer_id, ImportForm(formdata=None), status=UNPROCESSABLE)
     if not report.applied:
         return _import_page(producer_id, ImportForm(formdata=None), report, UNPROCESSABLE)
     flash(_("Đã nhập %(rows)d dòng: %(created)d sản phẩm mới, %(updated)d sản phẩm cập nhật.", rows=report.rows,
@@ -145,10 +149,10 @@ _TRANSITIONS = {"dang-ban": (services.publish, "Đã đăng bán sản phẩm.")
                 "luu-tru": (services.archive, "Đã lưu trữ sản phẩm.")}
 
 
-@blp.post("/<int:product_id>/<any('dang-ban', 'ngung-ban', 'luu-tru'):action>")
+@blp.post("/<int:product_id>/<any('dang-ban', 'ngung-ban', 'luu-tru'):change>")
 @access.requires(PRODUCER_MEMBER)
-def change_status(producer_id: int, product_id: int, action: str):
-    service, done = _TRANSITIONS[action]
+def change_status(producer_id: int, product_id: int, change: str):
+    service, done = _TRANSITIONS[change]
     try:
         service(producer_id, product_id)
     except (CannotPublish, InvalidProductTransition) as error:
@@ -224,13 +228,13 @@ def upload_image(producer_id: int, product_id: int):
     return _to_product(producer_id, product_id, _("Đã thêm ảnh."), anchor="anh")
 
 
-@blp.post("/<int:product_id>/anh/<int:index>/<any('len', 'xuong', 'xoa'):action>")
+@blp.post("/<int:product_id>/anh/<int:index>/<any('len', 'xuong', 'xoa'):move>")
 @access.requires(PRODUCER_MEMBER)
-def change_image(producer_id: int, product_id: int, index: int, action: str):
-    if action == "xoa":
+def change_image(producer_id: int, product_id: int, index: int, move: str):
+    if move == "xoa":
         media.remove_image(producer_id, product_id, index)
         return _to_product(producer_id, product_id, _("Đã xoá ảnh."), anchor="anh")
-    media.move_image(producer_id, product_id, index, -1 if action == "len" else 1)
+    media.move_image(producer_id, product_id, index, -1 if move == "len" else 1)
     return _to_product(producer_id, product_id, _("Đã đổi thứ tự ảnh."), anchor="anh")
 
 

@@ -391,7 +391,7 @@ def test_an_import_with_one_bad_row_names_its_line_and_writes_nothing_then_the_f
     tea = db.session.scalar(sa.select(Product).where(Product.name == "Trà shan tuyết"))
     assert tea.status is ProductStatus.DRAFT and tea.ocop_stars == 4 and len(tea.variants) == 2
     again = client.post(path, data={"csrf_token": csrf_of(client, f"{base(producer)}/nhap"), "token": token})
-    assert again.status_code == 404 and count(Product) == 2  # applied once
+    assert again.status_code == 422 and "tải tệp lên lại" in html(again) and count(Product) == 2  # applied once
 
 
 def test_an_import_refuses_a_bad_gtin_a_duplicate_gtin_and_an_unknown_product(client, owner, producer):
