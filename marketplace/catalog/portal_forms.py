@@ -60,6 +60,9 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+_MAX_PRICE_TEXT = f"{MAX_PRICE_VND:,}".replace(",", ".")
+
+
 class VndField(StringField):
     """Whole đồng, typed as people write them: "320.000", "320 000 ₫" or "320000"."""
 
@@ -77,7 +80,7 @@ class VndField(StringField):
         if self.data == "invalid":
             raise FieldError(_l("Nhập giá bằng số đồng, ví dụ 320.000."))
         if self.data is not None and not 1 <= self.data <= MAX_PRICE_VND:
-            raise FieldError(_l("Giá phải từ 1 đến %(max)s đồng.", max=f"{MAX_PRICE_VND:,}".replace(",", ".")))
+            raise FieldError(_l("Giá phải từ 1 đến %(max)s đồng.", max=_MAX_PRICE_TEXT))
 
 
 class ValidGtin:

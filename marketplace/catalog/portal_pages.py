@@ -5,7 +5,7 @@ plus the photos and decision document (catalog/media.py) and the import and expo
 another producer's product is simply not found (404)."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from marketplace import access
 from marketplace.catalog import media, product_import, services
@@ -144,9 +144,9 @@ def edit(producer_id: int, product_id: int):
     return _to_product(producer_id, product_id, _("Đã lưu thay đổi."))
 
 
-_TRANSITIONS = {"dang-ban": (services.publish, "Đã đăng bán sản phẩm."),
-                "ngung-ban": (services.unpublish, "Đã ngừng bán sản phẩm; sản phẩm trở về bản nháp."),
-                "luu-tru": (services.archive, "Đã lưu trữ sản phẩm.")}
+_TRANSITIONS = {"dang-ban": (services.publish, _l("Đã đăng bán sản phẩm.")),
+                "ngung-ban": (services.unpublish, _l("Đã ngừng bán sản phẩm; sản phẩm trở về bản nháp.")),
+                "luu-tru": (services.archive, _l("Đã lưu trữ sản phẩm."))}
 
 
 @blp.post("/<int:product_id>/<any('dang-ban', 'ngung-ban', 'luu-tru'):change>")
@@ -157,7 +157,7 @@ def change_status(producer_id: int, product_id: int, change: str):
         service(producer_id, product_id)
     except (CannotPublish, InvalidProductTransition) as error:
         return _to_product(producer_id, product_id, _refused(error))
-    return _to_product(producer_id, product_id, _(done))
+    return _to_product(producer_id, product_id, str(done))
 
 
 # --- variants ------------------------------------------------------------------------------------
