@@ -89,6 +89,9 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.storefront.pages import blp as storefront_pages
     from marketplace.portal.pages import blp as portal_pages
     from marketplace.catalog.portal_pages import blp as catalog_portal_pages
+    from marketplace.orders.portal_pages import blp as portal_order_pages
+    from marketplace.producers.portal_pages import blp as portal_member_pages
+    from marketplace.payouts.portal_pages import blp as portal_money_pages
     from search.pages import blp as search_pages
     from search.routes import blp as search_blp
 
@@ -99,7 +102,8 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)
     for pages in (storefront_pages, search_pages, order_pages, cart_pages, account_pages, address_pages,
-                  portal_pages, catalog_portal_pages):  # HTML pages over the same use cases
+                  portal_pages, catalog_portal_pages, portal_order_pages,
+                  portal_member_pages, portal_money_pages):  # HTML pages over the same use cases
         app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)
     register_role_provider("display_points", operator_points_for_roles)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.clock import VIETNAM_TZ
+from marketplace.extensions import db
 from marketplace.orders.lifecycle import OrderStatus, SubOrderStatus
 from marketplace.orders.models import Order, SubOrder
 from marketplace.pagination import paginate
@@ -108,3 +109,39 @@ def sub_orders_of(producer_id: int, status: SubOrderStatus | None, since: date |
     if until:
         stmt = stmt.where(SubOrder.created_at < _start_of(until + timedelta(days=1)))
     return paginate(_matching(stmt, q), page, per_page)
+
+
+# --- the producer's dashboard ---------------------------------------------------
+
+# A paid part still not shipped this long after the order is overdue.
+OVERDUE_AFTER = timedelta(hours=48)
+_TO_FULFIL = (SubOrderStatus.CONFIRMED, SubOrderStatus.PACKED)
+# Sales that stand: paid for (or on their way under COD) and not cancelled or refunded.
+_SOLD = (SubOrderStatus.CONFIRMED, SubOrderStatus.PACKED, SubOrderStatus.SHIPPED, SubOrderStatus.DELIVERED,
+         SubOrderStatus.COMPLETED)
+
+
+def sub_orders_to_fulfil(producer_id: int, now: datetime, limit: int = 20) -> tuple[list[SubOrder], list[SubOrder]]:
+    """(new, overdue): parts confirmed or packed, split by whether OVERDUE_AFTER has passed; oldest first."""
+    parts = db.session.scalars(
+        sa.select(SubOrder).where(SubOrder.producer_id == producer_id, SubOrder.status.in_(_TO_FULFIL))
+        .options(selectinload(SubOrder.order)).order_by(SubOrder.created_at, SubOrder.id).limit(limit * 2)).all()
+    overdue = [p for p in parts if p.created_at <= now - OVERDUE_AFTER][:limit]
+    new = [p for p in parts if p.created_at > now - OVERDUE_AFTER][:limit]
+    return new, overdue
+
+
+def sales_by_day(producer_id: int, first_day: date, days: int) -> list[tuple[date, int, int]]:
+    """(day, parts, total đồng) for each of `days` Vietnam days from `first_day`, zero where nothing sold."""
+    rows = db.session.execute(
+        sa.select(SubOrder.created_at, SubOrder.total_vnd).where(
+            SubOrder.producer_id == producer_id, SubOrder.status.in_(_SOLD),
+            SubOrder.created_at >= _start_of(first_day), SubOrder.created_at < _start_of(first_day + timedelta(days)))
+    ).all()
+    totals: dict[date, list[int]] = {first_day + timedelta(n): [0, 0] for n in range(days)}
+    for created_at, total in rows:
+        day = created_at.astimezone(VIETNAM_TZ).date()
+        if day in totals:
+            totals[day][0] += 1
+            totals[day][1] += total
+    return [(day, count, total) for day, (count, total) in totals.items()]

@@ -1,12 +1,16 @@
 """The portal's own pages: the home (which producer?) and the dashboard."""
 
 from flask import Blueprint, current_app, g, redirect, render_template, url_for
+from babel.numbers import format_compact_decimal
+from flask_babel import format_date, get_locale, gettext as _
 from flask_login import current_user
 
 from marketplace import access
 from marketplace.access import AUTHENTICATED
 from marketplace.producers.access import PRODUCER_MEMBER
+from marketplace.portal.dashboard import Dashboard, dashboard_of
 from marketplace.producers.services import producers_of
+from marketplace.web.charts import line_chart
 
 blp = Blueprint("portal", __name__, url_prefix="/kenh-nguoi-ban")
 
@@ -43,4 +47,19 @@ def home():
 @blp.get("/<int:producer_id>")
 @access.requires(PRODUCER_MEMBER)
 def dashboard(producer_id: int):
-    return render_template("portal/dashboard.html", producer=g.membership.producer)
+    board = dashboard_of(producer_id)
+    return render_template("portal/dashboard.html", producer=g.membership.producer, board=board,
+                           chart=_sales_chart(board))
+
+
+def _sales_chart(board: Dashboard):
+    """The last 30 days' sales as SVG, labelled in the page's language (the page repeats it as a table)."""
+    return line_chart(_("Doanh số 30 ngày qua"), [format_date(day.day, "dd/MM") for day in board.sales],
+                      {_("Doanh số"): [day.total_vnd for day in board.sales]},
+                      x_labels_major_every=7, show_minor_x_labels=False, value_formatter=_short_amount, show_legend=False,
+                      include_x_axis=True, fill=True)
+
+
+def _short_amount(amount) -> str:
+    """The axis's amounts, short in the page's language: "300 N" in Vietnamese, "300K" in English."""
+    return format_compact_decimal(amount or 0, locale=get_locale())

@@ -200,3 +200,19 @@ def sales_report(group_by: str, period: str, since, until, point_id: int | None 
 def operator_points_for_roles(user) -> list[dict]:
     return [{"point_id": p.id, "name": p.name, "province_code": p.province_code}
             for p in points_of_operator(user.id)]
+
+
+def producer_low_stock(producer_id: int, limit: int = 20) -> list[PointStock]:
+    """The producer's variants at or below their low-stock threshold at a display point, fewest first."""
+    return db.session.scalars(
+        sa.select(PointStock).join(PointStock.variant).join(Variant.product)
+        .options(contains_eager(PointStock.variant).contains_eager(Variant.product))
+        .where(Product.producer_id == producer_id, PointStock.on_hand <= PointStock.low_stock_threshold)
+        .order_by(PointStock.on_hand, PointStock.point_id, Variant.id).limit(limit)).unique().all()
+
+
+def point_names(point_ids) -> dict[int, str]:
+    ids = set(point_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(DisplayPoint.id, DisplayPoint.name).where(DisplayPoint.id.in_(ids))).all())
