@@ -13,6 +13,7 @@ from marketplace.catalog.certification import InvalidCertificate
 from marketplace.catalog.models import CannotPublish, InvalidProductTransition, VariantNotFound
 from marketplace.catalog.portal_forms import (DocumentUploadForm, ImageUploadForm, ImportForm, ListFilterForm,
                                               ProductForm, STATUS_LABELS, VariantForm)
+from marketplace.errors import translate_message
 from marketplace.producers.access import PRODUCER_MEMBER, PRODUCER_MEMBER_OR_ADMIN
 from marketplace.web.security import accepts_upload
 
@@ -24,7 +25,7 @@ PER_PAGE = 20
 
 @blp.context_processor
 def _labels():
-    return {"STATUS_LABELS": STATUS_LABELS}
+    return {"STATUS_LABELS": STATUS_LABELS, "translate_message": translate_message}
 
 
 def _to_product(producer_id: int, product_id: int, message: str | None = None, anchor: str | None = None):

@@ -165,7 +165,7 @@ def read_rows(data: bytes, filename: str) -> list[dict]:
     header = [h.strip().lower() for h in table[0]]
     missing = [c for c in ("ten_san_pham", "quy_cach", "gia_vnd") if c not in header]
     if missing:
-        raise ValueError(N_("The header row must name the columns; missing: ") + ", ".join(missing))
+        raise ValueError(N_("The header row must name the columns; missing: {columns}", columns=", ".join(missing)))
     rows = []
     for line, values in enumerate(table[1:], start=2):
         if not any(values):
@@ -262,7 +262,7 @@ def _plan(producer_id: int, rows: list[dict], report: ImportReport) -> list[_Pla
         gtin = variant.get("gtin")
         if gtin:
             if gtin in gtins:
-                errors.append(RowError(line, "gtin", N_("The same GTIN is on line %(line)d.") % {"line": gtins[gtin]}))
+                errors.append(RowError(line, "gtin", N_("The same GTIN is on line {line}.", line=gtins[gtin])))
                 continue
             gtins[gtin] = line
             try:
