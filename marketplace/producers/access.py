@@ -37,6 +37,6 @@ PRODUCER_OWNER = Rule("producer_owner", check=_require_membership(owner_only=Tru
                       allows=frozenset({"owner"}), refusals=(401, 403, 404), raises=(ProducerNotFound, OwnersOnly))
 # Private files of a producer (a certificate's decision document): its members, and the
 # admins who verify them.
-PRODUCER_MEMBER_OR_ADMIN = Rule("producer_member_or_admin", check=_require_membership(owner_only=False, admins_too=True),
-                                allows=frozenset({"owner", "staff", "admin"}), refusals=(401, 404),
+PRODUCER_MEMBER_OR_ADMIN = Rule("producer_member_or_admin",
+                                check=_require_membership(owner_only=False, admins_too=True), allows=frozenset({"owner", "staff", "admin"}), refusals=(401, 404),
                                 raises=(ProducerNotFound,))

@@ -426,3 +426,13 @@ def test_export_as_csv_and_xlsx_round_trips_through_the_import(client, owner, pr
                                                           "token": token})
     product = reload(product)
     assert product.variants[0].stock_quantity == 7 and count(Product) == 1 and product.variants[0].price_vnd == 300_000
+
+
+def test_a_photo_larger_than_the_usual_request_limit_is_accepted(client, app, owner, producer):
+    noise = Image.frombytes("RGB", (1800, 1400), __import__("os").urandom(1800 * 1400 * 3))
+    out = io.BytesIO()
+    noise.save(out, "JPEG", quality=95)
+    assert len(out.getvalue()) > app.config["MAX_CONTENT_LENGTH"]
+    product = draft(producer)
+    assert upload(client, producer, product, out.getvalue()).status_code == 303
+    assert len(reload(product).image_urls) == 1
