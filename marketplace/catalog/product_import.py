@@ -216,7 +216,7 @@ class _Plan:
 
 def _plan(producer_id: int, rows: list[dict], report: ImportReport) -> list[_Plan]:
     """Check every row; the plan of what to write. Appends every problem to report.errors."""
-    errors, plans, by_key, gtins = report.errors, [], {}, {}
+    errors, plans, by_key, gtins, slugs = report.errors, [], {}, {}, {}
     owned = {p.id: p for p in db.session.scalars(sa.select(Product).where(Product.producer_id == producer_id))}
     for row in rows:
         line = row["_line"]
@@ -227,7 +227,9 @@ def _plan(producer_id: int, rows: list[dict], report: ImportReport) -> list[_Pla
         key = ("id", product_id) if product_id else ("name", row.get("ten_san_pham", "").strip().casefold())
         plan = by_key.get(key)
         if plan is None:
-            product = _load(schemas.ProductWriteSchema(), _typed(row, PRODUCT_COLUMNS), line, errors)
+            # An edit may give only some columns (say, the prices); a new product needs them all.
+            product = _load(schemas.ProductWriteSchema(), _typed(row, PRODUCT_COLUMNS), line, errors,
+                            partial=bool(product_id))
             certificate = _typed(row, CERTIFICATE_COLUMNS)
             if product is not None and certificate:
                 loaded = _load(schemas.CertificationInSchema(), certificate, line, errors)
@@ -242,6 +244,12 @@ def _plan(producer_id: int, rows: list[dict], report: ImportReport) -> list[_Pla
                 continue
             if not product_id:
                 product["slug"] = slug_from_name(product["name"])
+                if product["slug"] in slugs:
+                    errors.append(RowError(line, "ten_san_pham", N_(
+                        "Another new product in the file, on line {line}, has almost the same name.",
+                        line=slugs[product["slug"]])))
+                    continue
+                slugs[product["slug"]] = line
                 try:
                     _ensure_slug_free(producer_id, product["slug"])
                 except ProductSlugTaken:
@@ -256,7 +264,8 @@ def _plan(producer_id: int, rows: list[dict], report: ImportReport) -> list[_Pla
             if not isinstance(variant_id, int) or variant_id not in {v.id for v in variants}:
                 errors.append(RowError(line, "ma_quy_cach", N_("No such variant of this product.")))
                 continue
-        variant = _load(schemas.VariantWriteSchema(), _typed(row, VARIANT_COLUMNS), line, errors)
+        variant = _load(schemas.VariantWriteSchema(), _typed(row, VARIANT_COLUMNS), line, errors,
+                        partial=bool(variant_id))
         if variant is None:
             continue
         gtin = variant.get("gtin")

@@ -436,3 +436,23 @@ def test_a_photo_larger_than_the_usual_request_limit_is_accepted(client, app, ow
     product = draft(producer)
     assert upload(client, producer, product, out.getvalue()).status_code == 303
     assert len(reload(product).image_urls) == 1
+
+
+def test_an_import_may_change_only_the_price_of_a_variant_it_names(client, owner, producer):
+    product = ProductFactory(producer=producer, variant__price_vnd=250_000, variant__stock_quantity=20)
+    variant = product.variants[0]
+    data = f"ma_san_pham,ma_quy_cach,ten_san_pham,quy_cach,gia_vnd\n{product.id},{variant.id},,,270.000\n".encode()
+    response = send_import(client, producer, data)
+    assert response.status_code == 200, html(response)
+    token = re.search(r'name="token" value="([0-9a-f]+)"', html(response)).group(1)
+    client.post(f"{base(producer)}/nhap/xac-nhan", data={"csrf_token": csrf_of(client, f"{base(producer)}/nhap"),
+                                                          "token": token})
+    variant = reload(product).variants[0]
+    assert (variant.price_vnd, variant.stock_quantity, variant.label) == (270_000, 20, "Chai 500 ml")
+
+
+def test_two_new_products_of_nearly_the_same_name_are_refused_by_line(client, owner, producer):
+    rows = good_rows()
+    rows[2][0] = "Trà Shan Tuyết!"  # another casefold key, the same slug as line 2's
+    page = html(send_import(client, producer, csv_file(rows)))
+    assert re.search(r"<td>4</td><td>ten_san_pham</td>", page) and count(Product) == 0
