@@ -16,7 +16,7 @@ from marketplace.catalog.models import Product, ProductStatus, Variant
 from marketplace.extensions import db
 from marketplace.producers.models import MemberRole
 from marketplace.storage.serving import images_dir
-from tests.factories import DIEN_BIEN, PASSWORD, ProducerFactory, ProductFactory, UserFactory, member_of
+from tests.factories import DIEN_BIEN, DIEN_BIEN_WARD, PASSWORD, ProducerFactory, ProductFactory, UserFactory, member_of
 from tests.web.test_account_pages import csrf_of, html, log_in
 
 VALID_GTIN = "8934567890120"  # check digit 0
@@ -456,3 +456,10 @@ def test_two_new_products_of_nearly_the_same_name_are_refused_by_line(client, ow
     rows[2][0] = "Trà Shan Tuyết!"  # another casefold key, the same slug as line 2's
     page = html(send_import(client, producer, csv_file(rows)))
     assert re.search(r"<td>4</td><td>ten_san_pham</td>", page) and count(Product) == 0
+
+
+def test_without_javascript_choosing_the_province_lists_its_wards_and_saves_nothing(client, owner, producer):
+    response = post(client, f"{base(producer)}/them", {**PRODUCT, "choose_province": "1"})
+    assert response.status_code == 200 and count(Product) == 0
+    page = html(response)
+    assert f'<option value="{DIEN_BIEN_WARD}"' in page and 'id="error-summary"' not in page
