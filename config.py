@@ -129,6 +129,22 @@ class Config:
     PAYOUT_HOLD_DAYS = _env_int("PAYOUT_HOLD_DAYS", 7)          # after delivery, before earnings are payable
     PAYOUT_MINIMUM_VND = _env_int("PAYOUT_MINIMUM_VND", 200_000)
 
+    # Stored files (marketplace/storage): product photos and certificate documents.
+    # "" keeps them on this machine's disk under STORAGE_DIR (default: the instance folder);
+    # "s3://bucket[/prefix]" puts them in an S3-compatible bucket (S3_* below; without keys
+    # boto3 uses its own credential chain).
+    STORAGE_URL = os.environ.get("STORAGE_URL", "")
+    STORAGE_DIR = os.environ.get("STORAGE_DIR", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")  # e.g. a MinIO server; empty for AWS
+    S3_REGION = os.environ.get("S3_REGION", "")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+    # Uploads (marketplace/catalog/media.py): photos are checked by content and re-encoded.
+    UPLOAD_IMAGE_MAX_BYTES = _env_int("UPLOAD_IMAGE_MAX_BYTES", 8 * 1024 * 1024)
+    UPLOAD_IMAGE_MAX_PIXELS = _env_int("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000)
+    UPLOAD_DOCUMENT_MAX_BYTES = _env_int("UPLOAD_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+    PRODUCT_MAX_IMAGES = _env_int("PRODUCT_MAX_IMAGES", 10)
+
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "sql")
     ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
     ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "ocop-products")  # an alias

@@ -10,7 +10,7 @@ from marketplace import database
 from marketplace.api import RowIdConverter
 from marketplace.errors import register_error_handlers
 from marketplace.extensions import api, db, login_manager, migrate
-from marketplace import web
+from marketplace import storage, web
 from search import service as search_service
 
 
@@ -39,6 +39,7 @@ def create_app(config_class=None) -> Flask:
     api.init_app(app)
     register_error_handlers(app)
     web.init_app(app)  # after the API's error handlers: it wraps them for HTML pages
+    storage.init_app(app)  # product photos at /anh/<photo>
 
     _import_models()
     search_service.init_app(app)
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.orders.admin_pages import blp as admin_order_pages
     from marketplace.payouts.admin_pages import blp as admin_payout_pages
     from marketplace.producers.admin_pages import blp as admin_producer_pages
+    from marketplace.catalog.portal_pages import blp as catalog_portal_pages
     from marketplace.orders.portal_pages import blp as portal_order_pages
     from marketplace.producers.portal_pages import blp as portal_member_pages
     from marketplace.payouts.portal_pages import blp as portal_money_pages
@@ -111,8 +113,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(assets_blueprint)
     for pages in (storefront_pages, search_pages, order_pages, cart_pages, account_pages, address_pages,
                   backoffice_pages, portal_pages, admin_pricing_pages, admin_point_pages, audit_pages,
-                  admin_producer_pages, admin_catalog_pages, admin_order_pages,
-                  admin_payout_pages, portal_order_pages, portal_member_pages,
+                  admin_producer_pages, admin_catalog_pages, admin_order_pages, admin_payout_pages,
+                  catalog_portal_pages, portal_order_pages, portal_member_pages,
                   portal_money_pages):  # HTML pages over the same use cases
         app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)

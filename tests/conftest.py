@@ -54,7 +54,7 @@ def backend(request):
 def _app(backend, tmp_path_factory):
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = _database_url(backend, tmp_path_factory)
-        PRODUCT_IMAGES_DIR = str(tmp_path_factory.mktemp(f"product-images-{backend}"))  # not instance/
+        STORAGE_DIR = str(tmp_path_factory.mktemp(f"storage-{backend}"))  # not instance/
 
     app = create_app(Config)
     app.test_client_class = Client

@@ -91,6 +91,8 @@ class Product(db.Model):
     ocop_verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # When the certificate now on file was declared: the verification queue is oldest first.
     ocop_declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The decision document (PDF or photo) in marketplace.storage; private (catalog/media.py).
+    ocop_document_key: Mapped[str | None] = mapped_column(sa.String(200))
 
     certifications: Mapped[list] = mapped_column(sa.JSON, default=list)
     shelf_life_days: Mapped[int | None]

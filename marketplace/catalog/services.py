@@ -47,10 +47,16 @@ def get_product(producer_id: int, product_id: int, *, for_update: bool = False) 
     return product
 
 
-def list_products(producer_id: int, status: ProductStatus | None, page: int, per_page: int):
+def list_products(producer_id: int, status: ProductStatus | None, page: int, per_page: int,
+                  search: str | None = None):
+    """Newest first; `search` matches part of the name (case-insensitive) or a variant's GTIN."""
     stmt = _product_query().where(Product.producer_id == producer_id).order_by(Product.id.desc())
     if status:
         stmt = stmt.where(Product.status == status)
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(sa.or_(sa.func.lower(Product.name).like(pattern.lower(), escape="\\"),
+                                 Product.variants.any(Variant.gtin == search.strip())))
     return paginate(stmt, page, per_page)
 
 

@@ -1,21 +1,25 @@
 """Product photos for the demo, drawn by the project itself with Pillow (nothing is
 downloaded): a card in the colour of the product's OCOP group, with its name, the
 group, its stars and a simple motif for the group. Two or three per product, each
-in two widths (for srcset), written as WebP into the folder the storefront serves
-at /anh/<photo> (marketplace.web.images).
+in two widths (for srcset), stored as WebP (marketplace.storage) and served
+at /anh/<photo> (marketplace.storage.serving).
 
 Drawing is deterministic (the same product gives the same files), and a file that
 already exists is kept, so loading the demo again costs nothing.
 """
 
+import io
 import math
 import zlib
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from marketplace import storage
+from marketplace.storage.serving import image_name, photo_key
 from marketplace.text import fold
-from marketplace.web.images import WIDTHS, image_name
+
+DEMO_WIDTHS = (320, 640)  # drawn at 1280, so 640 is as sharp as a phone needs
 
 # (background, darker shade, accent) per OCOP group: the storefront's group colours.
 PALETTES = {
@@ -41,22 +45,21 @@ def photos_for(producer_slug: str, product_slug: str) -> int:
     return 2 + zlib.crc32(f"{producer_slug}/{product_slug}".encode()) % 2
 
 
-def make_product_images(folder: Path, *, producer_slug: str, product_slug: str, name: str, group: str,
+def make_product_images(*, producer_slug: str, product_slug: str, name: str, group: str,
                         stars: int | None) -> list[str]:
-    """Write the product's photos (each in every width of WIDTHS) into `folder`, keeping
-    any already there; return the URL of each photo at its largest width."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Store the product's photos (each in every width of DEMO_WIDTHS) through the storage
+    module, keeping any already there; return the URL of each photo at its largest width."""
     urls = []
     for index in range(1, photos_for(producer_slug, product_slug) + 1):
-        names = {width: image_name(producer_slug, product_slug, index, width) for width in WIDTHS}
-        if not all((folder / n).exists() for n in names.values()):
+        names = {width: image_name(producer_slug, product_slug, index, width) for width in DEMO_WIDTHS}
+        if not all(storage.exists(photo_key(n)) for n in names.values()):
             card = draw_card(name, group, stars, index)
             for width, file_name in names.items():
                 scaled = card.resize((width, width * SIZE[1] // SIZE[0]), Image.LANCZOS)
-                tmp = folder / f".{file_name}.tmp"
-                scaled.save(tmp, "WEBP", quality=80, method=4)
-                tmp.replace(folder / file_name)  # atomic: a reader never gets half a file
-        urls.append(f"/anh/{names[max(WIDTHS)]}")
+                out = io.BytesIO()
+                scaled.save(out, "WEBP", quality=80, method=4)
+                storage.put(photo_key(file_name), out.getvalue(), "image/webp")
+        urls.append(storage.url(photo_key(names[max(DEMO_WIDTHS)])))
     return urls
 
 

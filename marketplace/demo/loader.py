@@ -19,7 +19,6 @@ from marketplace.regions import divisions
 from marketplace.regions.services import sync_regions
 from marketplace.showrooms import operations, services as point_services
 from marketplace.showrooms.models import DisplayPoint, PointType
-from marketplace.web.images import images_dir
 
 
 def load_demo() -> dict[str, int]:
@@ -144,8 +143,8 @@ def _product(producer: Producer, spec: dict, created: dict) -> None:
 
 
 def _photos(producer: Producer, spec: dict) -> list[str]:
-    """The product's photos, drawn into the folder the storefront serves (demo.images)."""
-    return images.make_product_images(images_dir(), producer_slug=producer.slug, product_slug=spec["slug"],
+    """The product's photos, drawn and stored for the storefront (demo.images)."""
+    return images.make_product_images(producer_slug=producer.slug, product_slug=spec["slug"],
                                       name=spec["name"], group=spec["group"], stars=spec["stars"])
 
 

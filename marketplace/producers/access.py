@@ -15,8 +15,11 @@ def membership_of(user_id: int, producer_id: int) -> ProducerMember | None:
     )
 
 
-def _require_membership(owner_only: bool):
+def _require_membership(owner_only: bool, admins_too: bool = False):
     def check(user, view_kwargs):
+        if admins_too and user.is_admin:
+            g.membership = membership_of(user.id, view_kwargs["producer_id"])
+            return
         membership = membership_of(user.id, view_kwargs["producer_id"])
         # Outsiders get 404, not 403: a pending producer's existence is nobody else's business.
         if membership is None:
@@ -32,3 +35,8 @@ PRODUCER_MEMBER = Rule("producer_member", check=_require_membership(owner_only=F
                        allows=frozenset({"owner", "staff"}), refusals=(401, 404), raises=(ProducerNotFound,))
 PRODUCER_OWNER = Rule("producer_owner", check=_require_membership(owner_only=True),
                       allows=frozenset({"owner"}), refusals=(401, 403, 404), raises=(ProducerNotFound, OwnersOnly))
+# Private files of a producer (a certificate's decision document): its members, and the
+# admins who verify them.
+PRODUCER_MEMBER_OR_ADMIN = Rule("producer_member_or_admin",
+                                check=_require_membership(owner_only=False, admins_too=True), allows=frozenset({"owner", "staff", "admin"}), refusals=(401, 404),
+                                raises=(ProducerNotFound,))

@@ -7,14 +7,13 @@
 - errors.py    HTML error pages (404, 500, ...) outside /api/, the JSON error shape inside it
 - labels.py    translated labels for the domain's codes (groups, regions, legal types, ...)
 - pages.py     the blueprint for our static files and the language switcher
-- images.py    product photos served from the instance folder at /anh/<photo>, and srcset filters
 
 Pages live beside each domain's routes.py as pages.py, their templates under templates/<domain>/.
 """
 
 from flask import Flask
 
-from marketplace.web import errors, i18n, images, labels, pages, security
+from marketplace.web import errors, i18n, labels, pages, security
 
 
 def init_app(app: Flask) -> None:
@@ -23,4 +22,3 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.blp)
-    images.init_app(app)

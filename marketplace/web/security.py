@@ -14,7 +14,7 @@ its own response with allow_sources(); every other page keeps the strict policy.
 
 import secrets
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -33,7 +33,24 @@ def _protect_html_posts():
     g.pop("csp_extra", None)
     if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or request.path.startswith(API_PREFIX):
         return None
+    view = current_app.view_functions.get(request.endpoint)
+    limit_key = getattr(view, "_upload_limit_key", None)
+    if limit_key:  # a file upload page: its own body limit, set before the CSRF check reads the form
+        request.max_content_length = current_app.config[limit_key] + UPLOAD_FORM_OVERHEAD
     csrf.protect()
+
+
+UPLOAD_FORM_OVERHEAD = 64 * 1024  # the multipart framing and the other fields beside the file
+
+
+def accepts_upload(limit_config_key: str):
+    """Mark a page view that takes a file: its request body may be as large as that config
+    value (plus the form around it) instead of MAX_CONTENT_LENGTH."""
+    def decorator(view):
+        view._upload_limit_key = limit_config_key
+        return view
+
+    return decorator
 
 
 def allow_sources(**directives: list[str]) -> None:

@@ -47,7 +47,7 @@ def _run(options: Options, url: str, echo, images: str) -> None:
     from marketplace.extensions import db
 
     app = make_app(url)
-    app.config["PRODUCT_IMAGES_DIR"] = images  # the demo's photos go with the scratch database
+    app.config["STORAGE_DIR"] = images  # the demo's photos go with the scratch database
     with app.app_context():
         upgrade()
         load_demo()

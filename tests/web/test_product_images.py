@@ -11,7 +11,7 @@ from PIL import Image
 
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
-from marketplace.web.images import images_dir, sized, srcset
+from marketplace.storage.serving import images_dir, sized, srcset
 from tests.integration.test_demo_and_cli import load_demo
 from tests.web.test_pages import honey_path
 

@@ -158,7 +158,7 @@ def build_world(buyer_role: str = "shopper") -> World:
         owner = member_of(producer, MemberRole.OWNER)
         staff_membership = MemberFactory(producer=producer, role=MemberRole.STAFF)
         draft = ProductFactory(producer=producer, status=ProductStatus.DRAFT, published_at=None)
-        product = ProductFactory(producer=producer)
+        product = ProductFactory(producer=producer, ocop_document_key=_sample_document())
         users = {
             "shopper": UserFactory(),
             "owner": owner,
@@ -201,14 +201,32 @@ SAMPLE_PATH_VALUES = {
     "asset": lambda world: "site.css",
     "token": lambda world: "a-reset-link-that-was-never-mailed",
     "photo": lambda world: _product_photo(world),
+    "index": lambda world: _first_photo_index(world),
+    "format": lambda world: "csv",
+    "change": lambda world: "luu-tru",
+    "move": lambda world: "xuong",
 }
+
+
+def _sample_document() -> str:
+    """The certificate's decision document of the world's product (GET .../quyet-dinh)."""
+    from marketplace import storage
+    key = "giay-to/the-world/quyet-dinh.pdf"
+    storage.put(key, b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    return key
+
+
+def _first_photo_index(world) -> int:
+    """The world's product with a photo in its list, and that photo's index."""
+    world.product.image_urls = ["/anh/" + _product_photo(world)]
+    db.session.commit()
+    return 0
 
 
 def _product_photo(world) -> str:
     """A photo of the world's product, drawn as the demo draws them (GET /anh/<photo>)."""
     from marketplace.demo.images import make_product_images
-    from marketplace.web.images import images_dir
     product = world.product
-    urls = make_product_images(images_dir(), producer_slug=product.producer.slug, product_slug=product.slug,
+    urls = make_product_images(producer_slug=product.producer.slug, product_slug=product.slug,
                                name=product.name, group=product.group.value, stars=product.ocop_stars)
     return urls[0].rsplit("/", 1)[1]

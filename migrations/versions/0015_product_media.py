@@ -1,0 +1,28 @@
+"""products.ocop_document_key: the certificate's decision document in storage
+
+Photos stay in products.image_urls (in display order); their files, and the
+document, live in marketplace.storage.
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-03 14:30:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0015'
+down_revision = '0014'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('products') as batch_op:
+        batch_op.add_column(sa.Column('ocop_document_key', sa.String(length=200), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('products') as batch_op:
+        batch_op.drop_column('ocop_document_key')
