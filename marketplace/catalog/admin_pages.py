@@ -17,20 +17,6 @@ from marketplace.web.refusals import show_refusal
 blp = Blueprint("admin_catalog_pages", __name__)
 
 PER_PAGE = 20
-# Where the decision document may be, once the upload (another branch) stores one.
-DOCUMENT_ATTRIBUTES = ("ocop_document_url", "certificate_document_url", "ocop_document")
-
-
-@blp.app_template_global()
-def certificate_document(product) -> str | None:
-    """A link to the product's uploaded decision document, if it has one."""
-    for name in DOCUMENT_ATTRIBUTES:
-        value = getattr(product, name, None)
-        if value:
-            return getattr(value, "url", value) if not isinstance(value, str) else value
-    return None
-
-
 @blp.get("/quan-tri/chung-nhan")
 @access.requires(ADMIN)
 def queue():

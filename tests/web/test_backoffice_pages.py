@@ -191,6 +191,22 @@ def test_the_certificate_queue_lists_the_oldest_first_with_the_claimed_fields(as
     assert "88/QĐ-UBND" in page and "Chưa có văn bản quyết định" in page
 
 
+def test_the_admin_reviews_a_certificate_beside_its_uploaded_decision_document(as_admin, unverified):
+    from marketplace import storage
+    product = unverified[0]
+    product.ocop_document_key = f"giay-to/{product.id}/quyet-dinh.pdf"
+    storage.put(product.ocop_document_key, b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    db.session.commit()
+    link = f"/kenh-nguoi-ban/{product.producer_id}/san-pham/{product.id}/quyet-dinh"
+
+    review = html(as_admin.get(f"/quan-tri/chung-nhan/{product.id}"))
+    document = as_admin.get(link)
+
+    assert f'href="{link}"' in review and "Mở văn bản (PDF)" in review
+    assert document.status_code == 200 and document.data.startswith(b"%PDF-")
+    assert f'href="{link}"' in html(as_admin.get("/quan-tri/chung-nhan"))
+
+
 def test_verifying_a_certificate_records_it(as_admin, admin, unverified):
     product = unverified[0]
     response = post(as_admin, f"/quan-tri/chung-nhan/{product.id}/xac-nhan",
