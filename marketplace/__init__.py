@@ -41,6 +41,10 @@ def create_app(config_class=None) -> Flask:
     web.init_app(app)  # after the API's error handlers: it wraps them for HTML pages
 
     _import_models()
+    for module in app.config.get("JOBS_IMPORT", ()):
+        importlib.import_module(module)
+    from marketplace.jobs import mail_jobs
+    mail_jobs.init()
     search_service.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -58,6 +62,10 @@ MODEL_MODULES = (
     "marketplace.payouts.earnings",  # subscribes the ledger to order and till events
     "marketplace.showrooms.models", "search.models",
     "marketplace.mail.models", "marketplace.mail.services",  # services delivers queued mail after commit
+    "marketplace.jobs.queue",  # hands jobs on after commit
+    "marketplace.notifications.models",
+    # Job registrations (marketplace/jobs): each domain names its own.
+    "marketplace.jobs.mail_jobs", "marketplace.orders.jobs", "marketplace.payouts.jobs", "search.jobs",
 )
 
 
@@ -105,11 +113,13 @@ def _register_cli(app: Flask) -> None:
     from marketplace.accounts.cli import users_cli
     from marketplace.bench_cli import bench_cli
     from marketplace.demo.cli import demo_cli
+    from marketplace.jobs.cli import jobs_cli
     from marketplace.mail.cli import mail_cli
     from marketplace.orders.cli import orders_cli
     from marketplace.payouts.cli import payouts_cli
     from marketplace.regions.cli import regions_cli
     from search.cli import search_cli
 
-    for group in (users_cli, regions_cli, demo_cli, search_cli, bench_cli, orders_cli, payouts_cli, mail_cli):
+    for group in (users_cli, regions_cli, demo_cli, search_cli, bench_cli, orders_cli, payouts_cli, mail_cli,
+                  jobs_cli):
         app.cli.add_command(group)

@@ -14,8 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # Lowest first. Each package may import only those before it (and the core modules).
-LAYERS = ["mail", "regions", "web", "accounts", "producers", "catalog", "pricing", "showrooms", "payments", "orders",
-          "payouts", "search", "storefront", "demo"]
+LAYERS = ["mail", "regions", "web", "jobs", "accounts", "producers", "catalog", "pricing", "showrooms", "payments",
+          "orders", "payouts", "notifications", "search", "storefront", "demo"]
 
 
 def package_of(path: Path) -> str | None:
