@@ -43,7 +43,6 @@ def upgrade():
 def downgrade():
     op.drop_table('notification_opt_outs')
     op.drop_table('sent_notifications')
-    with op.batch_alter_table('outbound_mails') as batch:
-        batch.drop_column('body_html')
-    with op.batch_alter_table('users') as batch:
-        batch.drop_column('locale')
+    # Plain DROP COLUMN (SQLite 3.35+): a batch copy of users would trip its foreign keys.
+    op.execute('ALTER TABLE outbound_mails DROP COLUMN body_html')
+    op.execute('ALTER TABLE users DROP COLUMN locale')
