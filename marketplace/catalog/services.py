@@ -13,6 +13,7 @@ from marketplace.catalog.models import Product, ProductNotFound, ProductStatus, 
 from marketplace.clock import today_vn
 from marketplace.database import transactional, utcnow
 from marketplace.errors import N_, Conflict
+from marketplace import events
 from marketplace.extensions import db
 from marketplace.locking import for_update as locked, lock_one
 from marketplace.pagination import paginate
@@ -70,6 +71,7 @@ def _ensure_gtin_free(gtin: str | None, variant_id: int | None = None) -> None:
 def _apply_certificate(product: Product, fields: dict | None) -> None:
     if fields:
         product.certify(Certificate.issue(**fields, today=today_vn()))
+        events.publish("certificate.declared", product=product)
 
 
 @transactional

@@ -19,6 +19,7 @@ from marketplace.catalog.models import Variant
 from marketplace.clock import vietnam_date
 from marketplace.database import transactional, utcnow
 from marketplace.errors import N_, Conflict, InvalidInput
+from marketplace import events
 from marketplace.extensions import db
 from marketplace.orders import stock
 from marketplace.orders.cart import empty, locked_cart
@@ -211,6 +212,7 @@ def _place_order(user: User, cart: Cart, body: dict, idempotency_key: str, diges
     db.session.execute(sa.insert(StatusChange), [sub_order.creation_record(Actor.SHOPPER, user.id, now)
                                                  for sub_order, _lines in parts])
     empty(cart)
+    events.publish("order.placed", order=order)
     return order
 
 
