@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.accounts.pages import blp as account_pages
     from marketplace.orders.address_pages import blp as address_pages
     from marketplace.storefront.pages import blp as storefront_pages
+    from marketplace.notifications.pages import blp as notification_pages
     from search.pages import blp as search_pages
     from search.routes import blp as search_blp
 
@@ -103,7 +104,8 @@ def _register_blueprints(app: Flask) -> None:
                       points_routes.blp, points_operator.blp, points_portal.blp, points_admin.blp, health_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)
-    for pages in (storefront_pages, search_pages, order_pages, cart_pages, account_pages, address_pages):  # HTML pages over the same use cases
+    for pages in (storefront_pages, search_pages, order_pages, cart_pages, account_pages, address_pages,
+                  notification_pages):  # HTML pages over the same use cases
         app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)
     register_role_provider("display_points", operator_points_for_roles)
