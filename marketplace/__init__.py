@@ -64,6 +64,7 @@ MODEL_MODULES = (
     "marketplace.mail.models", "marketplace.mail.services",  # services delivers queued mail after commit
     "marketplace.jobs.queue",  # hands jobs on after commit
     "marketplace.notifications.models", "marketplace.notifications.triggers", "marketplace.notifications.reminders",
+    "marketplace.notifications.stock",
     # Job registrations (marketplace/jobs): each domain names its own.
     "marketplace.jobs.mail_jobs", "marketplace.orders.jobs", "marketplace.payouts.jobs", "search.jobs",
 )
