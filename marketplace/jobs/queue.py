@@ -52,24 +52,33 @@ def dispatch(name: str, delay: int = 0, **kwargs) -> None:
     if not current_app.config.get("REDIS_URL"):
         _run_in_process(name, kwargs)
         return
+    from redis.exceptions import RedisError
+
     from marketplace.jobs import rq_queue
-    rq_queue.push(name, kwargs, delay)
+    try:
+        rq_queue.push(name, kwargs, delay)
+    except RedisError as exc:  # the cause has committed: never fail its request over the queue
+        _record_failure(name, kwargs, exc, "not enqueued, Redis unreachable")
 
 
 def _run_in_process(name: str, kwargs: dict) -> None:
     try:
         perform_in_new_context(name, kwargs)
     except Exception as exc:  # the cause has committed: log it, never fail the request
-        log.exception("Job %s %s failed", name, kwargs)
-        _failed_in_process.append(FailedJob(f"in-process-{len(_failed_in_process) + 1}", name, kwargs,
-                                            f"{type(exc).__name__}: {exc}", datetime.now(timezone.utc)))
+        _record_failure(name, kwargs, exc, "failed in-process")
+
+
+def _record_failure(name: str, kwargs: dict, exc: Exception, what: str) -> None:
+    log.exception("Job %s %s %s", name, kwargs, what)
+    _failed_in_process.append(FailedJob(f"in-process-{len(_failed_in_process) + 1}", name, kwargs,
+                                        f"{what}: {type(exc).__name__}: {exc}", datetime.now(timezone.utc)))
 
 
 def failed_jobs() -> list[FailedJob]:
     """The jobs that failed after their retries, newest first (what an admin page lists)."""
     if current_app.config.get("REDIS_URL"):
         from marketplace.jobs import rq_queue
-        return rq_queue.failed()
+        return list(reversed(_failed_in_process)) + rq_queue.failed()
     return list(reversed(_failed_in_process))
 
 

@@ -85,3 +85,21 @@ def test_a_till_sale_down_to_the_threshold_tells_the_producer_once(app):
         till.sell(point.id, None, Sale((SaleLine(honey.variants[0].id, quantity, None),), SalePayment.CASH), new_key())
     [low] = mails("point_stock_low")
     assert low.to_address == owner.email and point.name in low.subject and " 2 " in low.body_text
+
+
+def test_a_job_that_fails_in_process_is_logged_and_listed_and_the_commit_stands(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_URL", "nonsense://")  # the transport refuses to exist
+    user = UserFactory()
+    jobs.enqueue("notifications.send", kind="payout_paid", user_id=user.id, key="k3", link="", params={"amount": "1"})
+    db.session.commit()  # does not raise
+    assert any(job.name == "mail.deliver" and "MAIL_URL" in job.error for job in jobs.failed_jobs())
+    assert [m.status.value for m in mails()] == ["queued"]  # still in the outbox, for `mail retry`
+
+
+def test_with_redis_unreachable_the_commit_stands_and_the_job_is_listed_as_not_enqueued(app, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")
+    user = UserFactory()
+    jobs.enqueue("notifications.send", kind="payout_paid", user_id=user.id, key="k4", link="", params={"amount": "1"})
+    db.session.commit()
+    monkeypatch.setitem(app.config, "REDIS_URL", "")
+    assert any(job.name == "notifications.send" and "not enqueued" in job.error for job in jobs.failed_jobs())
