@@ -14,6 +14,9 @@ class NotificationsForm(FlaskForm):
                                 option_widget=CheckboxInput())
     locale = RadioField(_l("Ngôn ngữ của email"), choices=list(LOCALE_NAMES.items()))
 
+    def audience_kinds(self, audience: str) -> list[str]:
+        return [kind for kind, _label in self.kinds.choices if KINDS[kind].audience == audience]
+
     def offer(self, kinds) -> "NotificationsForm":
         self.kinds.choices = [(kind, str(KINDS[kind].label)) for kind in kinds]
         return self
