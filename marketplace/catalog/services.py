@@ -71,7 +71,6 @@ def _ensure_gtin_free(gtin: str | None, variant_id: int | None = None) -> None:
 def _apply_certificate(product: Product, fields: dict | None) -> None:
     if fields:
         product.certify(Certificate.issue(**fields, today=today_vn()))
-        events.publish("certificate.declared", product=product)
 
 
 @transactional
@@ -87,6 +86,8 @@ def create_product(producer_id: int, data: dict) -> Product:
     _apply_certificate(product, certification)
     db.session.add(product)
     db.session.flush()
+    if certification:
+        events.publish("certificate.declared", product=product)  # after the flush: it has its id
     return product
 
 
@@ -102,6 +103,8 @@ def update_product(producer_id: int, product_id: int, changes: dict) -> Product:
     for name, value in changes.items():
         setattr(product, name, value)
     _apply_certificate(product, certification)
+    if certification:
+        events.publish("certificate.declared", product=product)
     return product
 
 

@@ -103,3 +103,18 @@ def test_with_redis_unreachable_the_commit_stands_and_the_job_is_listed_as_not_e
     db.session.commit()
     monkeypatch.setitem(app.config, "REDIS_URL", "")
     assert any(job.name == "notifications.send" and "not enqueued" in job.error for job in jobs.failed_jobs())
+
+
+def test_admins_hear_of_a_certificate_to_check(app):
+    from datetime import date
+
+    from marketplace.catalog import services as catalog
+    from marketplace.catalog.models import IssuingLevel, ProductGroup
+    admin = UserFactory(is_admin=True)
+    producer = ProductFactory().producer
+    catalog.create_product(producer.id, {
+        "name": "Chè Shan Tuyết", "group": ProductGroup.BEVERAGES, "description": "Chè", "origin_province_code": DIEN_BIEN,
+        "certification": {"stars": 4, "decision_number": "77/QĐ-UBND", "issuing_level": IssuingLevel.PROVINCIAL,
+                          "issued_on": date(2025, 3, 1)}})
+    [check] = mails("certificate_to_check")
+    assert check.to_address == admin.email and "Chè Shan Tuyết" in check.subject
