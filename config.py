@@ -144,6 +144,19 @@ class Config:
     UPLOAD_IMAGE_MAX_PIXELS = _env_int("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000)
     UPLOAD_DOCUMENT_MAX_BYTES = _env_int("UPLOAD_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
     PRODUCT_MAX_IMAGES = _env_int("PRODUCT_MAX_IMAGES", 10)
+    # Background jobs (marketplace/jobs): with REDIS_URL they go to RQ and a
+    # `flask jobs worker` runs them; empty runs them in-process after commit.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "marketplace")
+    JOBS_RETRY_INTERVALS = [int(s) for s in os.environ.get("JOBS_RETRY_INTERVALS", "10,60,300,1800").split(",")]
+    JOBS_TIMEOUT_SECONDS = _env_int("JOBS_TIMEOUT_SECONDS", 600)
+    JOBS_FAILURE_TTL_SECONDS = _env_int("JOBS_FAILURE_TTL_SECONDS", 30 * 24 * 3600)  # failed jobs kept this long
+    JOBS_MONITORING_INTERVAL = _env_int("JOBS_MONITORING_INTERVAL", 30)  # the worker's heartbeat while a job runs
+    JOBS_HEARTBEAT_GRACE = _env_int("JOBS_HEARTBEAT_GRACE", 60)  # a job unheard of this long after a beat is abandoned
+    JOBS_MAINTENANCE_INTERVAL = _env_int("JOBS_MAINTENANCE_INTERVAL", 60)  # how often a worker requeues abandoned jobs
+    JOBS_WORKER_TTL = _env_int("JOBS_WORKER_TTL", 420)
+    # Extra modules that register jobs, comma-separated (the tests add theirs).
+    JOBS_IMPORT = [m for m in os.environ.get("JOBS_IMPORT", "").split(",") if m]
 
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "sql")
     ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")

@@ -42,6 +42,10 @@ def create_app(config_class=None) -> Flask:
     storage.init_app(app)  # product photos at /anh/<photo>
 
     _import_models()
+    for module in app.config.get("JOBS_IMPORT", ()):
+        importlib.import_module(module)
+    from marketplace.jobs import mail_jobs
+    mail_jobs.init()
     search_service.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -59,6 +63,11 @@ MODEL_MODULES = (
     "marketplace.payouts.earnings",  # subscribes the ledger to order and till events
     "marketplace.showrooms.models", "search.models",
     "marketplace.mail.models", "marketplace.mail.services",  # services delivers queued mail after commit
+    "marketplace.jobs.queue",  # hands jobs on after commit
+    "marketplace.notifications.models", "marketplace.notifications.triggers", "marketplace.notifications.reminders",
+    "marketplace.notifications.stock",
+    # Job registrations (marketplace/jobs): each domain names its own.
+    "marketplace.jobs.mail_jobs", "marketplace.orders.jobs", "marketplace.payouts.jobs", "search.jobs",
 )
 
 
@@ -102,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.orders.portal_pages import blp as portal_order_pages
     from marketplace.producers.portal_pages import blp as portal_member_pages
     from marketplace.payouts.portal_pages import blp as portal_money_pages
+    from marketplace.notifications.pages import blp as notification_pages
     from search.pages import blp as search_pages
     from search.routes import blp as search_blp
 
@@ -115,7 +125,7 @@ def _register_blueprints(app: Flask) -> None:
                   backoffice_pages, portal_pages, admin_pricing_pages, admin_point_pages, audit_pages,
                   admin_producer_pages, admin_catalog_pages, admin_order_pages, admin_payout_pages,
                   catalog_portal_pages, portal_order_pages, portal_member_pages,
-                  portal_money_pages):  # HTML pages over the same use cases
+                  portal_money_pages, notification_pages):  # HTML pages over the same use cases
         app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)
     register_role_provider("display_points", operator_points_for_roles)
@@ -125,11 +135,13 @@ def _register_cli(app: Flask) -> None:
     from marketplace.accounts.cli import users_cli
     from marketplace.bench_cli import bench_cli
     from marketplace.demo.cli import demo_cli
+    from marketplace.jobs.cli import jobs_cli
     from marketplace.mail.cli import mail_cli
     from marketplace.orders.cli import orders_cli
     from marketplace.payouts.cli import payouts_cli
     from marketplace.regions.cli import regions_cli
     from search.cli import search_cli
 
-    for group in (users_cli, regions_cli, demo_cli, search_cli, bench_cli, orders_cli, payouts_cli, mail_cli):
+    for group in (users_cli, regions_cli, demo_cli, search_cli, bench_cli, orders_cli, payouts_cli, mail_cli,
+                  jobs_cli):
         app.cli.add_command(group)

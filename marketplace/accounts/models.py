@@ -20,6 +20,8 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(sa.String(120))
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # The language of the mail they receive ("vi" or "en").
+    locale: Mapped[str] = mapped_column(sa.String(5), default="vi", server_default="vi")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

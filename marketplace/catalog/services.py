@@ -14,6 +14,7 @@ from marketplace.catalog.models import Product, ProductNotFound, ProductStatus, 
 from marketplace.clock import today_vn
 from marketplace.database import transactional, utcnow
 from marketplace.errors import N_, Conflict
+from marketplace import events
 from marketplace.extensions import db
 from marketplace.locking import for_update as locked, lock_one
 from marketplace.pagination import paginate
@@ -92,6 +93,8 @@ def create_product(producer_id: int, data: dict) -> Product:
     _apply_certificate(product, certification)
     db.session.add(product)
     db.session.flush()
+    if certification:
+        events.publish("certificate.declared", product=product)  # after the flush: it has its id
     return product
 
 
@@ -107,6 +110,8 @@ def update_product(producer_id: int, product_id: int, changes: dict) -> Product:
     for name, value in changes.items():
         setattr(product, name, value)
     _apply_certificate(product, certification)
+    if certification:
+        events.publish("certificate.declared", product=product)
     return product
 
 

@@ -23,6 +23,7 @@ class OutboundMail(db.Model):
     to_address: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)  # sent as an alternative to the text
     # What the message is about, for the log and for tests ("password_reset", ...).
     kind: Mapped[str] = mapped_column(sa.String(40))
     status: Mapped[MailStatus] = mapped_column(enum_column(MailStatus, 10), default=MailStatus.QUEUED, index=True)

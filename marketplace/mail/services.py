@@ -7,6 +7,7 @@ transport could not take stays in the outbox, failed, for `flask mail retry`.
 """
 
 import logging
+from typing import Callable
 
 import sqlalchemy as sa
 from flask import current_app
@@ -24,9 +25,19 @@ _PENDING_KEY = "mail_to_deliver"
 MAX_ATTEMPTS = 8
 
 
-def send(to: str, subject: str, text: str, kind: str) -> OutboundMail:
-    """Queue a message in the current transaction; it is delivered after commit."""
-    mail = OutboundMail(to_address=to, subject=subject[:200], body_text=text, kind=kind)
+# Who delivers a message once its transaction commits: deliver() in-process by
+# default; the jobs package plugs its queue in here (mail sits below it).
+_dispatch: Callable[[int], object] | None = None
+
+
+def deliver_with(dispatch: Callable[[int], object]) -> None:
+    global _dispatch
+    _dispatch = dispatch
+
+
+def send(to: str, subject: str, text: str, kind: str, html: str | None = None) -> OutboundMail:
+    """Queue a message (plain text, and HTML if given) in the current transaction; it is delivered after commit."""
+    mail = OutboundMail(to_address=to, subject=subject[:200], body_text=text, body_html=html, kind=kind)
     db.session.add(mail)
     db.session.flush()
     db.session.info.setdefault(_PENDING_KEY, []).append(mail.id)
@@ -43,7 +54,7 @@ def deliver(mail_id: int) -> bool:
         if row is None:
             return False  # already sent, or another worker has it
         message = Message(sender=current_app.config["MAIL_FROM"], to=row.to_address, subject=row.subject,
-                          text=row.body_text)
+                          text=row.body_text, html=row.body_html)
         try:
             _transport().send(message)
         except MailNotSent as exc:
@@ -74,7 +85,7 @@ def _deliver_after_commit(session: Session) -> None:
     ids = session.info.pop(_PENDING_KEY, None)
     if ids:
         for mail_id in ids:
-            deliver(mail_id)
+            (_dispatch or deliver)(mail_id)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -28,11 +28,14 @@ class Message:
     to: str
     subject: str
     text: str
+    html: str | None = None
 
     def as_email(self) -> EmailMessage:
         email = EmailMessage()
         email["From"], email["To"], email["Subject"] = self.sender, self.to, self.subject
         email.set_content(self.text)
+        if self.html:
+            email.add_alternative(self.html, subtype="html")
         return email
 
 

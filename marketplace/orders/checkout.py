@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import make_transient_to_detached
 
-from marketplace import idempotency
+from marketplace import events, idempotency
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Product, Variant
 from marketplace.clock import vietnam_date
@@ -235,6 +235,7 @@ def _place_order(user: User, cart_id: int, lines: list[sa.Row], body: dict, idem
     connection = db.session.connection()
     write = _write_in_one_statement if connection.dialect.name == "postgresql" else _write_one_by_one
     order_id = write(connection, cart_id, order, payment, [part for part, _lines in parts], part_lines, history)
+    events.publish("order.placed", order_id=order_id)  # its subscribers only enqueue: nothing is read here
     return _persistent(Order, order_id)
 
 

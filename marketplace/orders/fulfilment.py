@@ -98,8 +98,8 @@ def pack(producer_id: int, sub_order_id: int, user_id: int) -> SubOrder:
 @transactional
 def ship(producer_id: int, sub_order_id: int, user_id: int, carrier: str, tracking_number: str) -> SubOrder:
     sub_order = _locked_sub_order(producer_id, sub_order_id)
+    sub_order.carrier, sub_order.tracking_number = carrier, tracking_number  # first: the move's event tells them
     sub_order.move_to(SubOrderStatus.SHIPPED, Actor.PRODUCER, user_id=user_id)
-    sub_order.carrier, sub_order.tracking_number = carrier, tracking_number
     return sub_order
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from marketplace.catalog.models import Variant
 from marketplace.database import UTCDateTime, enum_column, utcnow
+from marketplace import events
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import (Actor, OrderStatus, SubOrderStatus, check_transition,
                                           derive_order_status)
@@ -125,6 +126,7 @@ class SubOrder(db.Model):
         self.status = target
         if target is SubOrderStatus.DELIVERED:
             self.delivered_at = now
+        events.publish("sub_order.status_changed", sub_order=self, to_status=target, reason=reason)
 
     def record_creation(self, actor: Actor, user_id: int | None, now: datetime | None = None) -> None:
         self.history.append(StatusChange(**self.creation_record(actor, user_id, now)))

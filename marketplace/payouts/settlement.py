@@ -5,7 +5,7 @@ payout stands."""
 
 import sqlalchemy as sa
 
-from marketplace import audit
+from marketplace import audit, events
 from marketplace.database import transactional, utcnow
 from marketplace.locking import lock_one
 from marketplace.payouts.ledger import credit, debit, post
@@ -27,6 +27,7 @@ def mark_paid(payout_id: int, bank_reference: str, stripe_transfer_id: str | Non
     payout = _locked_payout(payout_id)
     payout.status, payout.bank_reference, payout.settled_at = PayoutStatus.PAID, bank_reference, utcnow()
     payout.stripe_transfer_id = stripe_transfer_id or payout.stripe_transfer_id
+    events.publish("payout.paid", payout=payout)
     post(EntryKind.PAYOUT_PAID, [debit(Account.PAYOUTS_IN_TRANSIT, payout.amount_vnd, payout.producer_id),
                                  credit(Account.SHOPPER_CLEARING, payout.amount_vnd)],
          producer_id=payout.producer_id, payout_id=payout.id, reference=f"payout-{payout.id}",

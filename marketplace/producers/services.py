@@ -8,6 +8,7 @@ from marketplace.accounts.services import find_user_by_email
 from marketplace import audit
 from marketplace.database import transactional, utcnow
 from marketplace.errors import N_, Conflict
+from marketplace import events
 from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.producers.models import (AlreadyMember, MemberNotFound, MemberRole, NoSlugFromName, NoSuchAccount,
@@ -59,6 +60,7 @@ def apply(user: User, data: dict) -> Producer:
     producer.members.append(ProducerMember(user_id=user.id, role=MemberRole.OWNER))
     db.session.add(producer)
     db.session.flush()
+    events.publish("producer.applied", producer=producer)
     return producer
 
 

@@ -14,8 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # Lowest first. Each package may import only those before it (and the core modules).
-LAYERS = ["mail", "regions", "web", "storage", "accounts", "audit", "producers", "catalog", "pricing", "showrooms",
-          "payments", "orders", "payouts", "portal", "backoffice", "search", "storefront", "demo"]
+LAYERS = ["mail", "regions", "web", "jobs", "storage", "accounts", "audit", "producers", "catalog", "pricing",
+          "showrooms", "payments", "orders", "payouts", "notifications", "portal", "backoffice", "search", "storefront",
+          "demo"]
 
 
 def package_of(path: Path) -> str | None:

@@ -1,0 +1,1 @@
+"""Notifications: mail to shoppers, producers and admins, once each, in their language."""
