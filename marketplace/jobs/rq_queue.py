@@ -12,7 +12,13 @@ from marketplace.jobs.runner import perform
 
 
 def connection() -> Redis:
-    return Redis.from_url(current_app.config["REDIS_URL"])
+    """The app's one Redis client: its pool keeps connections open between
+    enqueues (redis-py resets the pool in a forked child by itself)."""
+    clients = current_app.extensions.setdefault("jobs_redis", {})
+    url = current_app.config["REDIS_URL"]
+    if url not in clients:
+        clients[url] = Redis.from_url(url)
+    return clients[url]
 
 
 def queue() -> Queue:
