@@ -42,7 +42,7 @@ def _product_query():
 def get_product(producer_id: int, product_id: int, *, for_update: bool = False) -> Product:
     """A product of this producer. Raises NotFound for anyone else's."""
     stmt = _product_query().where(Product.id == product_id, Product.producer_id == producer_id)
-    product = db.session.scalar(locked(stmt) if for_update else stmt)
+    product = db.session.scalar(locked(stmt, of=Product) if for_update else stmt)
     if product is None:
         raise ProductNotFound()
     return product

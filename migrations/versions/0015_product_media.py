@@ -24,5 +24,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('products') as batch_op:
-        batch_op.drop_column('ocop_document_key')
+    # A plain DROP COLUMN (SQLite 3.35+): batch mode would rebuild products, which
+    # the rows referring to it (foreign keys on) do not allow.
+    op.drop_column('products', 'ocop_document_key')
