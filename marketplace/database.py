@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 # SQLSTATEs after which running the whole transaction again is the documented
 # remedy: serialization_failure and deadlock_detected.
 _RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+# SQLite's equivalents: SQLITE_BUSY (another writer held the file past busy_timeout)
+# and SQLITE_BUSY_SNAPSHOT (in WAL, a transaction that read before another writer
+# committed may not write: its snapshot is stale). Both leave nothing written.
+_RETRYABLE_SQLITE_CODES = frozenset({5, 517})
 TRANSACTION_ATTEMPTS = 3
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -60,9 +64,13 @@ def enum_column(enum_cls, length: int = 20, name: str | None = None):
 
 
 def is_transaction_conflict(error: BaseException) -> bool:
-    """A deadlock or serialization failure: the database rolled the transaction
-    back, and running it again from the start is expected to succeed."""
-    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
+    """A deadlock or serialization failure (on SQLite, a busy or stale-snapshot
+    refusal): the transaction wrote nothing, and running it again from the
+    start is expected to succeed."""
+    if not isinstance(error, DBAPIError):
+        return False
+    return (getattr(error.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
+            or getattr(error.orig, "sqlite_errorcode", None) in _RETRYABLE_SQLITE_CODES)
 
 
 def is_connection_lost(error: BaseException) -> bool:

@@ -3,8 +3,9 @@
 `enqueue` only notes the job in the session; the session's after_commit hook
 hands it on, and after_rollback forgets it, so a rolled-back transaction runs
 nothing. With REDIS_URL the job goes to RQ (retried with backoff, then kept in
-RQ's failed registry); without it, it runs in-process at once and a failure
-is logged and kept in memory for `failed_jobs`.
+RQ's failed registry); without it, it runs in-process on the worker thread of
+local.py, after the request that caused it has answered, and a failure is
+logged and kept in memory for `failed_jobs`.
 """
 
 import logging
@@ -17,8 +18,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
+from marketplace.jobs import local
 from marketplace.jobs.registry import lookup
-from marketplace.jobs.runner import perform_in_new_context
+from marketplace.jobs.runner import perform
 
 log = logging.getLogger("marketplace.jobs")
 
@@ -50,7 +52,7 @@ def enqueue_in(seconds: int, name: str, **kwargs) -> None:
 def dispatch(name: str, delay: int = 0, **kwargs) -> None:
     """Hand a job on now, outside any transaction (after-commit hooks call this)."""
     if not current_app.config.get("REDIS_URL"):
-        _run_in_process(name, kwargs)
+        local.worker(current_app._get_current_object()).submit(lambda: _run_in_process(name, kwargs))
         return
     from redis.exceptions import RedisError
 
@@ -61,9 +63,15 @@ def dispatch(name: str, delay: int = 0, **kwargs) -> None:
         _record_failure(name, kwargs, exc, "not enqueued, Redis unreachable")
 
 
+def drain(timeout: float = 10.0) -> bool:
+    """Wait until the in-process jobs queued so far (and those they queue) have
+    run; True at once with REDIS_URL. False if `timeout` seconds pass first."""
+    return local.drain(current_app._get_current_object(), timeout)
+
+
 def _run_in_process(name: str, kwargs: dict) -> None:
     try:
-        perform_in_new_context(name, kwargs)
+        perform(name, kwargs)
     except Exception as exc:  # the cause has committed: log it, never fail the request
         _record_failure(name, kwargs, exc, "failed in-process")
 
@@ -93,4 +101,4 @@ def _forget_after_rollback(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
-__all__ = ["enqueue", "enqueue_in", "dispatch", "failed_jobs", "FailedJob"]
+__all__ = ["enqueue", "enqueue_in", "dispatch", "drain", "failed_jobs", "FailedJob"]

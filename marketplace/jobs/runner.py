@@ -1,9 +1,7 @@
-"""Running one job inside the app, in-process or in an RQ work horse."""
+"""Running one job inside the app: on the in-process worker thread, or in an RQ work horse."""
 
 import logging
 import os
-
-from flask import current_app
 
 from marketplace.extensions import db
 from marketplace.jobs.registry import lookup
@@ -25,9 +23,3 @@ def perform(name: str, kwargs: dict):
     finally:
         db.session.remove()
 
-
-def perform_in_new_context(name: str, kwargs: dict) -> None:
-    """Run a job now, in an app context (and so a session) of its own: the
-    caller's session has just committed and may be reused by no one."""
-    with current_app.app_context():
-        perform(name, kwargs)

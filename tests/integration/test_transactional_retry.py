@@ -88,3 +88,32 @@ def test_a_service_that_committed_part_of_its_work_before_deadlocking_is_not_run
     with pytest.raises(sa.exc.OperationalError):
         service()
     assert len(calls) == 1
+
+
+def test_on_sqlite_a_transaction_whose_snapshot_went_stale_runs_again_and_writes_once(app, backend, tmp_path):
+    """WAL: a transaction that read before another writer committed may not write
+    (SQLITE_BUSY_SNAPSHOT, "database is locked", at once and whatever busy_timeout
+    says). That is SQLite's serialization failure, and is run again like one."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's stale-snapshot refusal")
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'wal.db'}")  # the app's SQLite settings apply to it
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE stock (id INTEGER PRIMARY KEY, quantity INTEGER)"))
+        conn.execute(sa.text("INSERT INTO stock VALUES (1, 10)"))
+    calls = []
+
+    @transactional
+    def sell_one():
+        with engine.begin() as conn:
+            calls.append(conn.scalar(sa.text("SELECT quantity FROM stock WHERE id = 1")))
+            if len(calls) == 1:  # another writer commits between this read and this write
+                with engine.begin() as other:
+                    other.execute(sa.text("UPDATE stock SET quantity = quantity - 5 WHERE id = 1"))
+            conn.execute(sa.text("UPDATE stock SET quantity = :q WHERE id = 1"), {"q": calls[-1] - 1})
+
+    sell_one()
+
+    assert calls == [10, 5]
+    with engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT quantity FROM stock")) == 4
+    engine.dispose()
