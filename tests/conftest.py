@@ -33,18 +33,45 @@ REFERENCE_TABLES = {"regions", "provinces", "wards", "alembic_version"}
 APPEND_ONLY_TABLES = {"audit_log"}  # the audit log's PostgreSQL trigger refuses DELETE
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+# The suite runs in parallel under pytest-xdist (addopts); each worker ("gw0", "gw1")
+# has a PostgreSQL database of its own, named after TEST_DATABASE_URL's.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 def _database_url(backend: str, tmp_path_factory) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     url = normalise_database_url(os.environ["TEST_DATABASE_URL"])
+    if WORKER:
+        url = _database_of_this_worker(url)
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
         conn.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+def _maintenance(url: str) -> sa.Engine:
+    return sa.create_engine(sa.engine.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _database_of_this_worker(url: str) -> str:
+    own = sa.engine.make_url(url)
+    own = own.set(database=f"{own.database}_{WORKER}")
+    engine = _maintenance(url)
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+def _drop_database_of_this_worker(url: str) -> None:
+    engine = _maintenance(url)
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.engine.make_url(url).database}" WITH (FORCE)'))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -69,7 +96,10 @@ def _app(backend, tmp_path_factory):
         sync_regions()
     yield app
     with app.app_context():
+        jobs.drain()
         db.engine.dispose()
+    if WORKER and backend == "postgresql":
+        _drop_database_of_this_worker(Config.SQLALCHEMY_DATABASE_URI)
 
 
 def _wait_for_the_jobs_of_a_test_commit(session):

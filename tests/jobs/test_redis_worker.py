@@ -24,7 +24,9 @@ from tests.mail_support import smtp_server  # noqa: F401
 from tests.order_support import place_order
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
+# A Redis database per pytest-xdist worker (6, 7, ...): each flushes its own.
+_WORKER_NUMBER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{6 + _WORKER_NUMBER}")
 
 
 @pytest.fixture

@@ -25,9 +25,11 @@ LEGAL = {
     **{(paid, S.REFUNDED): {A.ADMIN, A.SYSTEM}
        for paid in (S.CONFIRMED, S.PACKED, S.SHIPPED, S.DELIVERED, S.COMPLETED, S.CANCELLED)},
 }
-ALLOWED = [(current, target, actor) for (current, target), actors in LEGAL.items() for actor in actors]
+# Sets iterate in an order that changes between processes: sorted, every pytest-xdist worker collects the same tests.
+ALLOWED = [(current, target, actor) for (current, target), actors in LEGAL.items()
+           for actor in sorted(actors, key=lambda a: a.value)]
 WRONG_ROLE = [(current, target, actor) for (current, target), actors in LEGAL.items()
-              for actor in EVERYONE - actors]
+              for actor in sorted(EVERYONE - actors, key=lambda a: a.value)]
 NO_SUCH_MOVE = [(current, target) for current, target in product(S, S) if (current, target) not in LEGAL]
 
 
