@@ -63,6 +63,8 @@ def start_worker(app, redis_url, smtp_server, tmp_path):
         if process.poll() is None:
             process.kill()
             process.wait(10)
+    for log in sorted(tmp_path.glob("worker-*.log")):  # captured: pytest shows it when the test fails
+        print(f"--- {log.name}\n{log.read_text()[-4000:]}")
 
 
 def wait_until(condition, timeout=30.0, what="condition"):

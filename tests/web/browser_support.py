@@ -51,6 +51,7 @@ _axe = None
 def assert_accessible(page):
     """axe-core in the page: no serious or critical violation."""
     global _axe
+    settle(page)
     if _axe is None:
         from axe_playwright_python.sync_playwright import Axe
         _axe = Axe()
@@ -60,6 +61,13 @@ def assert_accessible(page):
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in serious)
 
 
+def settle(page):
+    """Wait for the page a click navigated to: Playwright's click returns once the navigation
+    commits, when the new document may not have an element yet (CI saw a null documentElement)."""
+    page.wait_for_load_state("load")
+
+
 def assert_no_horizontal_scroll(page):
+    settle(page)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
