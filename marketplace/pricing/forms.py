@@ -17,14 +17,14 @@ from marketplace.web.labels import GROUPS
 MAX_BPS = 5000
 
 
-def percent_to_bps(text: str) -> int:
-    """ "12,5" → 1250. Raises ValueError for anything that is not 0–50 with at most two decimals."""
+def percent_to_bps(text: str, max_bps: int = MAX_BPS) -> int:
+    """ "12,5" → 1250. Raises ValueError for anything that is not 0–50 (max_bps) with at most two decimals."""
     try:
         value = Decimal(text.strip().replace(",", ".").rstrip("%").strip())
     except InvalidOperation:
         raise ValueError from None
     bps = value * 100
-    if not value.is_finite() or bps != bps.to_integral_value() or not 0 <= bps <= MAX_BPS:
+    if not value.is_finite() or bps != bps.to_integral_value() or not 0 <= bps <= max_bps:
         raise ValueError
     return int(bps)
 

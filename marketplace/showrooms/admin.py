@@ -18,14 +18,14 @@ blp = Blueprint("admin_display_points", __name__, url_prefix="/api/v1/admin",
 class Points(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.AdminPointQuerySchema, location="query")
-    @blp.response(200, page_of(schemas.PointSchema))
+    @blp.response(200, page_of(schemas.AdminPointSchema))
     def get(self, query):
         """Every display point, by status and province"""
         return services.list_points(query.get("status"), query.get("province"), query["page"], query["per_page"])
 
     @blp.access(ADMIN)
     @blp.arguments(schemas.PointWriteSchema)
-    @blp.response(201, schemas.PointSchema)
+    @blp.response(201, schemas.AdminPointSchema)
     def post(self, data):
         """Open a display point"""
         return services.create_point(data)
@@ -35,7 +35,7 @@ class Points(MethodView):
 class Point(MethodView):
     @blp.access(ADMIN)
     @blp.arguments(schemas.PointPatchSchema(partial=True))
-    @blp.response(200, schemas.PointSchema)
+    @blp.response(200, schemas.AdminPointSchema)
     @blp.errors(PointNotFound)
     def patch(self, changes, point_id):
         """Edit a display point, or close it"""
@@ -57,11 +57,19 @@ class Operators(MethodView):
     @blp.errors(PointNotFound, NoAccountWithEmail, AlreadyOperator)
     def post(self, data, point_id):
         """Assign an account to operate this point"""
-        return services.assign_operator(point_id, data["email"])
+        return services.assign_operator(point_id, data["email"], data["lead"])
 
 
 @blp.route("/display-points/<int:point_id>/operators/<int:user_id>")
 class Operator(MethodView):
+    @blp.access(ADMIN)
+    @blp.arguments(schemas.OperatorPatchSchema)
+    @blp.response(200, schemas.OperatorSchema)
+    @blp.errors(OperatorNotFound)
+    def patch(self, data, point_id, user_id):
+        """Make an operator the point's lead (who approves large discounts at the till), or not"""
+        return services.set_operator_lead(point_id, user_id, data["lead"])
+
     @blp.access(ADMIN)
     @blp.response(204)
     @blp.errors(OperatorNotFound)

@@ -10,9 +10,9 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.validators import ValidationError as FieldError
 
 from marketplace.accounts.forms import EmailAddress, VietnamesePhone, display_phone
-from marketplace.pricing.forms import PercentRate, bps_to_percent, producer_choices
+from marketplace.pricing.forms import PercentRate, bps_to_percent, percent_to_bps, producer_choices
 from marketplace.regions import divisions
-from marketplace.showrooms.models import PointStatus, PointType
+from marketplace.showrooms.models import DEFAULT_MAX_DISCOUNT_BPS, PointStatus, PointType
 from marketplace.text import fold
 
 POINT_TYPES = {
@@ -84,12 +84,15 @@ class PointForm(FlaskForm):
     email = EmailField(_l("Email (không bắt buộc)"), filters=[_strip, _blank_to_none], validators=[
         Optional(), _max(254), EmailAddress()])
     status = SelectField(_l("Trạng thái"), choices=list(POINT_STATUSES.items()), validate_choice=False)
+    max_discount = StringField(_l("Giảm giá tối đa tại quầy (%)"), default=bps_to_percent(DEFAULT_MAX_DISCOUNT_BPS),
+                               validators=[_required()], render_kw={"inputmode": "decimal"})
 
     def __init__(self, *args, point=None, **kwargs):
         if point is not None:
             kwargs["data"] = {**{name: getattr(point, name) for name in self.FIELDS},
                               "point_type": point.point_type.value, "status": point.status.value,
-                              "phone": display_phone(point.phone)}
+                              "phone": display_phone(point.phone),
+                              "max_discount": bps_to_percent(point.max_discount_bps)}
         super().__init__(*args, **kwargs)
         self.province_code.choices = [("", _l("Chọn tỉnh, thành phố"))] + _by_name(
             (code, p.name) for code, p in divisions.provinces().items())
@@ -106,6 +109,13 @@ class PointForm(FlaskForm):
         if field.data not in POINT_STATUSES:
             raise FieldError(_l("Vui lòng chọn trạng thái."))
 
+    def validate_max_discount(self, field):
+        try:
+            field.bps = percent_to_bps(field.data or "", max_bps=10_000)
+        except ValueError:
+            raise FieldError(_l("Nhập một số phần trăm từ 0 đến 100, tối đa hai chữ số thập phân (ví dụ 30).")) \
+                from None
+
     def choosing_province(self) -> bool:
         """The no-JavaScript "choose ward" button: show the wards, save nothing."""
         return self.is_submitted() and bool(self.choose_province.data)
@@ -116,12 +126,20 @@ class PointForm(FlaskForm):
         fields["point_type"], fields["status"] = PointType(fields["point_type"]), PointStatus(fields["status"])
         fields["street_address"] = fields["street_address"] or ""
         fields["opening_hours"] = fields["opening_hours"] or ""
+        fields["max_discount_bps"] = self.max_discount.bps
         return fields
 
 
 class OperatorForm(FlaskForm):
     email = EmailField(_l("Email của tài khoản"), filters=[_strip], validators=[
         _required(), _max(254), EmailAddress()])
+    lead = BooleanField(_l("Trưởng điểm (duyệt giảm giá vượt mức)"))
+
+
+class LeadForm(FlaskForm):
+    """Make an operator the point's lead, or not, with one button."""
+
+    lead = SelectField(choices=[("1", "1"), ("0", "0")], validate_choice=True)
 
 
 class ConsignmentForm(FlaskForm):

@@ -10,7 +10,7 @@ from marketplace.access import ADMIN
 from marketplace.pricing.forms import bps_to_percent
 from marketplace.producers.models import ProducerNotFound
 from marketplace.showrooms import services
-from marketplace.showrooms.admin_forms import (POINT_STATUSES, POINT_TYPES, ConsignmentForm, OperatorForm,
+from marketplace.showrooms.admin_forms import (POINT_STATUSES, POINT_TYPES, ConsignmentForm, LeadForm, OperatorForm,
                                                PointForm, StatusForm)
 from marketplace.showrooms.models import AlreadyOperator, NoAccountWithEmail, PointStatus
 
@@ -95,7 +95,7 @@ def assign_operator(point_id: int):
     form = OperatorForm()
     if form.validate_on_submit():
         try:
-            services.assign_operator(point_id, form.email.data)
+            services.assign_operator(point_id, form.email.data, form.lead.data)
             return _done(_("Đã giao điểm bán cho %(email)s.", email=form.email.data), point_id)
         except NoAccountWithEmail:
             form.email.errors.append(_("Không có tài khoản nào dùng email này."))
@@ -109,6 +109,17 @@ def assign_operator(point_id: int):
 def remove_operator(point_id: int, user_id: int):
     services.remove_operator(point_id, user_id)  # not an operator: 404
     return _done(_("Đã thôi giao điểm bán cho tài khoản này."), point_id)
+
+
+@blp.post("/<int:point_id>/nguoi-van-hanh/<int:user_id>/truong-diem")
+@access.requires(ADMIN)
+def set_operator_lead(point_id: int, user_id: int):
+    form = LeadForm()
+    if not form.validate_on_submit():
+        return _detail(point_id, status=UNPROCESSABLE)
+    operator = services.set_operator_lead(point_id, user_id, form.lead.data == "1")  # not an operator: 404
+    return _done(_("%(email)s là trưởng điểm.", email=operator.user.email) if operator.is_lead else
+                 _("%(email)s không còn là trưởng điểm.", email=operator.user.email), point_id)
 
 
 @blp.post("/<int:point_id>/ky-gui")

@@ -113,6 +113,9 @@ class PointType(enum.StrEnum):
     OTHER = "other"
 
 
+DEFAULT_MAX_DISCOUNT_BPS = 3000  # at the till, 30 % off at most unless a lead operator approves
+
+
 class PointStatus(enum.StrEnum):
     ACTIVE = "active"
     TEMPORARILY_CLOSED = "temporarily_closed"
@@ -134,6 +137,9 @@ class DisplayPoint(db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     email: Mapped[str | None] = mapped_column(sa.String(254))
     status: Mapped[PointStatus] = mapped_column(enum_column(PointStatus), default=PointStatus.ACTIVE, index=True)
+    # The largest discount an operator may give at the till (basis points); above it the lead approves.
+    max_discount_bps: Mapped[int] = mapped_column(default=DEFAULT_MAX_DISCOUNT_BPS,
+                                                  server_default=str(DEFAULT_MAX_DISCOUNT_BPS))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     province = relationship("Province", lazy="joined")
@@ -147,6 +153,7 @@ class PointOperator(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     point_id: Mapped[int] = mapped_column(sa.ForeignKey("display_points.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    is_lead: Mapped[bool] = mapped_column(default=False, server_default=sa.false())  # approves large discounts
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     point: Mapped[DisplayPoint] = relationship()
@@ -228,6 +235,13 @@ class AdjustmentReason(enum.StrEnum):
     COUNT_CORRECTION = "count_correction"
 
 
+class OverrideReason(enum.StrEnum):
+    DAMAGED_PACK = "damaged_pack"
+    NEAR_EXPIRY = "near_expiry"
+    PROMOTION = "promotion"
+    OTHER = "other"  # with a note
+
+
 class SalePayment(enum.StrEnum):
     CASH = "cash"
     CARD = "card"
@@ -254,6 +268,8 @@ class StockMovement(db.Model):
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(255))
     request_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # A sale's lead operator who approved a discount above the point's limit.
+    approved_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lines: Mapped[list["MovementLine"]] = relationship(back_populates="movement", order_by="MovementLine.id",
@@ -269,6 +285,10 @@ class MovementLine(db.Model):
     variant_id: Mapped[int] = mapped_column(sa.ForeignKey("variants.id"), index=True)
     quantity: Mapped[int]  # + into the point, − out of it
     unit_price_vnd: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    # A sale line's listing price when the till changed it, and why (price_override.py).
+    listing_price_vnd: Mapped[int | None] = mapped_column(sa.BigInteger)
+    override_reason: Mapped[OverrideReason | None] = mapped_column(enum_column(OverrideReason, 20))
+    override_note: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     line_total_vnd: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     commission_rate_bps: Mapped[int] = mapped_column(default=0)
     commission_vnd: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -1,13 +1,15 @@
 """The display-point operator's API: stock, the till, transfers, counts and cash."""
 
+from flask import request
 from flask.views import MethodView
 from flask_login import current_user
 
 from marketplace.access import AUTHENTICATED
+from marketplace.accounts.throttle import LoginThrottled
 from marketplace.api import Blueprint
 from marketplace.idempotency import IdempotencyHeaderSchema, IdempotencyKeyRequired
 from marketplace.schemas import page_of
-from marketplace.showrooms import operations, queries, schemas, services, till, transfers
+from marketplace.showrooms import operations, price_override, queries, schemas, services, till, transfers
 from marketplace.showrooms.access import POINT_OPERATOR
 from marketplace.showrooms.models import (LinesRefused, MoreCashThanHeld, NotConsigned, PointNotFound, PointNotOpen,
                                           SamePoint, StockNotFound, TransferAlreadyReceived, TransferNotFound,
@@ -88,10 +90,11 @@ class Sales(MethodView):
     @blp.response(201, schemas.MovementSchema)
     @blp.alt_response(200, schema=schemas.MovementSchema, description="A retry with the same Idempotency-Key")
     @blp.errors(PointNotOpen, NotConsigned, InsufficientPointStock, UnknownVariants, IdempotencyKeyRequired,
-                till.SaleKeyReused)
+                till.SaleKeyReused, price_override.OverridesRefused, price_override.OverrideApprovalNeeded,
+                price_override.ApproverNotLead, price_override.ApprovalRefused, LoginThrottled)
     def post(self, headers, sale, point_id):
-        """Ring up a sale: first-expiring lots first; cash, card or bank transfer"""
-        movement, created = till.sell(point_id, current_user.id, sale, headers["key"])
+        """Ring up a sale: first-expiring lots first; cash, card or bank transfer; a lowered price with its reason"""
+        movement, created = till.sell(point_id, current_user.id, sale, headers["key"], request.remote_addr or "")
         return movement, 201 if created else 200
 
 

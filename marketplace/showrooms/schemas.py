@@ -3,8 +3,10 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from marketplace.accounts.schemas import PhoneField
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
 from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, PriceVnd, RowId, StrictSchema, Text, VndDisplay
-from marketplace.showrooms.models import AdjustmentReason, MovementKind, PointStatus, PointType, SalePayment
+from marketplace.showrooms.models import (DEFAULT_MAX_DISCOUNT_BPS, AdjustmentReason, MovementKind, OverrideReason, PointStatus, PointType,
+                                          SalePayment)
 from marketplace.showrooms.movements import OutLine
+from marketplace.showrooms.price_override import Approval
 from marketplace.showrooms.till import Sale, SaleLine
 from marketplace.errors import N_
 
@@ -30,6 +32,9 @@ class PointWriteSchema(StrictSchema):
     phone = PhoneField(load_default=None, allow_none=True)
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
     status = fields.Enum(PointStatus, by_value=True, load_default=PointStatus.ACTIVE)
+    max_discount_bps = Int(load_default=DEFAULT_MAX_DISCOUNT_BPS, validate=validate.Range(min=0, max=10_000),
+                           metadata={"description": "The largest discount at the till without a lead operator's "
+                                                    "approval, in basis points (3000 = 30%)"})
 
     ward_lies_in_province = ward_in_province()
 
@@ -67,12 +72,22 @@ class WhereToBuySchema(StrictSchema):
     units = fields.Integer()
 
 
+class AdminPointSchema(PointSchema):
+    max_discount_bps = fields.Integer()
+
+
 class OperatorInSchema(StrictSchema):
     email = fields.Email(required=True)
+    lead = fields.Boolean(load_default=False, metadata={"description": "A lead operator approves large discounts"})
+
+
+class OperatorPatchSchema(StrictSchema):
+    lead = fields.Boolean(required=True)
 
 
 class OperatorSchema(StrictSchema):
     user_id = fields.Integer()
+    lead = fields.Boolean(attribute="is_lead")
     email = fields.String(attribute="user.email")
     full_name = fields.String(attribute="user.full_name")
     created_at = LocalDateTime()
@@ -148,22 +163,36 @@ class ReceiptSchema(StrictSchema):
 class SaleLineSchema(StrictSchema):
     variant_id = RowId(required=True)
     quantity = Int(required=True, validate=QUANTITY)
-    unit_price_vnd = PriceVnd(load_default=None, allow_none=True,
-                              metadata={"description": "Defaults to the listing price"})
+    unit_price_vnd = PriceVnd(load_default=None, allow_none=True, metadata={
+        "description": "Defaults to the listing price; a lower price (never a higher one) needs override_reason"})
+    override_reason = fields.Enum(OverrideReason, by_value=True, load_default=None, allow_none=True)
+    override_note = Text(max_length=200, min_length=0, load_default="",
+                         metadata={"description": "Required when override_reason is \"other\""})
 
     @post_load
     def typed(self, data, **kwargs) -> SaleLine:
         return SaleLine(**data)
 
 
+class ApprovalSchema(StrictSchema):
+    email = fields.Email(required=True)
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+
+    @post_load
+    def typed(self, data, **kwargs) -> Approval:
+        return Approval(**data)
+
+
 class SaleSchema(StrictSchema):
     lines = _lines(SaleLineSchema)
     payment_method = fields.Enum(SalePayment, by_value=True, required=True)
     note = Text(max_length=500, min_length=0, load_default="")
+    approval = fields.Nested(ApprovalSchema, load_default=None, allow_none=True, metadata={
+        "description": "A lead operator of the point approving a discount above its limit (max_discount_bps)"})
 
     @post_load
     def typed(self, data, **kwargs) -> Sale:
-        return Sale(tuple(data["lines"]), data["payment_method"], data["note"])
+        return Sale(tuple(data["lines"]), data["payment_method"], data["note"], data["approval"])
 
 
 class TakeLineSchema(StrictSchema):
@@ -228,6 +257,9 @@ class MovementLineSchema(StrictSchema):
     expires_on = fields.Date(attribute="lot.expires_on", allow_none=True)
     quantity = fields.Integer()
     unit_price_vnd = fields.Integer()
+    listing_price_vnd = fields.Integer(allow_none=True, metadata={"description": "Set when the till changed the price"})
+    override_reason = fields.Enum(OverrideReason, by_value=True, allow_none=True)
+    override_note = fields.String()
     line_total_vnd = fields.Integer()
     commission_vnd = fields.Integer()
 
@@ -244,6 +276,7 @@ class MovementSchema(StrictSchema):
     payment_method = fields.String(allow_none=True)
     total_vnd = fields.Integer()
     total_display = VndDisplay("total_vnd")
+    approved_by_user_id = fields.Integer(allow_none=True)
     created_at = LocalDateTime()
     lines = fields.List(fields.Nested(MovementLineSchema))
 

@@ -56,7 +56,7 @@ def operators_of(point_id: int) -> list[PointOperator]:
 
 
 @transactional
-def assign_operator(point_id: int, email: str) -> PointOperator:
+def assign_operator(point_id: int, email: str, lead: bool = False) -> PointOperator:
     """Raises PointNotFound, NoAccountWithEmail, AlreadyOperator."""
     get_point(point_id)
     user = find_user_by_email(email)
@@ -65,21 +65,34 @@ def assign_operator(point_id: int, email: str) -> PointOperator:
     if db.session.scalar(sa.select(PointOperator.id).where(PointOperator.point_id == point_id,
                                                            PointOperator.user_id == user.id)):
         raise AlreadyOperator()
-    operator = PointOperator(point_id=point_id, user_id=user.id)
+    operator = PointOperator(point_id=point_id, user_id=user.id, is_lead=lead)
     db.session.add(operator)
     db.session.flush()
-    audit.record("point_operator.assigned", "display_point", point_id, user_id=user.id, email=user.email)
+    audit.record("point_operator.assigned", "display_point", point_id, user_id=user.id, email=user.email, lead=lead)
+    return operator
+
+
+@transactional
+def set_operator_lead(point_id: int, user_id: int, lead: bool) -> PointOperator:
+    """Raises OperatorNotFound."""
+    operator = _operator(point_id, user_id)
+    operator.is_lead = lead
+    audit.record("point_operator.lead_changed", "display_point", point_id, user_id=user_id, lead=lead)
     return operator
 
 
 @transactional
 def remove_operator(point_id: int, user_id: int) -> None:
+    db.session.delete(_operator(point_id, user_id))
+    audit.record("point_operator.removed", "display_point", point_id, user_id=user_id)
+
+
+def _operator(point_id: int, user_id: int) -> PointOperator:
     operator = db.session.scalar(sa.select(PointOperator).where(PointOperator.point_id == point_id,
                                                                 PointOperator.user_id == user_id))
     if operator is None:
         raise OperatorNotFound()
-    db.session.delete(operator)
-    audit.record("point_operator.removed", "display_point", point_id, user_id=user_id)
+    return operator
 
 
 def consignments_of(point_id: int) -> list[Consignment]:

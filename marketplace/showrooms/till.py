@@ -4,7 +4,7 @@ body return the first sale), and the few round trips that keep it fast."""
 import functools
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import sqlalchemy as sa
 
@@ -13,9 +13,9 @@ from marketplace.catalog.models import Product, Variant
 from marketplace.database import transactional
 from marketplace.extensions import db
 from marketplace.pricing.commission import commission_vnd
-from marketplace.showrooms import movements, stock_ledger
+from marketplace.showrooms import movements, price_override, stock_ledger
 from marketplace.showrooms.models import (Consignment, DisplayPoint, MovementKind, MovementLine, NotConsigned,
-                                          PointStock, SalePayment, StockMovement)
+                                          OverrideReason, PointStock, SalePayment, StockMovement)
 
 
 class SaleKeyReused(idempotency.KeyReused):
@@ -25,11 +25,13 @@ class SaleKeyReused(idempotency.KeyReused):
 
 @dataclass(frozen=True)
 class SaleLine:
-    """Units of one variant rung up, at the listing price or an override (a discount)."""
+    """Units of one variant rung up, at the listing price or an override (a discount, with its reason)."""
 
     variant_id: int
     quantity: int
     unit_price_vnd: int | None = None  # None: the variant's listing price
+    override_reason: OverrideReason | None = None
+    override_note: str = ""
 
     # A till sale always takes first-expiring first (movements.OutLine's lot_code).
     lot_code = None
@@ -42,22 +44,35 @@ class Sale:
     lines: tuple[SaleLine, ...]
     payment_method: SalePayment
     note: str = ""
+    # A lead operator's credentials approving a discount above the point's limit (not part of the body's digest).
+    approval: price_override.Approval | None = field(default=None, repr=False)
 
     def fingerprint(self) -> str:
         """The digest of the request body (see idempotency.fingerprint), to tell a retry from a reuse of its key."""
-        return idempotency.fingerprint({"lines": [asdict(line) for line in self.lines],
+        return idempotency.fingerprint({"lines": [_line_body(line) for line in self.lines],
                                         "payment_method": self.payment_method, "note": self.note})
 
 
-def sell(point_id: int, actor_id: int | None, sale: Sale, idempotency_key: str) -> tuple[StockMovement, bool]:
-    """A sale at the till: first-expiring lots first, never an expired one.
+def _line_body(line: SaleLine) -> dict:
+    body = asdict(line)
+    if line.override_reason is None and not line.override_note:  # as a line was fingerprinted before overrides
+        del body["override_reason"], body["override_note"]
+    return body
+
+
+def sell(point_id: int, actor_id: int | None, sale: Sale, idempotency_key: str,
+         client_address: str = "") -> tuple[StockMovement, bool]:
+    """A sale at the till: first-expiring lots first, never an expired one; a changed
+    price needs a reason, and above the point's limit a lead operator's approval.
     Returns (sale, created); the same key and body return the first sale, even
     while that first request is still running (this one waits for it).
 
-    Raises SaleKeyReused, PointNotFound, PointNotOpen, NotConsigned, UnknownVariants, InsufficientPointStock.
+    Raises SaleKeyReused, PointNotFound, PointNotOpen, NotConsigned, UnknownVariants, InsufficientPointStock,
+    OverridesRefused, OverrideApprovalNeeded, ApproverNotLead, ApprovalRefused, LoginThrottled.
     """
+    approver_id = sale.approval and price_override.approver_id(sale.approval, client_address)
     digest = sale.fingerprint()
-    return idempotency.first_or_replay(lambda: _sell(point_id, actor_id, sale, idempotency_key, digest),
+    return idempotency.first_or_replay(lambda: _sell(point_id, actor_id, approver_id, sale, idempotency_key, digest),
                                        lambda: _sale_by_key(point_id, idempotency_key), digest, SaleKeyReused)
 
 
@@ -77,7 +92,7 @@ def _sale_by_key(point_id: int, key: str) -> StockMovement | None:
 # decrements, FEFO) are those of every other movement.
 
 @transactional
-def _sell(point_id: int, actor_id: int | None, sale: Sale, idempotency_key: str,
+def _sell(point_id: int, actor_id: int | None, approver_id: int | None, sale: Sale, idempotency_key: str,
           digest: str) -> tuple[StockMovement, bool]:
     idempotency.claim("sale", point_id, idempotency_key)
     found = _point_and_key(point_id, idempotency_key)
@@ -88,10 +103,13 @@ def _sell(point_id: int, actor_id: int | None, sale: Sale, idempotency_key: str,
     not_carried = [i for i, line in enumerate(sale.lines) if shelf[line.variant_id].commission_rate_bps is None]
     if not_carried:
         raise NotConsigned(not_carried)
+    approved_by = price_override.check(point_id, actor_id, sale.lines, approver_id,
+                                       {v: row.price_vnd for v, row in shelf.items()}, found.max_discount_bps)
     stock = {v: stock_ledger.Balance(v, row.product_id, row.on_hand) for v, row in shelf.items()}
     sold = [_priced(taken, sale.lines[taken.line], shelf[taken.lot.variant_id])
             for taken in movements.take(point_id, sale.lines, stock)]
     movement = _record_sale(found.next_id, point_id, actor_id, sale, idempotency_key, digest, sold)
+    movement.approved_by_user_id = approved_by
     by_producer = defaultdict(lambda: {"total_vnd": 0, "commission_vnd": 0})
     for line in sold:
         share = by_producer[line.producer_id]
@@ -110,6 +128,8 @@ class _Sold:
     producer_id: int
     unit_price_vnd: int
     commission_rate_bps: int
+    line: SaleLine
+    listing_price_vnd: int
 
     @property
     def line_total_vnd(self) -> int:
@@ -122,12 +142,19 @@ class _Sold:
     def row(self, movement_id: int) -> dict:
         return {"movement_id": movement_id, **self.taken.movement_line(
             unit_price_vnd=self.unit_price_vnd, line_total_vnd=self.line_total_vnd,
-            commission_rate_bps=self.commission_rate_bps, commission_vnd=self.commission_vnd)}
+            commission_rate_bps=self.commission_rate_bps, commission_vnd=self.commission_vnd,
+            **self._override())}
+
+    def _override(self) -> dict:
+        changed = self.unit_price_vnd != self.listing_price_vnd
+        return {"listing_price_vnd": self.listing_price_vnd if changed else None,
+                "override_reason": self.line.override_reason if changed else None,
+                "override_note": self.line.override_note if changed else ""}
 
 
 def _priced(taken: movements.Taken, line: SaleLine, shelf_row) -> _Sold:
-    return _Sold(taken, shelf_row.producer_id, line.unit_price_vnd or shelf_row.price_vnd,
-                 shelf_row.commission_rate_bps)
+    price = shelf_row.price_vnd if line.unit_price_vnd is None else line.unit_price_vnd
+    return _Sold(taken, shelf_row.producer_id, price, shelf_row.commission_rate_bps, line, shelf_row.price_vnd)
 
 
 def _point_and_key(point_id: int, idempotency_key: str):
@@ -145,8 +172,8 @@ def _point_and_key_statement(dialect: str):
     next_id = (sa.func.nextval(sa.func.pg_get_serial_sequence(StockMovement.__tablename__, "id"))
                if dialect == "postgresql" else sa.null())
     key = sa.and_(StockMovement.point_id == DisplayPoint.id, StockMovement.idempotency_key == sa.bindparam("key"))
-    return (sa.select(DisplayPoint.status, StockMovement.id, StockMovement.request_fingerprint,
-                      next_id.label("next_id"))
+    return (sa.select(DisplayPoint.status, DisplayPoint.max_discount_bps, StockMovement.id,
+                      StockMovement.request_fingerprint, next_id.label("next_id"))
             .outerjoin(StockMovement, key).where(DisplayPoint.id == sa.bindparam("point_id")))
 
 

@@ -120,6 +120,13 @@ def _operator_removed(ctx):
     return f"/api/v1/admin/display-points/{point.id}/operators/{user.id}", None
 
 
+def _operator_lead(ctx):
+    point, user = DisplayPointFactory(), UserFactory()
+    ctx["client"].post(f"/api/v1/admin/display-points/{point.id}/operators", json={"email": user.email},
+                       headers=ctx["headers"])
+    return f"/api/v1/admin/display-points/{point.id}/operators/{user.id}", {"lead": True}
+
+
 def _consignment(_ctx):
     return (f"/api/v1/admin/display-points/{DisplayPointFactory().id}/consignments/{ProducerFactory().id}",
             {"commission_rate_bps": 1500, "active": True})
@@ -140,6 +147,7 @@ API_CASES = {
     ("admin_display_points.Point", "PATCH"): (_point_patch, "display_point.updated"),
     ("admin_display_points.Operators", "POST"): (_operator, "point_operator.assigned"),
     ("admin_display_points.Operator", "DELETE"): (_operator_removed, "point_operator.removed"),
+    ("admin_display_points.Operator", "PATCH"): (_operator_lead, "point_operator.lead_changed"),
     ("admin_display_points.Consignment", "PUT"): (_consignment, "consignment.set"),
 }
 # Reconcile needs a Connect payout left unsure by Stripe: test_reconciling_records_one_entry below.
@@ -166,6 +174,7 @@ PAGE_ACTIONS.update({
     ("admin_point_pages.set_status", "POST"): "display_point.updated",
     ("admin_point_pages.assign_operator", "POST"): "point_operator.assigned",
     ("admin_point_pages.remove_operator", "POST"): "point_operator.removed",
+    ("admin_point_pages.set_operator_lead", "POST"): "point_operator.lead_changed",
     ("admin_point_pages.set_consignment", "POST"): "consignment.set",
 })
 

@@ -99,7 +99,7 @@ def test_a_post_without_the_csrf_token_is_refused(client, admin):
 
 POINT = {"name": "Điểm OCOP Mường Thanh", "point_type": "ocop_centre", "province_code": str(DIEN_BIEN),
          "ward_code": str(DIEN_BIEN_WARD), "street_address": "Số 1 Võ Nguyên Giáp", "opening_hours": "7:30–21:00",
-         "phone": "0215 3825 123", "email": "", "status": "active"}
+         "phone": "0215 3825 123", "email": "", "status": "active", "max_discount": "30"}
 
 
 def test_an_admin_opens_a_point_and_finds_it_in_the_list(client, admin):
@@ -122,6 +122,40 @@ def test_a_bad_point_is_refused_beside_each_field_with_what_was_typed_kept(clien
     assert "Số điện thoại Việt Nam chưa đúng" in page and "Email chưa đúng" in page
     assert "không thuộc tỉnh, thành phố đã chọn" in page and 'value="không-phải-email"' in page
     assert db.session.scalar(sa.select(sa.func.count(DisplayPoint.id))) == 0
+
+
+@pytest.mark.parametrize("typed, bps", [("35", 3500), ("12,5", 1250), ("0", 0), ("100", 10_000)])
+def test_the_points_till_discount_limit_is_typed_in_percent(client, admin, typed, bps):
+    assert submit(client, "/quan-tri/diem-ban/them", {**POINT, "max_discount": typed}).status_code == 303
+
+    assert db.session.scalar(sa.select(DisplayPoint.max_discount_bps)) == bps
+
+
+@pytest.mark.parametrize("typed", ["150", "-1", "ba mươi", ""])
+def test_a_limit_outside_0_to_100_percent_is_refused_beside_the_field(client, admin, typed):
+    response = submit(client, "/quan-tri/diem-ban/them", {**POINT, "max_discount": typed})
+
+    assert response.status_code == 422 and f'value="{typed}"' in html(response)
+    assert ("từ 0 đến 100" in html(response)) if typed else ("Vui lòng điền mục này." in html(response))
+    assert db.session.scalar(sa.select(sa.func.count(DisplayPoint.id))) == 0
+
+
+def test_an_operator_is_assigned_as_lead_then_made_an_operator_again(client, admin):
+    point = DisplayPointFactory()
+    UserFactory(email="truong.diem@example.vn")
+    path = f"/quan-tri/diem-ban/{point.id}"
+
+    submit(client, f"{path}/nguoi-van-hanh", {"email": "truong.diem@example.vn", "lead": "y"}, form_path=path)
+    [operator] = db.session.scalars(sa.select(PointOperator)).all()
+    assert operator.is_lead and "trưởng điểm" in html(client.get(path))
+    response = submit(client, f"{path}/nguoi-van-hanh/{operator.user_id}/truong-diem", {"lead": "0"}, form_path=path)
+
+    db.session.expire_all()
+    assert response.status_code == 303 and not db.session.get(PointOperator, operator.id).is_lead
+    assert "truong.diem@example.vn không còn là trưởng điểm." in html(client.get(path))
+    junk = submit(client, f"{path}/nguoi-van-hanh/{operator.user_id}/truong-diem", {"lead": "2"}, form_path=path)
+    stranger = submit(client, f"{path}/nguoi-van-hanh/{UserFactory().id}/truong-diem", {"lead": "1"}, form_path=path)
+    assert (junk.status_code, stranger.status_code) == (422, 404)
 
 
 def test_without_javascript_choosing_a_province_shows_its_wards_and_saves_nothing(client, admin):
@@ -277,6 +311,12 @@ def _withdraw(ctx):
     return f"/quan-tri/diem-ban/{ctx['point'].id}/nguoi-van-hanh/{user.id}/go", {}, f"/quan-tri/diem-ban/{ctx['point'].id}"
 
 
+def _lead(ctx):
+    user = operator_of(ctx["point"])
+    return f"/quan-tri/diem-ban/{ctx['point'].id}/nguoi-van-hanh/{user.id}/truong-diem", {"lead": "1"}, \
+        f"/quan-tri/diem-ban/{ctx['point'].id}"
+
+
 def _consignment(ctx):
     return f"/quan-tri/diem-ban/{ctx['point'].id}/ky-gui", {"producer_id": str(ctx["producer"].id), "rate": "15",
                                                              "active": "y"}, f"/quan-tri/diem-ban/{ctx['point'].id}"
@@ -287,6 +327,7 @@ AUDITED = {"set_group_rate": (_group_rate, "commission_rate.set"),
            "remove_rate": (_remove_rate, "commission_rate.removed"), "create": (_create, "display_point.created"),
            "edit": (_edit, "display_point.updated"), "set_status": (_status, "display_point.updated"),
            "assign_operator": (_assign, "point_operator.assigned"),
+           "set_operator_lead": (_lead, "point_operator.lead_changed"),
            "remove_operator": (_withdraw, "point_operator.removed"), "set_consignment": (_consignment, "consignment.set")}
 
 

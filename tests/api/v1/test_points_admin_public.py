@@ -14,8 +14,8 @@ from marketplace.database import utcnow
 from marketplace.extensions import db
 from marketplace.showrooms import till
 from marketplace.showrooms.till import Sale, SaleLine
-from marketplace.showrooms.models import (Consignment, DisplayPoint, PointOperator, PointStatus, SalePayment,
-                                          StockMovement)
+from marketplace.showrooms.models import (Consignment, DisplayPoint, OverrideReason, PointOperator, PointStatus,
+                                          SalePayment, StockMovement)
 from tests.factories import DIEN_BIEN, DIEN_BIEN_WARD, HA_NOI, ProducerFactory, ProductFactory, UserFactory
 from tests.point_factories import DisplayPointFactory, consign, new_key, operator_of, receive
 
@@ -36,7 +36,8 @@ def count(model) -> int:
 
 
 def sell(point, variant, quantity, method=SalePayment.CASH, price=None):
-    sale, _created = till.sell(point.id, None, Sale((SaleLine(variant.id, quantity, price),), method), new_key())
+    reason = None if price is None else OverrideReason.PROMOTION
+    sale, _created = till.sell(point.id, None, Sale((SaleLine(variant.id, quantity, price, reason),), method), new_key())
     return sale
 
 

@@ -55,9 +55,10 @@ def url(point, path: str = "") -> str:
 
 
 def sell(client, headers, point, *lines, method="cash", key=None, **body):
-    """Ring up (variant, quantity[, price]) lines at the till."""
+    """Ring up (variant, quantity[, price, override reason]) lines at the till."""
     body = {"payment_method": method, "lines": [
-        {"variant_id": line[0].id, "quantity": line[1], **({"unit_price_vnd": line[2]} if len(line) > 2 else {})}
+        {"variant_id": line[0].id, "quantity": line[1], **({"unit_price_vnd": line[2]} if len(line) > 2 else {}),
+         **({"override_reason": line[3]} if len(line) > 3 else {})}
         for line in lines], **body}
     return client.post(url(point, "/sales"), json=body, headers={**headers, "Idempotency-Key": key or new_key()})
 
@@ -181,7 +182,7 @@ def test_the_price_is_the_listing_price_unless_the_operator_gives_another(client
     receive(point, honey, 5, "L1", in_days(90))
 
     listed = sell(client, as_operator, point, (honey, 2)).json
-    discounted = sell(client, as_operator, point, (honey, 1, 200_000)).json
+    discounted = sell(client, as_operator, point, (honey, 1, 200_000, "promotion")).json
 
     assert (listed["lines"][0]["unit_price_vnd"], listed["total_vnd"]) == (250_000, 500_000)
     assert (discounted["lines"][0]["unit_price_vnd"], discounted["total_vnd"]) == (200_000, 200_000)
@@ -293,7 +294,7 @@ def test_two_lines_of_one_variant_share_its_lots_between_them(client, as_operato
     receive(point, honey, 2, "SOON", in_days(20))
     receive(point, honey, 2, "LATE", in_days(300))
 
-    response = sell(client, as_operator, point, (honey, 2), (honey, 2, 200_000))
+    response = sell(client, as_operator, point, (honey, 2), (honey, 2, 200_000, "promotion"))
 
     assert response.status_code == 201, response.json
     assert [(l["lot_code"], l["quantity"], l["unit_price_vnd"]) for l in response.json["lines"]] == [
@@ -304,7 +305,7 @@ def test_two_lines_of_one_variant_share_its_lots_between_them(client, as_operato
 def test_two_lines_of_one_variant_cannot_together_take_more_than_is_on_hand(client, as_operator, point, honey):
     receive(point, honey, 4, "L1", in_days(90))
 
-    response = sell(client, as_operator, point, (honey, 2), (honey, 3, 200_000))
+    response = sell(client, as_operator, point, (honey, 2), (honey, 3, 200_000, "promotion"))
 
     assert response.status_code == 409
     assert response.json["errors"] == {"lines": {str(honey.id): ["Only 2 available, 3 asked for."]}}
@@ -316,7 +317,7 @@ def test_two_lines_taking_from_one_lot_take_both_quantities_from_it(client, as_o
     receive(point, honey, 5, "SOON", in_days(20))
     receive(point, honey, 5, "LATE", in_days(300))
 
-    response = sell(client, as_operator, point, (honey, 2), (honey, 2, 200_000))
+    response = sell(client, as_operator, point, (honey, 2), (honey, 2, 200_000, "promotion"))
 
     assert response.status_code == 201, response.json
     assert taken(response.json) == [("SOON", -2), ("SOON", -2)]
@@ -674,7 +675,7 @@ def test_the_movement_history_filters_by_kind_variant_and_date(client, as_operat
 def test_todays_takings_count_every_method_and_the_cash_still_to_hand_over(client, as_operator, point, honey):
     receive(point, honey, 10, "L1", in_days(90))
     sell(client, as_operator, point, (honey, 2), method="cash")
-    sell(client, as_operator, point, (honey, 1, 240_000), method="cash")
+    sell(client, as_operator, point, (honey, 1, 240_000, "promotion"), method="cash")
     sell(client, as_operator, point, (honey, 1), method="card")
 
     today = client.get(url(point, "/sales/today"), headers=as_operator).json
