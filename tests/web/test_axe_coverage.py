@@ -14,7 +14,8 @@ PORTAL = "test_browser_portal.py::test_every_other_portal_page_is_accessible_at_
 PORTAL_HOME = ("test_browser_portal.py::test_the_portal_home_lists_the_producers_of_someone_acting_for_several_"
                "and_tells_a_shopper_it_has_none")
 PORTAL_COD = "test_browser_portal.py::test_the_owner_fulfils_a_cod_part_and_sees_the_balance_move"
-PRODUCTS = "test_browser_portal_products.py::test_the_owner_creates_a_product_with_two_photos_and_a_decision_and_publishes_it"
+PRODUCTS = ("test_browser_portal_products.py::"
+            "test_the_owner_creates_a_product_with_two_photos_and_a_decision_and_publishes_it")
 IMPORT = "test_browser_portal_products.py::test_a_csv_import_with_one_bad_row_is_refused_by_line_then_fixed_and_accepted"
 PRODUCER_DAY = "test_browser_producer_day.py::test_a_producers_day"
 ADMIN_DAY = "test_browser_backoffice.py::test_an_admins_day"
