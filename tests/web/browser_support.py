@@ -68,6 +68,35 @@ def settle(page):
 
 
 def assert_no_horizontal_scroll(page):
+    """The page does not scroll sideways, and nothing in <main> sticks out of its column
+    (past its padding) unless it is inside a region that scrolls or clips by itself."""
     settle(page)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
+    outside = page.evaluate(_OUTSIDE_THE_COLUMN)
+    assert not outside, (f"{page.url} at {page.viewport_size['width']}px: these stick out of the column "
+                         f"[{outside[0]}]: {outside[1:6]}")
+
+
+# [the column's left and right edge, then each element outside it, as "tag#id.class [left, right]"]
+_OUTSIDE_THE_COLUMN = """() => {
+  const main = document.querySelector("main");
+  if (!main) return [];
+  const box = main.getBoundingClientRect(), style = getComputedStyle(main);
+  const left = box.left + parseFloat(style.paddingLeft), right = box.right - parseFloat(style.paddingRight);
+  const inScroller = el => {
+    for (let p = el.parentElement; p && p !== main; p = p.parentElement)
+      if (getComputedStyle(p).overflowX !== "visible") return true;
+    return false;
+  };
+  const outside = [];
+  for (const el of main.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    if (!r.width || !r.height || s.position === "absolute" && r.width <= 1 || inScroller(el)) continue;
+    if (r.right > right + 1 || r.left < left - 1) {
+      const classes = typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+      outside.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${classes} [${Math.round(r.left)}, ${Math.round(r.right)}]`);
+    }
+  }
+  return outside.length ? [`${Math.round(left)}, ${Math.round(right)}`, ...outside] : [];
+}"""

@@ -91,6 +91,7 @@ def test_a_post_without_the_csrf_token_is_refused(client, app):
                                              "confirm": NEW_PASSWORD})
 
     assert response.status_code == 400
+    assert "phiên đã hết hạn" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 

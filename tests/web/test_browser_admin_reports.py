@@ -81,6 +81,11 @@ def test_the_admin_sees_each_report_as_a_chart_and_a_table(admin_phone, with_sal
     page.screenshot(path=os.path.join(output_path, "admin-report-stars-print.png"), full_page=True)
     page.emulate_media(media="screen")
 
+    page.get_by_role("link", name="Doanh thu theo thời gian").click()  # the tab's own address
+    expect(page).to_have_url(re.compile(r"/quan-tri/bao-cao/doanh-thu$"))
+    expect(page.locator("#revenue-table tbody tr")).to_have_count(30)
+    check(page, output_path, "admin-report-revenue-tab")
+
 
 def test_the_admin_changes_a_commission_rate(admin_phone, storefront, output_path):
     page = admin_phone

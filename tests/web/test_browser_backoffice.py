@@ -1,7 +1,8 @@
 """An admin's day in a real Chromium at 360 px, with the demo admin: approve a
 producer, confirm a bank transfer found by its reference (a wrong amount
-refused first), run payouts and download the bank file, then read the audit
-log. Every page is checked with axe-core and for sideways scrolling, and
+refused first), run payouts and download the bank file, read the audit log,
+the orders and a certificate, and end on the reports: today's sales, with the
+transfer just confirmed, drawn as a chart and told by its table. Every page is checked with axe-core and for sideways scrolling, and
 photographed into the run's output folder."""
 
 import csv
@@ -15,6 +16,7 @@ from playwright.sync_api import expect
 from marketplace.catalog.models import Product
 from marketplace.demo import data as demo
 from marketplace.extensions import db
+from marketplace.money import format_vnd
 from marketplace.producers.models import ProducerStatus
 from tests.factories import ProducerFactory, ProductFactory, UserFactory
 from tests.money_helpers import deliver, give_bank_account, place_order, place_paid_order, release_all_delivered
@@ -34,10 +36,14 @@ def waiting(_app, storefront):
         order = place_order(shopper, variant)
         product = ProductFactory(name="Mật ong rừng Mường Phăng", variant__stock_quantity=50)
         give_bank_account(product.producer)
-        deliver(place_paid_order(shopper, product.variants[0]).sub_orders[0])
+        paid = place_paid_order(shopper, product.variants[0])
+        deliver(paid.sub_orders[0])
         release_all_delivered()
         found = {"producer": pending.name, "reference": order.transfer_reference, "total": order.total_vnd,
-                 "payee": product.producer.name.upper()}
+                 "payee": product.producer.name.upper(),
+                 # what today's row of the revenue report shows once the transfer is confirmed
+                 "parts_today": len(order.sub_orders) + len(paid.sub_orders),
+                 "sales_today": sum(part.items_total_vnd for part in [*order.sub_orders, *paid.sub_orders])}
         db.session.remove()
     return found
 
@@ -153,3 +159,20 @@ def test_an_admins_day(phone, waiting, output_path):
     check(page, output_path, "certificate")
     page.get_by_role("button", name="Xác nhận chứng nhận").click()
     expect(page.get_by_role("status")).to_contain_text("Đã xác nhận chứng nhận OCOP")
+
+    # The reports: the last 30 days as a chart that fits the phone, and its table, where today's
+    # row counts the transfer confirmed this morning (an order awaiting payment counts nowhere).
+    page.get_by_role("navigation", name="Quản trị").get_by_role("link", name="Báo cáo").click()
+    expect(page.get_by_role("heading", name="Doanh thu theo thời gian", level=2)).to_be_visible()
+    chart = page.locator("figure.report-chart svg")
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] and box["height"] > 150, box
+    expect(page.locator("figure.report-chart")).to_have_attribute("aria-describedby", "revenue-table")
+    rows = page.locator("#revenue-table tbody tr")
+    expect(rows).to_have_count(30)
+    today = rows.last.get_by_role("cell")
+    expect(today.nth(0)).to_have_text(str(waiting["parts_today"]))
+    expect(today.nth(1)).to_have_text(format_vnd(waiting["sales_today"]))
+    expect(page.locator("#revenue-table tfoot")).to_contain_text(format_vnd(waiting["sales_today"]))
+    check(page, output_path, "report")

@@ -16,9 +16,13 @@ from marketplace.accounts.models import User
 from marketplace.catalog.models import Product, ProductStatus
 from marketplace.demo.data import DEMO_PASSWORD
 from marketplace.extensions import db
+from marketplace.money import format_vnd
 from marketplace.orders import cart, placement
 from marketplace.payments.models import PaymentMethod
-from marketplace.producers.models import Producer
+from marketplace.payouts.runs import run_payouts
+from marketplace.producers.models import MemberRole, Producer, ProducerMember
+from tests.factories import PASSWORD, member_of
+from tests.money_helpers import deliver, give_bank_account, place_paid_order, release_all_delivered
 from tests.web.test_browser import PHONE, assert_accessible, assert_no_horizontal_scroll
 
 OWNER = "ongmat@demo.ocop.vn"
@@ -112,15 +116,84 @@ def test_the_owner_fulfils_a_cod_part_and_sees_the_balance_move(owner, cod_part,
     check(page, output_path, "statement")
 
 
-def test_every_other_portal_page_is_accessible_at_360(owner, cod_part, output_path):
+def paid_out_once(_app, producer_id: int) -> int:
+    """The producer has a bank account and has been paid once: an order paid by transfer,
+    delivered past the holding period, and a payout run. Returns the payout's amount."""
+    with _app.app_context():
+        producer = db.session.get(Producer, producer_id)
+        shopper = db.session.scalar(sa.select(User).where(User.email == "shopper@demo.ocop.vn"))
+        variant = next(v for p in db.session.scalars(sa.select(Product).where(
+            Product.producer_id == producer_id, Product.status == ProductStatus.ACTIVE))
+            for v in p.variants if v.is_active and v.stock_quantity > 0)
+        give_bank_account(producer)
+        deliver(place_paid_order(shopper, variant).sub_orders[0])
+        release_all_delivered()
+        amount = sum(payout.amount_vnd for payout in run_payouts().payouts)
+        db.session.remove()
+    return amount
+
+
+def test_every_other_portal_page_is_accessible_at_360(owner, cod_part, _app, output_path):
     producer_id = cod_part[0]
     page = owner
     expect(page).to_have_url(re.compile(r"/kenh-nguoi-ban/\d+$"))
+    paid = paid_out_once(_app, producer_id)
     for name, path in [("payouts", "/tien/chi-tra"), ("bank-account", "/tien/tai-khoan-ngan-hang"),
                        ("bank-account-edit", "/tien/tai-khoan-ngan-hang/sua"), ("members", "/thanh-vien")]:
         page.goto(f"/kenh-nguoi-ban/{producer_id}{path}")
+        if name == "payouts":  # on a phone each payout is a card: its amount in sight, not off to the side
+            amount = page.get_by_role("cell", name=format_vnd(paid))
+            expect(amount).to_be_visible()
+            box = amount.bounding_box()
+            assert box["x"] + box["width"] <= PHONE["width"], box
         check(page, output_path, name)
     page.get_by_label("Email của tài khoản").fill("ai-do@example.vn")
     page.get_by_role("button", name="Thêm", exact=True).click()
     expect(page.locator("#error-summary")).to_be_visible()
     check(page, output_path, "members-errors")
+    page.get_by_role("navigation", name="Kênh người bán").get_by_role("link", name="Sản phẩm").click()
+    page.get_by_role("link", name="Mật ong hoa ban").click()
+    page.locator(".pp-variants a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sửa quy cách")
+    check(page, output_path, "variant-edit")
+
+
+def test_the_portal_home_lists_the_producers_of_someone_acting_for_several_and_tells_a_shopper_it_has_none(
+        browser, storefront, _app, output_path):
+    with _app.app_context():
+        first, second = db.session.scalars(sa.select(Producer).order_by(Producer.id).limit(2)).all()
+        names = [first.name, second.name]
+        helper = member_of(first, MemberRole.STAFF, email="ban-hang.hai-noi@example.vn")
+        db.session.add(ProducerMember(producer=second, user=helper, role=MemberRole.STAFF))
+        db.session.commit()
+        db.session.remove()
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append((page.url, message.text)))
+
+    def log_in(email, password):
+        page.goto("/dang-nhap?next=/kenh-nguoi-ban")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Mật khẩu").fill(password)
+        page.locator("main").get_by_role("button", name="Đăng nhập", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/kenh-nguoi-ban$"))
+
+    log_in("ban-hang.hai-noi@example.vn", PASSWORD)
+    choices = page.locator(".portal-choices a")
+    expect(choices).to_have_text(names)
+    check(page, output_path, "home-choose")
+    choices.nth(1).click()
+    expect(page.get_by_role("heading", name="Tổng quan", exact=True)).to_be_visible()
+    expect(page.locator(".portal-producer")).to_contain_text(names[1])
+    page.locator("header").get_by_role("button", name="Đăng xuất").click()
+
+    log_in("shopper@demo.ocop.vn", DEMO_PASSWORD)
+    expect(page.get_by_text("Tài khoản của bạn chưa thuộc chủ thể OCOP nào.", exact=False)).to_be_visible()
+    check(page, output_path, "home-no-producer")
+    page.goto("/quan-tri")  # not an admin: refused, in words
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bạn không có quyền mở trang này")
+    check(page, output_path, "back-office-refused")
+    context.close()
+    errors = [(url, text) for url, text in errors if not (url.endswith("/quan-tri") and "403" in text)]
+    assert not errors, f"console errors: {errors}"

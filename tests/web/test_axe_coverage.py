@@ -1,0 +1,87 @@
+"""Every page of the producer portal and the back office is opened by a browser test that
+checks it with axe-core and at 360 px. BROWSER_CHECKED names the test for each page (an
+endpoint, as the app routes it); a new page fails here until a browser test opens it and
+is named below. Files the portal and back office hand out (CSV, XLSX, the decision
+document) are no pages: they are listed as DOWNLOADS."""
+
+import importlib
+
+from tests.api.v1.operations import collection_app
+
+PORTAL_AND_BACK_OFFICE = ("/kenh-nguoi-ban", "/quan-tri")
+
+PORTAL = "test_browser_portal.py::test_every_other_portal_page_is_accessible_at_360"
+PORTAL_HOME = ("test_browser_portal.py::test_the_portal_home_lists_the_producers_of_someone_acting_for_several_"
+               "and_tells_a_shopper_it_has_none")
+PORTAL_COD = "test_browser_portal.py::test_the_owner_fulfils_a_cod_part_and_sees_the_balance_move"
+PRODUCTS = ("test_browser_portal_products.py::"
+            "test_the_owner_creates_a_product_with_two_photos_and_a_decision_and_publishes_it")
+IMPORT = "test_browser_portal_products.py::test_a_csv_import_with_one_bad_row_is_refused_by_line_then_fixed_and_accepted"
+PRODUCER_DAY = "test_browser_producer_day.py::test_a_producers_day"
+ADMIN_DAY = "test_browser_backoffice.py::test_an_admins_day"
+REPORTS = "test_browser_admin_reports.py::test_the_admin_sees_each_report_as_a_chart_and_a_table"
+SETTINGS = "test_browser_admin_reports.py::test_the_admin_changes_a_commission_rate"
+POINTS = "test_browser_admin_reports.py::test_the_display_point_settings_pages_pass_axe"
+
+BROWSER_CHECKED = {
+    "portal.home": PORTAL_HOME,
+    "portal.dashboard": PRODUCER_DAY,
+    "portal_order_pages.inbox": PRODUCER_DAY,
+    "portal_order_pages.detail": PRODUCER_DAY,
+    "portal_order_pages.packing_slip": PORTAL_COD,
+    "catalog_portal_pages.products": PRODUCTS,
+    "catalog_portal_pages.create": PRODUCER_DAY,
+    "catalog_portal_pages.edit": PRODUCER_DAY,
+    "catalog_portal_pages.add_variant": PRODUCER_DAY,
+    "catalog_portal_pages.edit_variant": PORTAL,
+    "catalog_portal_pages.import_products": IMPORT,
+    "portal_member_pages.members": PORTAL,
+    "portal_money_pages.statement": PRODUCER_DAY,
+    "portal_money_pages.payouts": PORTAL,
+    "portal_money_pages.bank_account": PORTAL,
+    "portal_money_pages.edit_bank_account": PORTAL,
+    "backoffice.home": ADMIN_DAY,
+    "backoffice.reports": ADMIN_DAY,
+    "backoffice.revenue": REPORTS,
+    "backoffice.sales": REPORTS,
+    "backoffice.settings": SETTINGS,
+    "admin_pricing_pages.rates": SETTINGS,
+    "admin_producer_pages.review": ADMIN_DAY,
+    "admin_catalog_pages.queue": PRODUCER_DAY,
+    "admin_catalog_pages.review": PRODUCER_DAY,
+    "admin_order_pages.transfers": ADMIN_DAY,
+    "admin_order_pages.confirm_transfer": ADMIN_DAY,
+    "admin_order_pages.search": ADMIN_DAY,
+    "admin_order_pages.detail": ADMIN_DAY,
+    "admin_order_pages.refund": ADMIN_DAY,
+    "admin_payout_pages.batches": ADMIN_DAY,
+    "admin_payout_pages.batch": ADMIN_DAY,
+    "admin_payout_pages.payout": ADMIN_DAY,
+    "audit_pages.log": ADMIN_DAY,
+    "admin_point_pages.points": POINTS,
+    "admin_point_pages.point": POINTS,
+    "admin_point_pages.edit": POINTS,
+    "admin_point_pages.create": POINTS,
+}
+DOWNLOADS = {
+    "catalog_portal_pages.export", "catalog_portal_pages.certificate_document", "portal_money_pages.statement_csv",
+    "admin_payout_pages.bank_file", "backoffice.revenue_csv", "backoffice.sales_csv",
+}
+
+
+def _pages() -> set[str]:
+    return {rule.endpoint for rule in collection_app().url_map.iter_rules()
+            if "GET" in rule.methods and rule.rule.startswith(PORTAL_AND_BACK_OFFICE)}
+
+
+def test_every_portal_and_back_office_page_is_opened_by_a_browser_test():
+    pages = _pages() - DOWNLOADS
+    assert not pages - set(BROWSER_CHECKED), (
+        f"no browser test checks these pages with axe-core at 360 px: {sorted(pages - set(BROWSER_CHECKED))}")
+    assert not set(BROWSER_CHECKED) - pages, f"no longer pages: {sorted(set(BROWSER_CHECKED) - pages)}"
+
+
+def test_each_named_browser_test_exists():
+    for where in set(BROWSER_CHECKED.values()):
+        module, name = where.split("::")
+        assert callable(getattr(importlib.import_module(f"tests.web.{module[:-3]}"), name, None)), where
