@@ -63,7 +63,7 @@ MODEL_MODULES = (
     "marketplace.payouts.earnings",  # subscribes the ledger to order and till events
     "marketplace.showrooms.models", "search.models",
     "marketplace.mail.models", "marketplace.mail.services",  # services delivers queued mail after commit
-    "marketplace.jobs.queue",  # hands jobs on after commit
+    "marketplace.jobs.models", "marketplace.jobs.queue",  # failed jobs; hands jobs on after commit
     "marketplace.notifications.models", "marketplace.notifications.triggers", "marketplace.notifications.reminders",
     "marketplace.notifications.stock",
     # Job registrations (marketplace/jobs): each domain names its own.
