@@ -57,6 +57,7 @@ def create_app(config_class=None) -> Flask:
 MODEL_MODULES = (
     "marketplace.accounts.models", "marketplace.accounts.auth",  # auth registers Flask-Login's loaders
     "marketplace.regions.models", "marketplace.producers.models", "marketplace.catalog.models",
+    "marketplace.catalog.job_models",
     "marketplace.pricing.models", "marketplace.payments.models", "marketplace.orders.models",
     "marketplace.payouts.models", "marketplace.audit.models",
     "marketplace.orders.payment_outcomes",  # subscribes the order to its payment's outcomes (webhooks)
@@ -68,6 +69,7 @@ MODEL_MODULES = (
     "marketplace.notifications.stock",
     # Job registrations (marketplace/jobs): each domain names its own.
     "marketplace.jobs.mail_jobs", "marketplace.orders.jobs", "marketplace.payouts.jobs", "search.jobs",
+    "marketplace.catalog.photo_jobs", "marketplace.catalog.import_jobs",
 )
 
 
@@ -108,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.payouts.admin_pages import blp as admin_payout_pages
     from marketplace.producers.admin_pages import blp as admin_producer_pages
     from marketplace.catalog.portal_pages import blp as catalog_portal_pages
+    from marketplace.catalog import portal_media_pages  # noqa: F401  adds the photo pages to catalog_portal_pages
     from marketplace.orders.portal_pages import blp as portal_order_pages
     from marketplace.producers.portal_pages import blp as portal_member_pages
     from marketplace.payouts.portal_pages import blp as portal_money_pages

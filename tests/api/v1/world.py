@@ -205,7 +205,18 @@ SAMPLE_PATH_VALUES = {
     "format": lambda world: "csv",
     "change": lambda world: "luu-tru",
     "move": lambda world: "xuong",
+    "pending_id": lambda world: _pending_photo(world),
 }
+
+
+def _pending_photo(world) -> int:
+    """A photo of the world's product still being processed (POST .../anh-dang-xu-ly/<id>/xoa)."""
+    from marketplace.catalog.job_models import PendingImage
+    pending = PendingImage(product_id=world.product.id, stem=f"sp{world.product.id}-world",
+                           original_key=f"anh-goc/sp{world.product.id}-world")
+    db.session.add(pending)
+    db.session.commit()
+    return pending.id
 
 
 def _sample_document() -> str:
