@@ -206,6 +206,7 @@ SAMPLE_PATH_VALUES = {
     "change": lambda world: "luu-tru",
     "move": lambda world: "xuong",
     "pending_id": lambda world: _pending_photo(world),
+    "job_id": lambda world: _failed_job(),
 }
 
 
@@ -217,6 +218,15 @@ def _pending_photo(world) -> int:
     db.session.add(pending)
     db.session.commit()
     return pending.id
+
+
+def _failed_job() -> str:
+    """A job that failed in-process after its retries (POST /quan-tri/cong-viec-loi/<id>/chay-lai)."""
+    from marketplace.jobs.models import FailedJobRecord
+    record = FailedJobRecord(name="orders.expire_reservations", kwargs={}, error="RuntimeError: the world", attempts=3)
+    db.session.add(record)
+    db.session.commit()
+    return f"db-{record.id}"
 
 
 def _sample_document() -> str:
