@@ -7,12 +7,13 @@ so the job goes only if the entry commits.
 
 from marketplace import audit, jobs
 from marketplace.database import transactional
-from marketplace.jobs.failures import FailedJob
+from marketplace.jobs.failures import FailedJob, FailedJobs, failed_jobs_report
 
 
-def failed_jobs() -> list[FailedJob]:
-    """Newest first: in-process failures (and jobs Redis could not take), then RQ's."""
-    return jobs.failed_jobs()
+def failed_jobs() -> FailedJobs:
+    """Newest first: in-process failures (and jobs Redis could not take), then RQ's
+    (unless Redis cannot be reached: the page says so)."""
+    return failed_jobs_report()
 
 
 @transactional

@@ -14,7 +14,8 @@ from marketplace.jobs.failures import JobNoLongerExists
 @blp.get("/quan-tri/cong-viec-loi", endpoint="failed_jobs")
 @access.requires(ADMIN)
 def failed_jobs():
-    return render_template("backoffice/failed_jobs.html", jobs=service.failed_jobs())
+    found = service.failed_jobs()
+    return render_template("backoffice/failed_jobs.html", jobs=found.jobs, redis_unreachable=found.redis_unreachable)
 
 
 @blp.post("/quan-tri/cong-viec-loi/<job_id>/chay-lai", endpoint="run_failed_job_again")

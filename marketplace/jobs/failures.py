@@ -63,15 +63,35 @@ def _of_record(row: FailedJobRecord) -> FailedJob:
     return FailedJob(f"{DB_PREFIX}{row.id}", row.name, row.kwargs or {}, row.error, row.failed_at, row.attempts)
 
 
+@dataclass(frozen=True)
+class FailedJobs:
+    jobs: list[FailedJob]
+    redis_unreachable: bool = False  # RQ's failures could not be read: only the table's are listed
+
+
 def failed_jobs() -> list[FailedJob]:
-    """Newest first: the table's, then RQ's (with REDIS_URL)."""
-    rows = db.session.scalars(sa.select(FailedJobRecord).where(FailedJobRecord.run_again_at.is_(None))
-                              .order_by(FailedJobRecord.id.desc()).limit(LISTED))
-    found = [_of_record(row) for row in rows]
+    """Newest first: the table's, then RQ's (with REDIS_URL; raises RedisError if it is down)."""
+    found = _recorded()
     if current_app.config.get("REDIS_URL"):
         from marketplace.jobs import rq_queue
         found += rq_queue.failed()
     return found
+
+
+def failed_jobs_report() -> FailedJobs:
+    """What failed_jobs lists, and whether Redis could be read (for the admin page)."""
+    from redis.exceptions import RedisError
+    try:
+        return FailedJobs(failed_jobs())
+    except RedisError:
+        log.exception("RQ's failed jobs could not be read")
+        return FailedJobs(_recorded(), redis_unreachable=True)
+
+
+def _recorded() -> list[FailedJob]:
+    rows = db.session.scalars(sa.select(FailedJobRecord).where(FailedJobRecord.run_again_at.is_(None))
+                              .order_by(FailedJobRecord.id.desc()).limit(LISTED))
+    return [_of_record(row) for row in rows]
 
 
 def run_again(job_id: str) -> FailedJob:

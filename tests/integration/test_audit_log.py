@@ -168,6 +168,8 @@ PAGE_ACTIONS.update({
     ("admin_point_pages.remove_operator", "POST"): "point_operator.removed",
     ("admin_point_pages.set_consignment", "POST"): "consignment.set",
 })
+# Running a failed job again; tests/web/test_failed_jobs_page.py asserts its entry.
+PAGE_ACTIONS[("backoffice.run_failed_job_again", "POST")] = "job.run_again"
 
 
 def test_every_admin_write_is_walked_by_an_audit_test(app):

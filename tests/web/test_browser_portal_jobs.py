@@ -52,6 +52,11 @@ def test_a_photo_shows_as_being_processed_then_appears_without_a_reload(owner, h
     expect(photos).to_have_count(before)
     page.locator("#anh").scroll_into_view_if_needed()
     check(page, output_path, "photo-processing")
+    # A refused upload is shown at the address it was posted to; the list still updates from the product's page.
+    page.get_by_label("Thêm ảnh").set_input_files({"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": b"<html>"})
+    page.get_by_role("button", name="Tải ảnh lên").click()
+    expect(page.locator("#upload-errors")).to_be_visible()
+    expect(pending).to_have_count(1)
 
     release.set()
     expect(pending).to_have_count(0, timeout=15_000)

@@ -96,3 +96,10 @@ def test_the_cli_lists_in_process_failures_too(as_admin, runner):
     record = fail_in_process()
     output = runner.invoke(args=["jobs", "failed"]).output
     assert f"db-{record.id}" in output and "tests.carrier_sync {'order_id': 7}" in output
+
+
+def test_with_redis_unreachable_the_page_lists_the_tables_failures_and_says_so(as_admin, monkeypatch):
+    record = fail_in_process()
+    monkeypatch.setitem(as_admin.application.config, "REDIS_URL", "redis://127.0.0.1:1/0")
+    page = html(as_admin.get(PAGE))
+    assert "Không đọc được hàng đợi Redis" in page and f"db-{record.id}" in page
