@@ -99,7 +99,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.orders.address_pages import blp as address_pages
     from marketplace.storefront.pages import blp as storefront_pages
     from marketplace.backoffice.pages import blp as backoffice_pages
-    from marketplace.backoffice import job_pages, report_pages, settings_pages  # noqa: F401  add pages to backoffice_pages
+    # These add their pages to backoffice_pages:
+    from marketplace.backoffice import job_pages, report_pages, settings_pages  # noqa: F401
     from marketplace.pricing.admin_pages import blp as admin_pricing_pages
     from marketplace.showrooms.admin_pages import blp as admin_point_pages
     from marketplace.portal.pages import blp as portal_pages
