@@ -148,7 +148,8 @@ class Config:
     # `flask jobs worker` runs them; empty runs them in-process after commit.
     REDIS_URL = os.environ.get("REDIS_URL", "")
     JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "marketplace")
-    JOBS_RETRY_INTERVALS = [int(s) for s in os.environ.get("JOBS_RETRY_INTERVALS", "10,60,300,1800").split(",")]
+    # Seconds before each retry of a failed job, RQ's and in-process alike; then it is kept as failed.
+    JOBS_RETRY_INTERVALS = [int(s) for s in os.environ.get("JOBS_RETRY_INTERVALS", "10,60,300,1800").split(",") if s]
     JOBS_TIMEOUT_SECONDS = _env_int("JOBS_TIMEOUT_SECONDS", 600)
     JOBS_FAILURE_TTL_SECONDS = _env_int("JOBS_FAILURE_TTL_SECONDS", 30 * 24 * 3600)  # failed jobs kept this long
     JOBS_MONITORING_INTERVAL = _env_int("JOBS_MONITORING_INTERVAL", 30)  # the worker's heartbeat while a job runs
@@ -174,3 +175,4 @@ class TestConfig(Config):
     # the algorithm is the same, only the work factor drops.
     PASSWORD_HASH_FAST = True
     MAIL_URL = "log://"  # tests that read mail start a real SMTP server on loopback (tests/mail_support.py)
+    JOBS_RETRY_INTERVALS = [0.01, 0.02]  # in-process retries on their timer, but at once

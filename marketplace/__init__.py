@@ -57,17 +57,19 @@ def create_app(config_class=None) -> Flask:
 MODEL_MODULES = (
     "marketplace.accounts.models", "marketplace.accounts.auth",  # auth registers Flask-Login's loaders
     "marketplace.regions.models", "marketplace.producers.models", "marketplace.catalog.models",
+    "marketplace.catalog.job_models",
     "marketplace.pricing.models", "marketplace.payments.models", "marketplace.orders.models",
     "marketplace.payouts.models", "marketplace.audit.models",
     "marketplace.orders.payment_outcomes",  # subscribes the order to its payment's outcomes (webhooks)
     "marketplace.payouts.earnings",  # subscribes the ledger to order and till events
     "marketplace.showrooms.models", "search.models",
     "marketplace.mail.models", "marketplace.mail.services",  # services delivers queued mail after commit
-    "marketplace.jobs.queue",  # hands jobs on after commit
+    "marketplace.jobs.models", "marketplace.jobs.queue",  # failed jobs; hands jobs on after commit
     "marketplace.notifications.models", "marketplace.notifications.triggers", "marketplace.notifications.reminders",
     "marketplace.notifications.stock",
     # Job registrations (marketplace/jobs): each domain names its own.
     "marketplace.jobs.mail_jobs", "marketplace.orders.jobs", "marketplace.payouts.jobs", "search.jobs",
+    "marketplace.catalog.photo_jobs", "marketplace.catalog.import_jobs",
 )
 
 
@@ -97,7 +99,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.orders.address_pages import blp as address_pages
     from marketplace.storefront.pages import blp as storefront_pages
     from marketplace.backoffice.pages import blp as backoffice_pages
-    from marketplace.backoffice import report_pages, settings_pages  # noqa: F401  add their pages to backoffice_pages
+    # These add their pages to backoffice_pages:
+    from marketplace.backoffice import job_pages, report_pages, settings_pages  # noqa: F401
     from marketplace.pricing.admin_pages import blp as admin_pricing_pages
     from marketplace.showrooms.admin_pages import blp as admin_point_pages
     from marketplace.portal.pages import blp as portal_pages
@@ -108,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.payouts.admin_pages import blp as admin_payout_pages
     from marketplace.producers.admin_pages import blp as admin_producer_pages
     from marketplace.catalog.portal_pages import blp as catalog_portal_pages
+    from marketplace.catalog import portal_media_pages  # noqa: F401  adds the photo pages to catalog_portal_pages
     from marketplace.orders.portal_pages import blp as portal_order_pages
     from marketplace.producers.portal_pages import blp as portal_member_pages
     from marketplace.payouts.portal_pages import blp as portal_money_pages

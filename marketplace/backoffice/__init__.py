@@ -4,4 +4,7 @@ compose several domains. Pages over one domain live in that domain
 
 Reports (h10): ``reports.py`` (revenue by period, sales by province, group and stars, in SQL),
 ``report_pages.py`` and ``settings_pages.py`` add their pages to the ``backoffice`` blueprint.
+
+Failed jobs: ``failed_jobs.py`` (the list, and running one again with its audit entry) and
+``job_pages.py`` (/quan-tri/cong-viec-loi), on the ``backoffice`` blueprint.
 """

@@ -1,53 +1,46 @@
 """A product's photos and its certificate's decision document, stored through
 marketplace.storage.
 
-Photos are checked by their content, never by their name or declared type: Pillow
-must read them as JPEG, PNG or WebP within the byte and pixel limits (config
-UPLOAD_IMAGE_MAX_BYTES, UPLOAD_IMAGE_MAX_PIXELS), which also guards against
-decompression bombs. Each is re-encoded as WebP without its metadata (EXIF, GPS
-position, camera) at every width of storage.serving.WIDTHS, and the product's
-image_urls gains the widest one (the storefront shows image_urls in order).
+A photo is checked by its content in the request (catalog/images.py: JPEG, PNG
+or WebP within the byte and pixel limits; anything else is refused and nothing
+is stored). The upload is then kept under a private key and recorded as a
+PendingImage, which counts towards the product's photo limit, and the job
+media.product_renditions (catalog/photo_jobs.py) makes its WebP renditions after
+the commit and adds the photo last in the product's image_urls. Until then the
+portal shows it as being processed; the producer may remove it meanwhile.
 
 A document is a PDF (its %PDF- magic and UPLOAD_DOCUMENT_MAX_BYTES) or a photo
-(checked and re-encoded as above). It is private: only the producer's members and
-admins fetch it (catalog/portal_pages.py certificate_document).
+(checked and re-encoded at once, it is small). It is private: only the
+producer's members and admins fetch it (catalog/portal_pages.py certificate_document).
 
 Files are written before the transaction that records them and removed again if
 it fails; files a change replaces are removed after it commits. A refused upload
 stores nothing.
 
-Use cases: add_image, move_image, remove_image, attach_certificate_document,
-certificate_document.
+Use cases: add_image, remove_pending_image, move_image, remove_image,
+attach_certificate_document, certificate_document.
 """
 
-import io
 import secrets
-import warnings
-from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import current_app
-from PIL import Image, ImageOps, UnidentifiedImageError
 
-from marketplace import storage
+from marketplace import jobs, storage
+from marketplace.catalog.images import (InvalidUpload, Rendition, keys_of_url, original_key, read_image, remove,
+                                        store, webp)
+from marketplace.catalog.job_models import PendingImage
 from marketplace.catalog.models import Product
 from marketplace.catalog.services import get_product
 from marketplace.database import transactional, utcnow
-from marketplace.errors import N_, InvalidInput, NotFound
-from marketplace.storage.serving import WIDTHS, photo_key
+from marketplace.errors import N_, NotFound
+from marketplace.extensions import db
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+__all__ = ["InvalidUpload", "TooManyImages", "ImageNotFound", "DocumentNotFound", "add_image", "remove_pending_image",
+           "move_image", "remove_image", "attach_certificate_document", "certificate_document"]
+
 DOCUMENT_IMAGE_WIDTH = 2000  # a scanned decision stays readable
 PDF_MAGIC = b"%PDF-"
-
-
-class InvalidUpload(InvalidInput):
-    """The file was refused; `errors` names the field and why."""
-
-    message = N_("The file was refused.")
-
-    def __init__(self, field: str, reason: str, **values):
-        super().__init__(errors={field: [reason]})
-        self.field, self.reason, self.values = field, reason, values
 
 
 class TooManyImages(InvalidUpload):
@@ -63,118 +56,66 @@ class DocumentNotFound(NotFound):
     code, message = "document_not_found", N_("No decision document has been uploaded.")
 
 
-@dataclass(frozen=True)
-class Rendition:
-    key: str
-    data: bytes
-    content_type: str = "image/webp"
-
-
-# --- checking and re-encoding ------------------------------------------------------
-
-def read_image(data: bytes, field: str = "image") -> Image.Image:
-    """The upload as a decoded image, upright, without metadata.
-
-    Raises InvalidUpload: too large, not an image, not JPEG/PNG/WebP, too many pixels,
-    or damaged.
-    """
-    config = current_app.config
-    if len(data) > config["UPLOAD_IMAGE_MAX_BYTES"]:
-        raise InvalidUpload(field, N_("The photo is larger than %(mb)d MB."),
-                            mb=config["UPLOAD_IMAGE_MAX_BYTES"] // (1024 * 1024))
-    if not data:
-        raise InvalidUpload(field, N_("Choose a photo to upload."))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.format not in ACCEPTED_FORMATS:
-                raise InvalidUpload(field, N_("This file is not a JPEG, PNG or WebP photo."))
-            # The header's size is checked before any pixel is decoded.
-            if image.width * image.height > config["UPLOAD_IMAGE_MAX_PIXELS"]:
-                raise InvalidUpload(field, N_("The photo has too many pixels (at most %(mp)d megapixels)."),
-                                    mp=config["UPLOAD_IMAGE_MAX_PIXELS"] // 1_000_000)
-            image.load()
-    except InvalidUpload:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InvalidUpload(field, N_("This file is not a JPEG, PNG or WebP photo.")) from None
-    except (OSError, SyntaxError, ValueError):
-        raise InvalidUpload(field, N_("The photo is damaged or incomplete.")) from None
-    upright = ImageOps.exif_transpose(image)  # a phone's portrait photo stays upright once EXIF is gone
-    return upright.convert("RGBA" if upright.mode in ("RGBA", "LA", "P") and _has_alpha(upright) else "RGB")
-
-
-def _has_alpha(image: Image.Image) -> bool:
-    return image.mode in ("RGBA", "LA") or "transparency" in image.info
-
-
-def _webp(image: Image.Image, width: int) -> bytes:
-    if image.width > width:
-        image = image.resize((width, max(1, round(image.height * width / image.width))), Image.LANCZOS)
-    out = io.BytesIO()
-    image.save(out, "WEBP", quality=82, method=4)  # no exif= argument: nothing of the original's metadata
-    return out.getvalue()
-
-
-def product_renditions(image: Image.Image, stem: str) -> list[Rendition]:
-    """The photo at every width. The step a job queue can take over: it is the slow one."""
-    return [Rendition(photo_key(f"{stem}-{width}.webp"), _webp(image, width)) for width in WIDTHS]
-
-
-def _store(renditions: list[Rendition]) -> None:
-    stored = []
-    try:
-        for rendition in renditions:
-            storage.put(rendition.key, rendition.data, rendition.content_type)
-            stored.append(rendition.key)
-    except BaseException:
-        _remove(stored)
-        raise
-
-
-def _remove(keys) -> None:
-    for key in keys:
-        storage.delete(key)
-
-
-def _keys_of_url(url: str) -> list[str]:
-    """The stored files of one of our photos (every width), none for another site's URL."""
-    name = url.rsplit("/", 1)[-1]
-    if not url.startswith("/anh/") or "-" not in name:
-        return []
-    stem = name.rsplit("-", 1)[0]
-    return [photo_key(f"{stem}-{width}.webp") for width in WIDTHS]
+def _photo_count(product: Product) -> int:
+    """The photos it has and those still being processed: both count towards the limit
+    (counted afresh: a collection loaded before the product's lock may be stale)."""
+    pending = db.session.scalar(sa.select(sa.func.count()).where(PendingImage.product_id == product.id))
+    return len(product.image_urls or []) + pending
 
 
 # --- photos --------------------------------------------------------------------------
 
 def add_image(producer_id: int, product_id: int, data: bytes) -> Product:
-    """Check, re-encode and store a photo, then add it last in the product's photos.
+    """Check a photo and keep it as uploaded; a job makes its renditions after the
+    commit and adds it last in the product's photos.
 
     Raises ProductNotFound, InvalidUpload, TooManyImages.
     """
     product = get_product(producer_id, product_id)
     limit = current_app.config["PRODUCT_MAX_IMAGES"]
-    if len(product.image_urls or []) >= limit:
+    if _photo_count(product) >= limit:
         raise TooManyImages(limit)
-    image = read_image(data)
-    renditions = product_renditions(image, f"sp{product.id}-{secrets.token_hex(5)}")
-    _store(renditions)
+    read_image(data)  # refuses anything that is not a whole JPEG, PNG or WebP photo within the limits
+    stem = f"sp{product.id}-{secrets.token_hex(5)}"
+    storage.put(original_key(stem), data, "application/octet-stream")
     try:
-        return _append_image(producer_id, product_id, storage.url(renditions[-1].key), limit)
+        return _record_pending(producer_id, product_id, stem, limit)
     except BaseException:
-        _remove(r.key for r in renditions)  # the row was not written: neither are the files
+        storage.delete(original_key(stem))  # the row was not written: neither is the file
         raise
 
 
 @transactional
-def _append_image(producer_id: int, product_id: int, url: str, limit: int) -> Product:
+def _record_pending(producer_id: int, product_id: int, stem: str, limit: int) -> Product:
     product = get_product(producer_id, product_id, for_update=True)
-    if len(product.image_urls or []) >= limit:
+    if _photo_count(product) >= limit:
         raise TooManyImages(limit)
-    product.image_urls = [*(product.image_urls or []), url]  # a new list: the JSON column sees the change
+    pending = PendingImage(product_id=product.id, stem=stem, original_key=original_key(stem))
+    db.session.add(pending)
+    db.session.flush()
+    jobs.enqueue("media.product_renditions", pending_id=pending.id)  # handed on once this commits
     return product
+
+
+def remove_pending_image(producer_id: int, product_id: int, pending_id: int) -> Product:
+    """Give up a photo still being processed (its job then finds nothing to do).
+
+    Raises ProductNotFound, ImageNotFound.
+    """
+    product, key = _drop_pending(producer_id, product_id, pending_id)
+    storage.delete(key)  # after the commit
+    return product
+
+
+@transactional
+def _drop_pending(producer_id: int, product_id: int, pending_id: int):
+    product = get_product(producer_id, product_id, for_update=True)
+    pending = db.session.scalar(sa.select(PendingImage).where(PendingImage.id == pending_id,
+                                                               PendingImage.product_id == product.id))
+    if pending is None:
+        raise ImageNotFound()
+    db.session.delete(pending)
+    return product, pending.original_key
 
 
 @transactional
@@ -198,7 +139,7 @@ def move_image(producer_id: int, product_id: int, index: int, step: int) -> Prod
 def remove_image(producer_id: int, product_id: int, index: int) -> Product:
     """Raises ProductNotFound, ImageNotFound."""
     product, url = _drop_image(producer_id, product_id, index)
-    _remove(_keys_of_url(url))  # after the commit: a failed change keeps its files
+    remove(keys_of_url(url))  # after the commit: a failed change keeps its files
     return product
 
 
@@ -228,7 +169,7 @@ def _document_rendition(producer_id: int, product_id: int, data: bytes) -> Rendi
         if refusal.reason == N_("This file is not a JPEG, PNG or WebP photo."):
             raise InvalidUpload("document", N_("The document must be a PDF or a JPEG, PNG or WebP photo.")) from None
         raise
-    return Rendition(f"{stem}.webp", _webp(image, DOCUMENT_IMAGE_WIDTH))
+    return Rendition(f"{stem}.webp", webp(image, DOCUMENT_IMAGE_WIDTH))
 
 
 def attach_certificate_document(producer_id: int, product_id: int, data: bytes) -> Product:
@@ -242,14 +183,14 @@ def attach_certificate_document(producer_id: int, product_id: int, data: bytes) 
     if not data:
         raise InvalidUpload("document", N_("Choose a file to upload."))
     rendition = _document_rendition(producer_id, product_id, data)
-    _store([rendition])
+    store([rendition])
     try:
         product, previous = _record_document(producer_id, product_id, rendition.key)
     except BaseException:
-        _remove([rendition.key])
+        remove([rendition.key])
         raise
     if previous:
-        _remove([previous])
+        remove([previous])
     return product
 
 

@@ -1,31 +1,35 @@
 """The producer portal's product pages (/kenh-nguoi-ban/<producer>/san-pham/...), over
 the use cases the API's portal routes call (catalog/portal.py → catalog/services.py),
-plus the photos and decision document (catalog/media.py) and the import and export
-(catalog/product_import.py). Owners and staff alike, as in the API (PRODUCER_MEMBER);
+plus the import (catalog/product_import.py, applied by a job: catalog/import_jobs.py)
+and export (catalog/product_export.py); the photo and document pages are in
+portal_media_pages.py, on this blueprint. Owners and staff alike, as in the API (PRODUCER_MEMBER);
 another producer's product is simply not found (404)."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from marketplace import access
-from marketplace.catalog import media, product_import, services
+from marketplace.catalog import import_jobs, product_export, product_import, services
 from marketplace.catalog.certification import InvalidCertificate
 from marketplace.catalog.models import CannotPublish, InvalidProductTransition, VariantNotFound
 from marketplace.catalog.portal_forms import (DocumentUploadForm, ImageUploadForm, ImportForm, ListFilterForm,
                                               ProductForm, STATUS_LABELS, VariantForm)
 from marketplace.errors import translate_message
-from marketplace.producers.access import PRODUCER_MEMBER, PRODUCER_MEMBER_OR_ADMIN
+from marketplace.producers.access import PRODUCER_MEMBER
 from marketplace.web.security import accepts_upload
 
 blp = Blueprint("catalog_portal_pages", __name__, url_prefix="/kenh-nguoi-ban/<int:producer_id>/san-pham")
 
 UNPROCESSABLE = 422
 PER_PAGE = 20
+IMPORT_STATUS_LABELS = {"queued": _l("Đang chờ"), "running": _l("Đang nhập"), "done": _l("Đã nhập xong"),
+                        "failed": _l("Không nhập được")}
 
 
 @blp.context_processor
 def _labels():
-    return {"STATUS_LABELS": STATUS_LABELS, "translate_message": translate_message}
+    return {"STATUS_LABELS": STATUS_LABELS, "IMPORT_STATUS_LABELS": IMPORT_STATUS_LABELS,
+            "translate_message": translate_message}
 
 
 def _to_product(producer_id: int, product_id: int, message: str | None = None, anchor: str | None = None):
@@ -59,13 +63,14 @@ def products(producer_id: int):
 @blp.get("/xuat.<any(csv, xlsx):format>")
 @access.requires(PRODUCER_MEMBER)
 def export(producer_id: int, format: str):
-    exported = product_import.export_products(producer_id, format)
+    exported = product_export.export_products(producer_id, format)
     return Response(exported.data, mimetype=exported.mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})
 
 
 def _import_page(producer_id: int, form, report=None, status: int = 200):
-    return render_template("portal/products_import.html", form=form, report=report, producer_id=producer_id), status
+    return render_template("portal/products_import.html", form=form, report=report, producer_id=producer_id,
+                           imports=import_jobs.recent_imports(producer_id)), status
 
 
 @blp.route("/nhap", methods=["GET", "POST"])
@@ -84,20 +89,17 @@ def import_products(producer_id: int):
 @blp.post("/nhap/xac-nhan")
 @access.requires(PRODUCER_MEMBER)
 def confirm_import(producer_id: int):
-    """Apply the file the dry run accepted: every row in one transaction, or none."""
+    """Queue the file the dry run accepted; a job applies every row in one transaction, or none."""
     form = ImportForm()
     if not form.validate_on_submit():
         return _import_page(producer_id, form, status=UNPROCESSABLE)
     try:
-        report = product_import.confirm_import(producer_id, request.form.get("token", ""))
+        import_jobs.confirm_import(producer_id, request.form.get("token", ""))
     except product_import.ImportExpired:
         flash(_("Không tìm thấy lần nhập này, hoặc nó đã được áp dụng. Vui lòng tải tệp lên lại."))
         return _import_page(producer_id, ImportForm(formdata=None), status=UNPROCESSABLE)
-    if not report.applied:
-        return _import_page(producer_id, ImportForm(formdata=None), report, UNPROCESSABLE)
-    flash(_("Đã nhập %(rows)d dòng: %(created)d sản phẩm mới, %(updated)d sản phẩm cập nhật.", rows=report.rows,
-            created=report.products_created, updated=report.products_updated))
-    return redirect(url_for(".products", producer_id=producer_id), code=303)
+    flash(_("Đã nhận lệnh nhập. Kết quả hiện ở mục “Các lần nhập gần đây”."))
+    return redirect(url_for(".import_products", producer_id=producer_id, _anchor="lan-nhap"), code=303)
 
 
 # --- one product ------------------------------------------------------------------------------
@@ -204,68 +206,3 @@ def edit_variant(producer_id: int, product_id: int, variant_id: int):
             form, lambda data: services.update_variant(producer_id, product_id, variant_id, data)):
         return _variant_page(producer_id, product, form, variant, UNPROCESSABLE if form.is_submitted() else 200)
     return _to_product(producer_id, product_id, _("Đã lưu quy cách."), anchor="quy-cach")
-
-
-# --- photos and the decision document ---------------------------------------------------------
-
-def _upload_refused(producer_id: int, product_id: int, refusal: media.InvalidUpload, form_name: str):
-    product = services.get_product(producer_id, product_id)
-    forms = {"image_form": ImageUploadForm(formdata=None), "document_form": DocumentUploadForm(formdata=None)}
-    field = getattr(forms[form_name], refusal.field)
-    field.errors = [_(refusal.reason, **refusal.values)]
-    return render_template("portal/products_form.html", form=ProductForm(product=product), product=product,
-                           producer_id=producer_id, **forms), UNPROCESSABLE
-
-
-@blp.post("/<int:product_id>/anh")
-@access.requires(PRODUCER_MEMBER)
-@accepts_upload("UPLOAD_IMAGE_MAX_BYTES")
-def upload_image(producer_id: int, product_id: int):
-    form = ImageUploadForm()
-    try:
-        media.add_image(producer_id, product_id, _upload_bytes(form, "image"))
-    except media.InvalidUpload as refusal:
-        return _upload_refused(producer_id, product_id, refusal, "image_form")
-    return _to_product(producer_id, product_id, _("Đã thêm ảnh."), anchor="anh")
-
-
-@blp.post("/<int:product_id>/anh/<int:index>/<any('len', 'xuong', 'xoa'):move>")
-@access.requires(PRODUCER_MEMBER)
-def change_image(producer_id: int, product_id: int, index: int, move: str):
-    if move == "xoa":
-        media.remove_image(producer_id, product_id, index)
-        return _to_product(producer_id, product_id, _("Đã xoá ảnh."), anchor="anh")
-    media.move_image(producer_id, product_id, index, -1 if move == "len" else 1)
-    return _to_product(producer_id, product_id, _("Đã đổi thứ tự ảnh."), anchor="anh")
-
-
-@blp.post("/<int:product_id>/quyet-dinh")
-@access.requires(PRODUCER_MEMBER)
-@accepts_upload("UPLOAD_DOCUMENT_MAX_BYTES")
-def upload_document(producer_id: int, product_id: int):
-    form = DocumentUploadForm()
-    try:
-        media.attach_certificate_document(producer_id, product_id, _upload_bytes(form, "document"))
-    except media.InvalidUpload as refusal:
-        return _upload_refused(producer_id, product_id, refusal, "document_form")
-    return _to_product(producer_id, product_id, _("Đã tải lên quyết định công nhận. Ban OCOP sẽ xem lại chứng nhận."),
-                       anchor="chung-nhan")
-
-
-@blp.get("/<int:product_id>/quyet-dinh")
-@access.requires(PRODUCER_MEMBER_OR_ADMIN)
-def certificate_document(producer_id: int, product_id: int):
-    """The decision document, for the producer's members and admins only; never cached."""
-    data, mimetype = media.certificate_document(services.get_product(producer_id, product_id))
-    response = Response(data, mimetype=mimetype)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Disposition"] = "inline"
-    return response
-
-
-@blp.app_template_global()
-def certificate_document_url(product) -> str | None:
-    """Where a member or an admin reads a product's decision document (None: none uploaded)."""
-    if not product.ocop_document_key:
-        return None
-    return url_for("catalog_portal_pages.certificate_document", producer_id=product.producer_id, product_id=product.id)

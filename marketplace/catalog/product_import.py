@@ -1,4 +1,4 @@
-"""The product list as a spreadsheet: export as CSV or XLSX, and import in two steps.
+"""Importing the product list from a spreadsheet (CSV or XLSX), in two steps.
 
 One row per variant (quy cách); the product's own columns repeat on each of its rows.
 A row with ma_san_pham edits that product (it must be this producer's), one without
@@ -8,9 +8,11 @@ ma_quy_cach edits that variant, one without adds a variant.
 Importing is a dry run first (`check_import`): every row is checked with the API's
 own schemas (catalog/schemas.py) and the domain's rules (certificates, unique GTINs),
 and each bad row is reported with its line number (the header is line 1) and column.
-A file with no bad row is kept in storage under a token, and `confirm_import` applies
-it in ONE transaction, checking it again under that transaction: it writes every row
-or none. (It may become a job; it is one function either way.)
+A file with no bad row is kept in storage under a token; confirming it queues the
+job catalog.apply_import (catalog/import_jobs.py), which applies it with
+`apply_rows` in ONE transaction, checking it again under that transaction: it
+writes every row or none. The export (catalog/product_export.py) writes the same
+columns.
 """
 
 import csv
@@ -22,15 +24,14 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from marketplace import storage
 from marketplace.catalog import schemas
 from marketplace.catalog.certification import Certificate, InvalidCertificate
 from marketplace.catalog.models import Product, ProductStatus, Variant
-from marketplace.catalog.services import GtinTaken, ProductSlugTaken, _ensure_gtin_free, _ensure_slug_free, list_products
+from marketplace.catalog.services import GtinTaken, ProductSlugTaken, _ensure_gtin_free, _ensure_slug_free
 from marketplace.clock import today_vn
-from marketplace.database import transactional
 from marketplace.errors import N_, DomainError
 from marketplace.extensions import db
 from marketplace.producers.services import slug_from_name
@@ -70,65 +71,11 @@ class ImportReport:
     products_updated: int = 0
     variants_created: int = 0
     variants_updated: int = 0
-    token: str | None = None  # set on a clean dry run: what confirm_import takes
-    applied: bool = False
+    token: str | None = None  # set on a clean dry run: what confirming takes
 
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-@dataclass(frozen=True)
-class Exported:
-    data: bytes
-    mimetype: str
-    filename: str
-
-
-class _Refused(Exception):
-    """A confirmed import found a bad row after all (something changed since the dry run)."""
-
-    def __init__(self, report):
-        self.report = report
-
-
-# --- export ------------------------------------------------------------------------
-
-def _export_rows(producer_id: int):
-    products = list_products(producer_id, None, 1, 100_000).items
-    for product in products:
-        common = [product.id, product.name, product.group.value, product.origin_province_code, product.description,
-                  ",".join(product.certifications or []), product.shelf_life_days, product.ocop_stars,
-                  product.ocop_decision_number, product.ocop_issuing_level.value if product.ocop_issuing_level else None,
-                  product.ocop_issued_on, product.ocop_valid_until]
-        for variant in product.variants or [None]:
-            if variant is None:
-                yield [*common, None, None, None, None, None, None, None, product.status.value]
-                continue
-            yield [*common, variant.id, variant.label, variant.net_quantity, variant.net_unit.value,
-                   variant.price_vnd, variant.gtin, variant.stock_quantity, product.status.value]
-
-
-def export_products(producer_id: int, format: str) -> Exported:
-    rows = list(_export_rows(producer_id))
-    if format == "xlsx":
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "san_pham"
-        sheet.append(COLUMNS)
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        return Exported(out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        "san-pham.xlsx")
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, date) else v) for v in row])
-    # With a BOM, Excel opens the file as UTF-8 (Vietnamese stays readable).
-    return Exported(("\ufeff" + text.getvalue()).encode(), "text/csv", "san-pham.csv")
 
 
 # --- reading a file ----------------------------------------------------------------
@@ -325,35 +272,26 @@ def check_import(producer_id: int, data: bytes, filename: str) -> ImportReport:
     return report
 
 
-def confirm_import(producer_id: int, token: str) -> ImportReport:
-    """Apply a checked file, all rows in one transaction or none.
-
-    Raises ImportExpired (unknown token, or applied already).
-    """
+def stored_file(producer_id: int, token: str) -> str:
+    """The storage key of a checked file. Raises ImportExpired (a malformed token)."""
     if not _TOKEN.match(token or ""):
         raise ImportExpired()
-    key = _import_key(producer_id, token)
-    try:
-        kind, data = storage.get(key).split(b"\n", 1)
-    except storage.StoredFileMissing:
-        raise ImportExpired() from None
-    report = ImportReport()
-    rows = read_rows(data, "import." + kind.decode())
-    report.rows = len(rows)
-    try:
-        _apply(producer_id, rows, report)
-    except _Refused as refused:
-        return refused.report
-    storage.delete(key)
-    report.applied = True
-    return report
+    return _import_key(producer_id, token)
 
 
-@transactional
-def _apply(producer_id: int, rows: list[dict], report: ImportReport) -> None:
+def read_stored(key: str) -> list[dict]:
+    """The rows of a checked file. Raises storage.StoredFileMissing."""
+    kind, data = storage.get(key).split(b"\n", 1)
+    return read_rows(data, "import." + kind.decode())
+
+
+def apply_rows(producer_id: int, rows: list[dict]) -> ImportReport:
+    """Check the rows again and write them, inside the caller's transaction (so all
+    or none); a report with errors wrote nothing (the caller rolls back)."""
+    report = ImportReport(rows=len(rows))
     plans = _plan(producer_id, rows, report)
     if not report.ok:
-        raise _Refused(report)  # rolls back: nothing of it is written
+        return report
     _count(plans, report)
     for plan in plans:
         data = dict(plan.product)
@@ -379,3 +317,4 @@ def _apply(producer_id: int, rows: list[dict], report: ImportReport) -> None:
             else:
                 db.session.add(Variant(product=product, **fields))
         db.session.flush()
+    return report

@@ -1,24 +1,24 @@
-"""Enqueueing after commit, and the failed jobs.
+"""Enqueueing after commit, and retrying in-process jobs.
 
 `enqueue` only notes the job in the session; the session's after_commit hook
 hands it on, and after_rollback forgets it, so a rolled-back transaction runs
 nothing. With REDIS_URL the job goes to RQ (retried with backoff, then kept in
 RQ's failed registry); without it, it runs in-process on the worker thread of
-local.py, after the request that caused it has answered, and a failure is
-logged and kept in memory for `failed_jobs`.
+local.py, after the request that caused it has answered. A failed in-process
+job runs again after each of JOBS_RETRY_INTERVALS (seconds), on a timer, while
+the other jobs go on; after the last it is recorded in the failed_jobs table
+(failures.py), as is a job Redis could not take.
 """
 
 import logging
-from collections import deque
-from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
-from marketplace.jobs import local
+from marketplace.jobs import failures, local
+from marketplace.jobs.failures import FailedJob, failed_jobs  # noqa: F401  (what callers read)
 from marketplace.jobs.registry import lookup
 from marketplace.jobs.runner import perform
 
@@ -26,16 +26,6 @@ log = logging.getLogger("marketplace.jobs")
 
 _PENDING_KEY = "jobs_to_enqueue"
 QUEUE_NAME = "marketplace"
-_failed_in_process: deque = deque(maxlen=200)
-
-
-@dataclass(frozen=True)
-class FailedJob:
-    id: str
-    name: str
-    kwargs: dict
-    error: str
-    failed_at: datetime | None
 
 
 def enqueue(name: str, **kwargs) -> None:
@@ -52,7 +42,7 @@ def enqueue_in(seconds: int, name: str, **kwargs) -> None:
 def dispatch(name: str, delay: int = 0, **kwargs) -> None:
     """Hand a job on now, outside any transaction (after-commit hooks call this)."""
     if not current_app.config.get("REDIS_URL"):
-        local.worker(current_app._get_current_object()).submit(lambda: _run_in_process(name, kwargs))
+        local.worker(current_app._get_current_object()).submit(lambda: _run_in_process(name, kwargs, 1))
         return
     from redis.exceptions import RedisError
 
@@ -60,34 +50,32 @@ def dispatch(name: str, delay: int = 0, **kwargs) -> None:
     try:
         rq_queue.push(name, kwargs, delay)
     except RedisError as exc:  # the cause has committed: never fail its request over the queue
-        _record_failure(name, kwargs, exc, "not enqueued, Redis unreachable")
+        log.exception("Job %s %s not enqueued, Redis unreachable", name, kwargs)
+        failures.record(name, kwargs, f"not enqueued, Redis unreachable: {type(exc).__name__}: {exc}", 0)
 
 
 def drain(timeout: float = 10.0) -> bool:
-    """Wait until the in-process jobs queued so far (and those they queue) have
-    run; True at once with REDIS_URL. False if `timeout` seconds pass first."""
+    """Wait until the in-process jobs queued so far (and those they queue, and
+    their retries) have run; True at once with REDIS_URL. False if `timeout`
+    seconds pass first."""
     return local.drain(current_app._get_current_object(), timeout)
 
 
-def _run_in_process(name: str, kwargs: dict) -> None:
+def _run_in_process(name: str, kwargs: dict, attempt: int) -> None:
     try:
         perform(name, kwargs)
-    except Exception as exc:  # the cause has committed: log it, never fail the request
-        _record_failure(name, kwargs, exc, "failed in-process")
-
-
-def _record_failure(name: str, kwargs: dict, exc: Exception, what: str) -> None:
-    log.exception("Job %s %s %s", name, kwargs, what)
-    _failed_in_process.append(FailedJob(f"in-process-{len(_failed_in_process) + 1}", name, kwargs,
-                                        f"{what}: {type(exc).__name__}: {exc}", datetime.now(timezone.utc)))
-
-
-def failed_jobs() -> list[FailedJob]:
-    """The jobs that failed after their retries, newest first (what an admin page lists)."""
-    if current_app.config.get("REDIS_URL"):
-        from marketplace.jobs import rq_queue
-        return list(reversed(_failed_in_process)) + rq_queue.failed()
-    return list(reversed(_failed_in_process))
+    except Exception as exc:  # the cause has committed: retry or record it, never fail the request
+        error = f"failed in-process: {type(exc).__name__}: {exc}"
+        intervals = current_app.config["JOBS_RETRY_INTERVALS"]
+        if attempt > len(intervals):
+            log.exception("Job %s %s %s (attempt %d, the last)", name, kwargs, error, attempt)
+            failures.record(name, kwargs, error, attempt)
+            return
+        delay = float(intervals[attempt - 1])
+        log.warning("Job %s %s %s (attempt %d); again in %g s", name, kwargs, error, attempt, delay)
+        local.worker(current_app._get_current_object()).submit_later(
+            delay, lambda: _run_in_process(name, kwargs, attempt + 1),
+            abandon=lambda: failures.record(name, kwargs, f"{error} (retry abandoned at exit)", attempt))
 
 
 @event.listens_for(Session, "after_commit")

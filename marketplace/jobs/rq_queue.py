@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import current_app
 from redis import Redis
 from rq import Queue, Retry
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 from rq.registry import FailedJobRegistry
 
@@ -27,7 +28,8 @@ def queue() -> Queue:
 
 def push(name: str, kwargs: dict, delay: int = 0) -> Job:
     config = current_app.config
-    options = dict(retry=Retry(max=len(config["JOBS_RETRY_INTERVALS"]), interval=config["JOBS_RETRY_INTERVALS"]),
+    intervals = [int(s) for s in config["JOBS_RETRY_INTERVALS"]]
+    options = dict(retry=Retry(max=len(intervals), interval=intervals),
                    job_timeout=config["JOBS_TIMEOUT_SECONDS"], failure_ttl=config["JOBS_FAILURE_TTL_SECONDS"],
                    description=name)
     if delay:
@@ -35,12 +37,39 @@ def push(name: str, kwargs: dict, delay: int = 0) -> Job:
     return queue().enqueue(perform, name, kwargs, **options)
 
 
+def _registry() -> FailedJobRegistry:
+    return FailedJobRegistry(queue=queue())
+
+
 def failed():
-    from marketplace.jobs.queue import FailedJob
     q = queue()
-    registry = FailedJobRegistry(queue=q)
-    jobs = [job for job in Job.fetch_many(registry.get_job_ids(), connection=q.connection) if job]
-    return [FailedJob(job.id, job.args[0], job.args[1], _last_line(job), job.ended_at) for job in reversed(jobs)]
+    jobs = [job for job in Job.fetch_many(_registry().get_job_ids(), connection=q.connection) if job]
+    return [_failed_job(job) for job in reversed(jobs)]
+
+
+def failed_one(job_id: str):
+    """The failed job `job_id`, or None if RQ's failed registry does not hold it."""
+    if job_id not in _registry().get_job_ids():
+        return None
+    try:
+        return _failed_job(Job.fetch(job_id, connection=connection()))
+    except NoSuchJobError:
+        return None
+
+
+def requeue(job_id: str) -> None:
+    """Back on the queue (a job run again meanwhile is left alone)."""
+    try:
+        _registry().requeue(job_id)
+    except (InvalidJobOperation, NoSuchJobError):
+        pass
+
+
+def _failed_job(job: Job):
+    from marketplace.jobs.failures import FailedJob
+    # push() gives every job as many retries as intervals; a failed one has used them all.
+    attempts = 1 + max(0, len(job.retry_intervals or []) - (job.retries_left or 0))
+    return FailedJob(job.id, job.args[0], job.args[1], _last_line(job), job.ended_at, attempts, "rq")
 
 
 def _last_line(job: Job) -> str:

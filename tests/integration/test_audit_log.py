@@ -177,6 +177,8 @@ PAGE_ACTIONS.update({
     ("admin_point_pages.set_operator_lead", "POST"): "point_operator.lead_changed",
     ("admin_point_pages.set_consignment", "POST"): "consignment.set",
 })
+# Running a failed job again; tests/web/test_failed_jobs_page.py asserts its entry.
+PAGE_ACTIONS[("backoffice.run_failed_job_again", "POST")] = "job.run_again"
 
 
 def test_every_admin_write_is_walked_by_an_audit_test(app):

@@ -113,7 +113,7 @@ def test_a_failed_write_of_the_row_removes_the_files_it_stored(app, s3, monkeypa
     def broken(*_args, **_kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(media, "_append_image", broken)
+    monkeypatch.setattr(media, "_record_pending", broken)
     with pytest.raises(RuntimeError):
         media.add_image(product.producer_id, product.id, _png())
     assert objects(s3) == before

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
@@ -126,3 +127,32 @@ def test_a_job_that_keeps_failing_is_retried_then_listed_as_failed(app, redis_ur
 def _finished_jobs(connection) -> int:
     registry = Queue("marketplace", connection=connection).finished_job_registry
     return sum(1 for job in Job.fetch_many(registry.get_job_ids(), connection=connection) if job)
+
+
+def test_the_admin_page_lists_an_rq_failure_and_runs_it_again_audited(app, client, redis_url, start_worker):
+    from marketplace.audit.models import AuditEntry
+    from tests.web.test_backoffice_pages import csrf_of, log_in
+
+    connection = Redis.from_url(redis_url)
+    jobs.enqueue("tests.always_fails", marker="page")
+    db.session.commit()
+    start_worker()
+    wait_until(lambda: [job for job in jobs.failed_jobs() if job.name == "tests.always_fails"],
+               what="the job to land in the failed registry")
+    [failed] = [job for job in jobs.failed_jobs() if job.name == "tests.always_fails"]
+    assert (failed.where, failed.attempts) == ("rq", 3)
+    admin = UserFactory(email="quantri@example.vn", is_admin=True)
+    log_in(client, admin)
+    page = client.get("/quan-tri/cong-viec-loi").get_data(as_text=True)
+    assert "<code>tests.always_fails</code>" in page and "trên Redis" in page and "the bank is closed" in page
+    assert f"/quan-tri/cong-viec-loi/{failed.id}/chay-lai" in page
+
+    response = client.post(f"/quan-tri/cong-viec-loi/{failed.id}/chay-lai",
+                           data={"csrf_token": csrf_of(client, "/quan-tri/cong-viec-loi")})
+    assert response.status_code == 303
+    wait_until(lambda: connection.get("page") == b"4", what="the worker to run it again")  # requeued: no retries left
+    wait_until(lambda: failed.id in Queue("marketplace", connection=connection).failed_job_registry.get_job_ids(),
+               what="it to fail again")
+    db.session.expire_all()
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "job.run_again")).all()
+    assert entry.target_id == failed.id and entry.actor_id == admin.id and entry.details["name"] == "tests.always_fails"

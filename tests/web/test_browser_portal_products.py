@@ -1,7 +1,7 @@
 """The producer portal's product pages in a real Chromium at 360 px: the demo owner
 creates a product with two photos and its certificate's decision document, adds a
 variant, publishes it; and imports a CSV with one bad row, refused with its line
-number, then fixed and accepted. Each page is checked with axe-core and for sideways
+number, then fixed and accepted (a job applies it; the page shows when it is done). Each page is checked with axe-core and for sideways
 scrolling, and photographed into the run's output folder."""
 
 import csv
@@ -138,6 +138,10 @@ def test_a_csv_import_with_one_bad_row_is_refused_by_line_then_fixed_and_accepte
     expect(page.get_by_role("status").first).to_contain_text("Tệp hợp lệ: 2 dòng")
     check(page, output_path, "import-checked")
     page.get_by_role("button", name="Xác nhận nhập").click()
-    expect(page.get_by_role("status").first).to_contain_text("Đã nhập 2 dòng")
+    expect(page.get_by_role("status").first).to_contain_text("Đã nhận lệnh nhập")
+    # A job applies it; the page shows its outcome once done (static/refresh.js), without a reload.
+    expect(page.locator("#lan-nhap-ds")).to_contain_text("Đã nhập 2 dòng", timeout=15_000)
+    check(page, output_path, "import-done")
+    page.get_by_role("link", name="Tất cả sản phẩm").click()
     expect(page.get_by_role("link", name="Miến dong Điện Biên")).to_be_visible()
     check(page, output_path, "list-after-import")

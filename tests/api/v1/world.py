@@ -205,7 +205,28 @@ SAMPLE_PATH_VALUES = {
     "format": lambda world: "csv",
     "change": lambda world: "luu-tru",
     "move": lambda world: "xuong",
+    "pending_id": lambda world: _pending_photo(world),
+    "job_id": lambda world: _failed_job(),
 }
+
+
+def _pending_photo(world) -> int:
+    """A photo of the world's product still being processed (POST .../anh-dang-xu-ly/<id>/xoa)."""
+    from marketplace.catalog.job_models import PendingImage
+    pending = PendingImage(product_id=world.product.id, stem=f"sp{world.product.id}-world",
+                           original_key=f"anh-goc/sp{world.product.id}-world")
+    db.session.add(pending)
+    db.session.commit()
+    return pending.id
+
+
+def _failed_job() -> str:
+    """A job that failed in-process after its retries (POST /quan-tri/cong-viec-loi/<id>/chay-lai)."""
+    from marketplace.jobs.models import FailedJobRecord
+    record = FailedJobRecord(name="orders.expire_reservations", kwargs={}, error="RuntimeError: the world", attempts=3)
+    db.session.add(record)
+    db.session.commit()
+    return f"db-{record.id}"
 
 
 def _sample_document() -> str:
