@@ -58,6 +58,7 @@ BROWSER_CHECKED = {
     "admin_payout_pages.batch": ADMIN_DAY,
     "admin_payout_pages.payout": ADMIN_DAY,
     "audit_pages.log": ADMIN_DAY,
+    "backoffice.failed_jobs": "test_browser_failed_jobs.py::test_the_admin_finds_the_failed_jobs_and_runs_one_again",
     "admin_point_pages.points": POINTS,
     "admin_point_pages.point": POINTS,
     "admin_point_pages.edit": POINTS,
