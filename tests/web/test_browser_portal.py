@@ -4,7 +4,6 @@ delivers a cash-on-delivery part placed through the services, records the cash,
 and sees the balance move. Every portal page is checked with axe-core and for
 sideways scrolling, and photographed into the run's output folder."""
 
-import os
 import re
 import uuid
 
@@ -14,12 +13,11 @@ from playwright.sync_api import expect
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Product, ProductStatus
-from marketplace.demo.data import DEMO_PASSWORD
 from marketplace.extensions import db
 from marketplace.orders import cart, placement
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import Producer
-from tests.web.test_browser import PHONE, assert_accessible, assert_no_horizontal_scroll
+from tests.web.browser_support import answered, checker, log_in, phone_page
 
 OWNER = "ongmat@demo.ocop.vn"
 
@@ -46,25 +44,12 @@ def cod_part(_app, storefront):
 
 @pytest.fixture
 def owner(browser, storefront):
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append((page.url, message.text)))
-    page.goto("/dang-nhap?next=/kenh-nguoi-ban")
-    page.get_by_label("Email").fill(OWNER)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    yield page
-    context.close()
-    errors = [(url, text) for url, text in errors if not re.search(r"status of (422|409)\b", text)]
-    assert not errors, f"console errors: {errors}"
+    with phone_page(browser, storefront, allow=answered(422, 409)) as page:
+        log_in(page, "/dang-nhap?next=/kenh-nguoi-ban", OWNER)
+        yield page
 
 
-def check(page, output_path, name):
-    assert_no_horizontal_scroll(page)
-    assert_accessible(page)
-    os.makedirs(output_path, exist_ok=True)
-    page.screenshot(path=os.path.join(output_path, f"portal-{name}-360.png"), full_page=True)
+check = checker("portal-")
 
 
 def balance(page, which: str) -> str:
