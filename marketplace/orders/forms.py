@@ -12,6 +12,7 @@ from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from marketplace.accounts.schemas import normalise_vn_phone
+from marketplace.orders.address_forms import ward_choices
 from marketplace.orders.cart import MAX_LINE_QUANTITY
 from marketplace.payments.models import PaymentMethod
 from marketplace.regions import divisions
@@ -102,9 +103,8 @@ class CheckoutForm(FlaskForm):
             if saved_address_ids:
                 self.address_choice.data = str(saved_address_ids[0])  # the default address
         self.province_code.choices = [("", _l("Chọn tỉnh, thành phố"))] + province_choices()
-        wards = [w for w in divisions.wards().values() if _code(w.province_code) == self.province_code.data]
-        self.ward_code.choices = [("", _l("Chọn phường, xã"))] + [
-            (int(w.code), w.name) for w in sorted(wards, key=lambda w: fold(w.name))]
+        province = self.province_code.data if divisions.is_province(self.province_code.data or 0) else None
+        self.ward_code.choices = [("", _l("Chọn phường, xã"))] + list(ward_choices(province) if province else ())
 
     @property
     def ships_to_new_address(self) -> bool:

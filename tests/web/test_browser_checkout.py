@@ -15,12 +15,12 @@ PASSWORD = "mat-khau-du-dai-2026"
 ORDER_URL = re.compile(r"/don-hang/\d+$")
 
 
-def shopper_page(browser, storefront, **context_options):
+def shopper_page(browser, storefront, allow=answered(422, 409), **context_options):
     """A page at 360 px, logged in as a new shopper (registered through the API,
     which logs in with the session cookie the pages share), with an empty cart;
     and a check, after the test, that the browser logged no error."""
     # A form sent back with its errors (422), or the price-change page (409), are answers, not faults.
-    with phone_page(browser, storefront, allow=answered(422, 409), **context_options) as page:
+    with phone_page(browser, storefront, allow=allow, **context_options) as page:
         response = page.request.post("/api/v1/auth/register", data={
             "email": f"khach-{uuid.uuid4().hex[:10]}@example.vn", "password": PASSWORD, "full_name": "Trần Thu Hà"})
         assert response.status == 201, response.text()
@@ -204,6 +204,28 @@ def test_checkout_without_javascript_chooses_the_province_then_the_ward(shopper_
     page.get_by_role("button", name="Đặt hàng").click()
     expect(page).to_have_url(ORDER_URL)
     expect(page.locator(".part")).to_have_count(2)
+
+
+@pytest.fixture
+def shopper_offline(browser, storefront):
+    """A shopper whose failed requests (made to fail by the test) Chromium logs as errors."""
+    yield from shopper_page(browser, storefront, allow=lambda _url, text: "net::ERR_FAILED" in text)
+
+
+def test_when_the_wards_cannot_be_fetched_the_no_javascript_step_comes_back(shopper_offline):
+    page = shopper_offline
+    add_honey_and_rice(page)
+    page.get_by_role("link", name="Tiếp tục thanh toán").click()
+    step = page.get_by_role("button", name="Chọn tỉnh", exact=True)
+    expect(step).to_be_hidden()  # wards.js fills the wards itself
+    page.route(re.compile(r"/api/v1/regions/provinces/\d+/wards$"), lambda route: route.abort())
+    page.get_by_label("Tỉnh, thành phố").select_option(label="Hà Nội")
+    expect(step).to_be_visible()
+    expect(page.get_by_text("Chọn tỉnh rồi bấm “Chọn tỉnh”")).to_be_visible()
+    expect(page.get_by_label("Phường, xã")).to_be_enabled()
+    page.unroute(re.compile(r"/api/v1/regions/provinces/\d+/wards$"))
+    step.click()  # the server lists the wards instead
+    expect(page.get_by_label("Phường, xã").locator("option", has_text="Phường Hoàn Kiếm")).to_have_count(1)
 
 
 @pytest.fixture
