@@ -10,6 +10,7 @@ from wtforms.validators import ValidationError as FieldError
 from marketplace.accounts.forms import EmailAddress, VietnamesePhone, display_phone
 from marketplace.pricing.forms import PercentRate, bps_to_percent, producer_choices
 from marketplace.showrooms.models import PointStatus, PointType
+from marketplace.web.labels import choices
 from marketplace.web.place_fields import (KnownProvince, ProvinceWardForm, WardOfProvince, integer_choice, max_length,
                                           required, strip)
 
@@ -31,7 +32,7 @@ class PointForm(ProvinceWardForm, FlaskForm):
               "email", "status")
 
     name = StringField(_l("Tên điểm bán"), filters=[strip], validators=[required(), max_length(200)])
-    point_type = SelectField(_l("Loại điểm"), choices=list(POINT_TYPES.items()), validate_choice=False,
+    point_type = SelectField(_l("Loại điểm"), choices=choices(POINT_TYPES), validate_choice=False,
                              validators=[required(_l("Vui lòng chọn loại điểm."))])
     province_code = SelectField(_l("Tỉnh, thành phố"), coerce=integer_choice, validate_choice=False, validators=[
         required(_l("Vui lòng chọn tỉnh, thành phố.")), KnownProvince()])
@@ -43,7 +44,7 @@ class PointForm(ProvinceWardForm, FlaskForm):
                      validators=[Optional(), VietnamesePhone()])
     email = EmailField(_l("Email (không bắt buộc)"), filters=[strip, _blank_to_none], validators=[
         Optional(), max_length(254), EmailAddress()])
-    status = SelectField(_l("Trạng thái"), choices=list(POINT_STATUSES.items()), validate_choice=False)
+    status = SelectField(_l("Trạng thái"), choices=choices(POINT_STATUSES), validate_choice=False)
 
     def __init__(self, *args, point=None, **kwargs):
         if point is not None:
@@ -92,7 +93,7 @@ class ConsignmentForm(FlaskForm):
 class StatusForm(FlaskForm):
     """Open, close or temporarily close a point with one button."""
 
-    status = SelectField(choices=list(POINT_STATUSES.items()), validate_choice=False)
+    status = SelectField(choices=choices(POINT_STATUSES), validate_choice=False)
 
     def validate_status(self, field):
         if field.data not in POINT_STATUSES:
