@@ -90,3 +90,15 @@ def test_the_storefront_is_in_english_too(client, demo):
     assert "Buy in person" in html
     stocked = client.get("/nha-san-xuat/htx-tai-hoan").get_data(as_text=True)
     assert "Carries 1 of the producer\'s products" in stocked and "1 product in stock" in stocked
+
+
+def test_other_certifications_show_as_badges_on_the_product_and_its_storefront(client, app):
+    producer = ProducerFactory()
+    certified = ProductFactory(producer=producer, certifications=["vietgap", "organic"])
+    plain = ProductFactory()
+
+    for path in (f"/san-pham/{certified.id}/{certified.slug}", f"/nha-san-xuat/{producer.slug}"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Chứng nhận khác:" in html, path
+        assert sorted(re.findall(r'<span class="badge">([^<]+)</span>', html)) == ["Hữu cơ", "VietGAP"], path
+    assert "Chứng nhận khác:" not in client.get(f"/san-pham/{plain.id}/{plain.slug}").get_data(as_text=True)
