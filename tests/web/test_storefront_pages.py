@@ -102,3 +102,15 @@ def test_other_certifications_show_as_badges_on_the_product_and_its_storefront(c
         assert "Chứng nhận khác:" in html, path
         assert sorted(re.findall(r'<span class="badge">([^<]+)</span>', html)) == ["Hữu cơ", "VietGAP"], path
     assert "Chứng nhận khác:" not in client.get(f"/san-pham/{plain.id}/{plain.slug}").get_data(as_text=True)
+
+
+def test_a_storefront_with_many_products_pages_through_them_in_the_sort_chosen(client, app):
+    producer = ProducerFactory()
+    for _ in range(21):  # a page holds 20
+        ProductFactory(producer=producer)
+
+    first = client.get(f"/nha-san-xuat/{producer.slug}?sort=newest").get_data(as_text=True)
+    second = client.get(f"/nha-san-xuat/{producer.slug}?sort=newest&page=2").get_data(as_text=True)
+
+    assert "Trang 1 / 2" in first and 'rel="next" href="?sort=newest&amp;page=2"' in first and 'rel="prev"' not in first
+    assert "Trang 2 / 2" in second and 'rel="prev" href="?sort=newest&amp;page=1"' in second and 'rel="next"' not in second
