@@ -30,14 +30,19 @@ def race(app, attempts, *, with_client: bool = False) -> list:
             finally:
                 db.session.remove()
 
+    run_in_threads(run, attempts)
+    db.session.expire_all()  # the test's own session now reads what the threads committed
+    return results
+
+
+def run_in_threads(run, attempts) -> None:
+    """run(index, attempt) for each attempt, each in a thread of its own; the test fails if one never finishes."""
     threads = [threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
     assert not any(thread.is_alive() for thread in threads), "an attempt never finished"
-    db.session.expire_all()  # the test's own session now reads what the threads committed
-    return results
 
 
 def crashes(results) -> list[Exception]:

@@ -220,3 +220,16 @@ def bearer(app):
         return {"Authorization": f"Bearer {plaintext}"}
 
     return headers_for
+
+
+@pytest.fixture
+def shopper(app):
+    """A shopper's account (a module may define its own)."""
+    from tests.factories import UserFactory
+    return UserFactory()
+
+
+@pytest.fixture
+def as_shopper(bearer, shopper):
+    """Headers that authenticate as `shopper`."""
+    return bearer(shopper)

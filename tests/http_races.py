@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from marketplace.extensions import db
+from tests.concurrency import run_in_threads
 from tests.http_server import serving
 
 
@@ -43,12 +44,7 @@ def race_http(attempts) -> list:
         except Exception as exc:  # reported, never lost with its thread
             results[index] = exc
 
-    threads = [threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "an attempt never finished"
+    run_in_threads(run, attempts)
     db.session.expire_all()
     return results
 

@@ -18,8 +18,9 @@ from marketplace.orders import cart, checkout, fulfilment
 from marketplace.orders.lifecycle import SubOrderStatus
 from marketplace.orders.models import Order, PaymentMethod, SubOrder
 from marketplace.orders import payment_outcomes, refunds
-from marketplace.payouts import ledger
+from marketplace.payouts import ledger, runs, stripe_connect
 from marketplace.payouts.models import BankAccount, JournalEntry, JournalLine
+from tests.factories import ProductFactory, UserFactory
 
 # Hà Nội: another socio-economic region than the factories' Điện Biên producers.
 ADDRESS = {"recipient_name": "Trần Thu Hà", "phone": "0912345678", "province_code": 1, "ward_code": 70,
@@ -161,3 +162,17 @@ class FakeTransfers:
 def fake_stripe_client(*script, lookups=()):
     """An object shaped like stripe.StripeClient, as far as Connect transfers go."""
     return SimpleNamespace(v1=SimpleNamespace(transfers=FakeTransfers(*script, lookups=lookups)))
+
+
+def connect_payout_left_unsure(monkeypatch):
+    """A Stripe Connect payout in transit whose first send timed out, so whether Stripe made the
+    transfer is unknown; and the fake Stripe client (put in as stripe_connect's) it was sent to."""
+    stripe_client = fake_stripe_client(stripe.APIConnectionError("Request to Stripe timed out.", should_retry=True))
+    monkeypatch.setattr(stripe_connect, "client", lambda: stripe_client)
+    product = ProductFactory(variant__stock_quantity=100)
+    give_bank_account(product.producer, "acct_1PqRsTuVwXyZ0123")
+    [sub_order] = place_paid_order(UserFactory(), (product.variants[0], 2)).sub_orders
+    deliver(sub_order)
+    release_all_delivered()
+    [unsure] = runs.run_payouts().payouts
+    return unsure, stripe_client

@@ -14,7 +14,7 @@ from marketplace.extensions import db
 from marketplace.showrooms import operations
 from marketplace.showrooms.models import (Consignment, DisplayPoint, Lot, MovementLine, PointOperator, PointStock,
                                           PointType, StockMovement)
-from tests.factories import DIEN_BIEN, DIEN_BIEN_WARD, Base, ProducerFactory, UserFactory
+from tests.factories import DIEN_BIEN, DIEN_BIEN_WARD, Base, ProducerFactory, ProductFactory, UserFactory
 
 _keys = itertools.count(1)
 
@@ -58,6 +58,14 @@ def operator_of(point, **user_fields):
 
 def consign(point, producer, commission_rate_bps: int = 1500) -> Consignment:
     return ConsignmentFactory(point=point, producer=producer, commission_rate_bps=commission_rate_bps)
+
+
+def consigned_variant(point):
+    """A variant of a perishable product (two years' shelf life) whose producer consigns to `point`;
+    none of it on hand there yet."""
+    variant = ProductFactory(shelf_life_days=730).variants[0]
+    consign(point, variant.product.producer)
+    return variant
 
 
 def receive(point, variant, quantity: int, lot_code: str = "L01", expires_on: date | None = None):

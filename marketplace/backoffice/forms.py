@@ -8,6 +8,7 @@ from wtforms.validators import ValidationError as FieldError
 
 from marketplace.backoffice import reports
 from marketplace.backoffice.reports import DateRange
+from marketplace.web.labels import choices
 
 PERIOD_LABELS = {"day": _l("Theo ngày"), "week": _l("Theo tuần"), "month": _l("Theo tháng")}
 
@@ -26,7 +27,7 @@ class ReportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    period = SelectField(_l("Gộp theo"), choices=list(PERIOD_LABELS.items()), default="day", validate_choice=False,
+    period = SelectField(_l("Gộp theo"), choices=choices(PERIOD_LABELS), default="day", validate_choice=False,
                          validators=[AnyOf(reports.PERIODS, message=_l("Vui lòng chọn theo ngày, tuần hoặc tháng."))])
     since = _Date(_l("Từ ngày"), validators=[Optional()])
     until = _Date(_l("Đến ngày"), validators=[Optional()])

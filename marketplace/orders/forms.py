@@ -16,6 +16,7 @@ from marketplace.orders.cart import MAX_LINE_QUANTITY
 from marketplace.payments.models import PaymentMethod
 from marketplace.regions import divisions
 from marketplace.text import fold
+from marketplace.web.place_fields import integer_choice, ward_choices
 
 NEW_ADDRESS = "new"
 _TOO_LONG = _l("Tối đa %(max)d ký tự.")
@@ -68,13 +69,6 @@ def province_choices() -> list[tuple[int, str]]:
     return sorted(short.items(), key=lambda item: fold(item[1]))
 
 
-def _code(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 class CheckoutForm(FlaskForm):
     # Saved addresses by id, or NEW_ADDRESS; an id that is not the shopper's is refused by the service.
     address_choice = RadioField(_l("Giao đến"), validate_choice=False, default=NEW_ADDRESS)
@@ -82,9 +76,9 @@ class CheckoutForm(FlaskForm):
         DataRequired(_l("Nhập họ và tên người nhận.")), Length(max=120, message=_TOO_LONG))])
     phone = StringField(_l("Số điện thoại"), validators=[_for_a_new_address(
         DataRequired(_l("Nhập số điện thoại.")), _vietnamese_phone)])
-    province_code = SelectField(_l("Tỉnh, thành phố"), coerce=_code, validate_choice=False,
+    province_code = SelectField(_l("Tỉnh, thành phố"), coerce=integer_choice, validate_choice=False,
                                 validators=[_for_a_new_address(_province)])
-    ward_code = SelectField(_l("Phường, xã"), coerce=_code, validate_choice=False,
+    ward_code = SelectField(_l("Phường, xã"), coerce=integer_choice, validate_choice=False,
                             validators=[_for_a_new_address(_ward_of_province)])
     street_address = StringField(_l("Số nhà, đường, thôn, xóm"), validators=[_for_a_new_address(
         DataRequired(_l("Nhập số nhà, tên đường hoặc thôn, xóm.")), Length(max=200, message=_TOO_LONG))])
@@ -102,9 +96,8 @@ class CheckoutForm(FlaskForm):
             if saved_address_ids:
                 self.address_choice.data = str(saved_address_ids[0])  # the default address
         self.province_code.choices = [("", _l("Chọn tỉnh, thành phố"))] + province_choices()
-        wards = [w for w in divisions.wards().values() if _code(w.province_code) == self.province_code.data]
-        self.ward_code.choices = [("", _l("Chọn phường, xã"))] + [
-            (int(w.code), w.name) for w in sorted(wards, key=lambda w: fold(w.name))]
+        province = self.province_code.data if divisions.is_province(self.province_code.data or 0) else None
+        self.ward_code.choices = [("", _l("Chọn phường, xã"))] + list(ward_choices(province) if province else ())
 
     @property
     def ships_to_new_address(self) -> bool:
@@ -112,7 +105,7 @@ class CheckoutForm(FlaskForm):
 
     @property
     def saved_address_id(self) -> int | None:
-        return None if self.ships_to_new_address else _code(self.address_choice.data)
+        return None if self.ships_to_new_address else integer_choice(self.address_choice.data)
 
     def validate_idempotency_key(self, field):
         # Only a form that was tampered with or is very old comes without one: a fresh key, and say so.

@@ -19,23 +19,24 @@ def sync_regions() -> dict[str, int]:
         region.name = name
     db.session.flush()
 
-    existing_provinces = {p.code: p for p in db.session.scalars(sa.select(Province))}
-    for code, source in divisions.provinces().items():
-        row = existing_provinces.get(code) or Province(code=code)
-        row.name, row.codename = source.name, source.codename
-        row.division_type = source.division_type.value
-        row.region_code = divisions.PROVINCE_REGION[source.codename]
-        db.session.add(row)
+    _upsert_divisions(Province, divisions.provinces(),
+                      lambda source: {"region_code": divisions.PROVINCE_REGION[source.codename]})
     db.session.flush()
+    _upsert_divisions(Ward, divisions.wards(), lambda source: {"province_code": int(source.province_code)})
+    return {"regions": len(divisions.REGIONS), "provinces": len(divisions.provinces()), "wards": len(divisions.wards())}
 
-    existing_wards = {w.code: w for w in db.session.scalars(sa.select(Ward))}
-    for code, source in divisions.wards().items():
-        row = existing_wards.get(code) or Ward(code=code)
+
+def _upsert_divisions(model, sources: dict, own_columns) -> None:
+    """A row of `model` (Province or Ward) for each of the package's divisions, by code: its name,
+    codename and type, and the columns `own_columns(source)` gives."""
+    existing = {row.code: row for row in db.session.scalars(sa.select(model))}
+    for code, source in sources.items():
+        row = existing.get(code) or model(code=code)
         row.name, row.codename = source.name, source.codename
         row.division_type = source.division_type.value
-        row.province_code = int(source.province_code)
+        for column, value in own_columns(source).items():
+            setattr(row, column, value)
         db.session.add(row)
-    return {"regions": len(divisions.REGIONS), "provinces": len(divisions.provinces()), "wards": len(divisions.wards())}
 
 
 def list_provinces(region: str | None = None) -> list[Province]:

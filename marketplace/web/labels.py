@@ -1,6 +1,7 @@
 """Translated labels for the domain's codes, as the pages show them."""
 
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 GROUPS = {
     "food": _l("Thực phẩm"), "beverages": _l("Đồ uống"), "herbal": _l("Thảo dược"),
@@ -30,6 +31,11 @@ SORTS = {
     "relevance": _l("Phù hợp nhất"), "price_asc": _l("Giá tăng dần"), "price_desc": _l("Giá giảm dần"),
     "newest": _l("Mới nhất"), "stars": _l("Nhiều sao nhất"),
 }
+
+
+def choices(labels: dict) -> list[SelectChoice]:
+    """A select's (or radio field's) options from a table of labels, in the table's order."""
+    return [SelectChoice(value, label) for value, label in labels.items()]
 
 
 def facet_label(facet: str, value, fallback: str) -> str:

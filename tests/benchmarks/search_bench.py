@@ -34,6 +34,7 @@ import shutil
 import statistics
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
@@ -458,23 +459,31 @@ def make_app(url: str):
     return create_app(BenchConfig)
 
 
-def run(options: Options, echo=print) -> None:
+@contextmanager
+def bench_database(database_url: str | None, prefix: str, keep: bool = False, echo=print):
+    """The URL a benchmark runs on: `database_url`, wiped first, or else a scratch SQLite file,
+    removed afterwards unless `keep`."""
     from config import normalise_database_url
 
-    scratch_dir = None
-    if options.database_url:
-        url = normalise_database_url(options.database_url)
+    if database_url:
+        url = normalise_database_url(database_url)
         wipe(url)
-    else:
-        scratch_dir = tempfile.mkdtemp(prefix="ocop-search-bench-")
-        url = f"sqlite:///{os.path.join(scratch_dir, 'bench.db')}"
+        yield url
+        return
+    scratch_dir = tempfile.mkdtemp(prefix=prefix)
+    url = f"sqlite:///{os.path.join(scratch_dir, 'bench.db')}"
     try:
-        _run(options, url, echo)
+        yield url
     finally:
-        if scratch_dir and not options.keep:
-            shutil.rmtree(scratch_dir, ignore_errors=True)
-        elif scratch_dir:
+        if keep:
             echo(f"Kept the database: {url}")
+        else:
+            shutil.rmtree(scratch_dir, ignore_errors=True)
+
+
+def run(options: Options, echo=print) -> None:
+    with bench_database(options.database_url, "ocop-search-bench-", options.keep, echo) as url:
+        _run(options, url, echo)
 
 
 def _run(options: Options, url: str, echo) -> None:

@@ -27,7 +27,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from tests.benchmarks.search_bench import make_app, max_rss_mib, percentile, wipe
+from tests.benchmarks.search_bench import bench_database, make_app, max_rss_mib, percentile
 
 CHUNK = 20_000
 
@@ -42,24 +42,8 @@ class Options:
 
 
 def run(options: Options, echo=print) -> None:
-    import os
-    import shutil
-    import tempfile
-
-    from config import normalise_database_url
-
-    scratch = None
-    if options.database_url:
-        url = normalise_database_url(options.database_url)
-        wipe(url)
-    else:
-        scratch = tempfile.mkdtemp(prefix="ocop-showroom-bench-")
-        url = f"sqlite:///{os.path.join(scratch, 'bench.db')}"
-    try:
+    with bench_database(options.database_url, "ocop-showroom-bench-") as url:
         _run(options, url, echo)
-    finally:
-        if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _run(options: Options, url: str, echo) -> None:

@@ -19,7 +19,7 @@ from marketplace.showrooms.models import (AlreadyOperator, LinesRefused, MoreCas
 from marketplace.showrooms.movements import OutLine
 from marketplace.showrooms.till import Sale, SaleLine
 from tests.factories import ProducerFactory, ProductFactory
-from tests.point_factories import DisplayPointFactory, consign, new_key, operator_of, receive
+from tests.point_factories import DisplayPointFactory, consigned_variant, new_key, operator_of, receive
 
 
 @pytest.fixture
@@ -29,8 +29,7 @@ def point():
 
 @pytest.fixture
 def honey(point):
-    variant = ProductFactory(shelf_life_days=730).variants[0]
-    consign(point, variant.product.producer)
+    variant = consigned_variant(point)
     receive(point, variant, 5, "L1", today_vn() + timedelta(days=90))
     return variant
 

@@ -4,19 +4,18 @@ from collections import defaultdict
 
 import pytest
 import sqlalchemy as sa
-import stripe
 
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders.models import SubOrder
 from marketplace.orders import refunds
-from marketplace.payouts import connect_rail, ledger, runs, settlement, stripe_connect
+from marketplace.payouts import connect_rail, ledger, runs, settlement
 from marketplace.payouts.earnings import release_due
 from marketplace.payouts.models import (Account, EntryKind, JournalEntry, Payout, PayoutItem, PayoutNotInTransit,
                                         PayoutStatus)
 from tests.concurrency import crashes, race
 from tests.factories import ProductFactory, UserFactory
-from tests.money_helpers import (balance_of, deliver, earned_vnd, entries_of_kind, fake_stripe_client,
+from tests.money_helpers import (balance_of, connect_payout_left_unsure, deliver, earned_vnd, entries_of_kind,
                                  give_bank_account, place_paid_order, release_all_delivered, unbalanced_entries)
 
 
@@ -126,14 +125,7 @@ def test_refunds_racing_the_release_of_their_deliveries_leave_nothing_stuck_in_p
 
 
 def test_simultaneous_runs_settle_a_connect_payout_left_unsure_with_one_transfer(app, monkeypatch):
-    stripe_client = fake_stripe_client(stripe.APIConnectionError("Request to Stripe timed out.", should_retry=True))
-    monkeypatch.setattr(stripe_connect, "client", lambda: stripe_client)
-    product = ProductFactory(variant__stock_quantity=100)
-    give_bank_account(product.producer, "acct_1PqRsTuVwXyZ0123")
-    [sub_order] = place_paid_order(UserFactory(), (product.variants[0], 2)).sub_orders
-    deliver(sub_order)
-    release_all_delivered()
-    [unsure] = runs.run_payouts().payouts
+    unsure, stripe_client = connect_payout_left_unsure(monkeypatch)
     payout_id, producer_id, amount = unsure.id, unsure.producer_id, unsure.amount_vnd
 
     results = race(app, [a_payout_run] * 3 + [lambda: connect_rail.reconcile_payout(payout_id).status] * 2)

@@ -11,11 +11,11 @@ from marketplace.clock import today_vn
 from marketplace.extensions import db
 from marketplace.payouts.models import EntryKind, JournalEntry
 from marketplace.showrooms.models import MovementKind, MovementLine, StockMovement
-from tests.factories import ProductFactory, VariantFactory
+from tests.factories import VariantFactory
 from tests import concurrency
 from tests.money_helpers import unbalanced_entries
-from tests.point_factories import DisplayPointFactory, consign, ledger_mismatches, lot_balances, on_hand, operator_of, \
-    receive
+from tests.point_factories import (DisplayPointFactory, consigned_variant, ledger_mismatches, lot_balances, on_hand,
+                                   operator_of, receive)
 
 SOON, LATER = today_vn() + timedelta(days=30), today_vn() + timedelta(days=300)
 
@@ -35,9 +35,7 @@ def point():
 
 @pytest.fixture
 def honey(point):
-    variant = ProductFactory(shelf_life_days=730).variants[0]
-    consign(point, variant.product.producer)
-    return variant
+    return consigned_variant(point)
 
 
 def operators(bearer, point, count):

@@ -22,12 +22,12 @@ from marketplace.orders.lifecycle import SubOrderStatus
 from marketplace.orders.models import Order, SubOrder
 from marketplace.orders import payment_outcomes, refunds
 from marketplace.payments.models import Payment, PaymentStatus
-from marketplace.payouts import connect_rail, settlement, stripe_connect
+from marketplace.payouts import connect_rail, settlement
 from marketplace.payouts.models import EntryKind, Payout, PayoutStatus
+from tests import money_helpers
 from tests.factories import ProductFactory, UserFactory
 from tests.interleaving import WAIT, in_thread, interleaving  # noqa: F401 (a fixture)
-from tests.money_helpers import (deliver, entries_of_kind, fake_stripe_client, give_bank_account, place_order,
-                                 place_paid_order, release_all_delivered)
+from tests.money_helpers import deliver, entries_of_kind, place_order, place_paid_order
 from tests.order_support import stock_of
 
 pytestmark = pytest.mark.usefixtures("postgresql_only")
@@ -141,16 +141,7 @@ def test_a_shopper_confirming_receipt_while_an_admin_refunds_the_part_does_not_u
 @pytest.fixture
 def connect_payout_left_unsure(app, monkeypatch):
     """A Connect payout in transit whose first send's outcome Stripe never told us."""
-    import stripe
-    stripe_client = fake_stripe_client(stripe.APIConnectionError("Request to Stripe timed out.", should_retry=True))
-    monkeypatch.setattr(stripe_connect, "client", lambda: stripe_client)
-    product = ProductFactory(variant__stock_quantity=100)
-    give_bank_account(product.producer, "acct_1PqRsTuVwXyZ0123")
-    [sub_order] = place_paid_order(UserFactory(), (product.variants[0], 2)).sub_orders
-    deliver(sub_order)
-    release_all_delivered()
-    from marketplace.payouts import runs
-    [unsure] = runs.run_payouts().payouts
+    unsure, stripe_client = money_helpers.connect_payout_left_unsure(monkeypatch)
     assert unsure.status is PayoutStatus.IN_TRANSIT
     return unsure.id, stripe_client
 

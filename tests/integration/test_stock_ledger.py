@@ -17,7 +17,7 @@ from marketplace.showrooms.models import Lot, MovementKind, MovementLine, SalePa
 from tests.concurrency import crashes, race
 from tests.factories import ProductFactory, VariantFactory
 from tests.money_helpers import unbalanced_entries
-from tests.point_factories import DisplayPointFactory, consign, ledger_mismatches, lot_balances, on_hand, receive
+from tests.point_factories import DisplayPointFactory, consign, consigned_variant, ledger_mismatches, lot_balances, on_hand, receive
 
 SOON, LATER = today_vn() + timedelta(days=30), today_vn() + timedelta(days=300)
 
@@ -29,9 +29,7 @@ def point():
 
 @pytest.fixture
 def honey(point):
-    variant = ProductFactory(shelf_life_days=730).variants[0]
-    consign(point, variant.product.producer)
-    return variant
+    return consigned_variant(point)
 
 
 def lot_ids(point, variant) -> dict[str, int]:

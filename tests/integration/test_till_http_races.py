@@ -10,9 +10,8 @@ from marketplace.clock import today_vn
 from marketplace.extensions import db
 from marketplace.payouts.models import EntryKind, JournalEntry
 from marketplace.showrooms.models import MovementKind, StockMovement
-from tests.factories import ProductFactory
 from tests.http_races import live_url, outcomes, post, race_http  # noqa: F401  (live_url is a fixture)
-from tests.point_factories import DisplayPointFactory, consign, ledger_mismatches, on_hand, operator_of, receive
+from tests.point_factories import DisplayPointFactory, consigned_variant, ledger_mismatches, on_hand, operator_of, receive
 
 pytestmark = pytest.mark.usefixtures("postgresql_only")
 
@@ -27,8 +26,7 @@ def count(model, *where) -> int:
 def test_a_sale_of_the_last_jars_sent_from_three_tills_at_once_answers_every_copy_with_that_sale(app, bearer,
                                                                                                    live_url):
     point = DisplayPointFactory()
-    honey = ProductFactory(shelf_life_days=730).variants[0]
-    consign(point, honey.product.producer)
+    honey = consigned_variant(point)
     tills = [bearer(operator_of(point)) for _ in range(3)]
     body = {"payment_method": "cash", "lines": [{"variant_id": honey.id, "quantity": 2}]}
     rounds, sales = [], []

@@ -2,12 +2,15 @@
 with the demo loaded, for the browser tests; and Debian's Chromium for Playwright."""
 
 import os
+import re
 import socket
 import threading
 from contextlib import contextmanager
 
 import pytest
 from waitress.server import create_server
+
+from marketplace.demo.data import DEMO_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -100,3 +103,55 @@ _OUTSIDE_THE_COLUMN = """() => {
   }
   return outside.length ? [`${Math.round(left)}, ${Math.round(right)}`, ...outside] : [];
 }"""
+
+
+@contextmanager
+def phone_page(browser, storefront, allow=None, **context_options):
+    """A page 360 px wide, in Vietnamese, on the storefront; when the block ends, a check
+    that the browser logged no error (a CSP refusal, a missing asset, a script's uncaught
+    exception) other than those `allow(url, text)` expects, see `answered`."""
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront, **context_options)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append((page.url, message.text)))
+    page.on("pageerror", lambda error: errors.append((page.url, str(error))))
+    try:
+        yield page
+    finally:
+        context.close()
+    errors = [(url, text) for url, text in errors if not (allow and allow(url, text))]
+    assert not errors, f"console errors: {errors}"
+
+
+def answered(*statuses: int):
+    """For phone_page: a page answering with one of these statuses (a form sent back with its
+    errors is a 422) is expected, and Chromium logs it as an error."""
+    pattern = re.compile(rf"status of ({'|'.join(str(status) for status in statuses)})\b")
+    return lambda _url, text: bool(pattern.search(text))
+
+
+def log_in(page, path: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the login page at `path` (e.g. with ?next=): type the email and password, press the button."""
+    page.goto(path)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
+    page.locator("main").get_by_role("button", name="Đăng nhập", exact=True).click()
+
+
+def screenshot(page, output_path, filename: str) -> None:
+    """The whole page into the run's output folder (pytest-playwright's --output), never the repository."""
+    os.makedirs(output_path, exist_ok=True)
+    page.screenshot(path=os.path.join(output_path, filename), full_page=True)
+
+
+def check(page, output_path, name: str | None = None) -> None:
+    """No sideways scrolling, no serious axe violation, and (given a name) a screenshot `<name>-360.png`."""
+    assert_no_horizontal_scroll(page)
+    assert_accessible(page)
+    if name:
+        screenshot(page, output_path, f"{name}-360.png")
+
+
+def checker(prefix: str):
+    """`check` for one module's pages, whose screenshots are named `<prefix><name>-360.png`."""
+    return lambda page, output_path, name: check(page, output_path, f"{prefix}{name}")

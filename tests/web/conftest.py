@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import _empty_tables
-from tests.web.browser_support import CHROMIUM_ARGS, NOT_FOUND, PHONE, require_chromium, waitress_serving
+from tests.web.browser_support import CHROMIUM_ARGS, NOT_FOUND, phone_page, require_chromium, waitress_serving
 
 
 @pytest.fixture(scope="session")
@@ -29,12 +29,6 @@ def storefront(_app):
 
 @pytest.fixture
 def phone(browser, storefront):
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append((page.url, message.text)))
-    yield page
-    context.close()
     # A CSP refusal or a missing asset shows here; the 404 page's own status is expected.
-    errors = [(url, text) for url, text in errors if not (url.endswith(NOT_FOUND) and "404" in text)]
-    assert not errors, f"console errors: {errors}"
+    with phone_page(browser, storefront, allow=lambda url, text: url.endswith(NOT_FOUND) and "404" in text) as page:
+        yield page

@@ -17,6 +17,12 @@ def csrf_of(client, url: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
+def login(client, auth, user):
+    """The test client, logged in as `user` through the login page."""
+    assert auth.login(user.email).status_code == 200
+    return client
+
+
 class Shop:
     """A producer with an owner, a staff member and one product."""
 

@@ -4,13 +4,12 @@ axe-core (no serious or critical violation) and, at 360 px, for horizontal
 scrolling; screenshots go to the run's output folder (pytest-playwright's
 --output, test-results/ by default), never into the repository."""
 
-import os
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.browser_support import NOT_FOUND, PHONE, assert_accessible, assert_no_horizontal_scroll
+from tests.web.browser_support import NOT_FOUND, PHONE, assert_accessible, assert_no_horizontal_scroll, check, screenshot
 
 
 def test_search_without_diacritics_filter_and_open_the_honey(phone):
@@ -56,8 +55,7 @@ def test_switch_to_english_and_see_the_same_product_page_in_english(phone, outpu
     expect(page.get_by_text("Verified")).to_be_visible()
     expect(page.get_by_text("Decision number")).to_be_visible()
     assert_accessible(page)
-    os.makedirs(output_path, exist_ok=True)
-    page.screenshot(path=os.path.join(output_path, "product-en-360.png"), full_page=True)
+    screenshot(page, output_path, "product-en-360.png")
     page.goto("/")  # remembered in the session
     expect(page.get_by_role("heading", name="New products")).to_be_visible()
     page.get_by_role("button", name="Tiếng Việt").click()
@@ -66,16 +64,13 @@ def test_switch_to_english_and_see_the_same_product_page_in_english(phone, outpu
 
 def test_each_page_is_accessible_fits_360px_and_is_photographed(phone, output_path):
     page = phone
-    os.makedirs(output_path, exist_ok=True)
     pages = {"home": "/", "search": "/tim-kiem?q=mat+ong", "not-found": NOT_FOUND}
     page.goto("/tim-kiem?q=mat+ong+hoa+ban")
     pages["product"] = page.get_by_role("link", name=re.compile("Mật ong hoa ban")).first.get_attribute("href")
     pages["producer"] = "/nha-san-xuat/htx-ong-mat-dien-bien"
     for name, path in pages.items():
         page.goto(path)
-        assert_no_horizontal_scroll(page)
-        assert_accessible(page)
-        page.screenshot(path=os.path.join(output_path, f"{name}-360.png"), full_page=True)
+        check(page, output_path, name)
 
 
 def test_the_keyboard_reaches_the_skip_link_and_the_search_box(phone):

@@ -3,7 +3,6 @@ forget the password, follow the mailed link, log in again; saved addresses
 with and without JavaScript. Every page is checked with axe-core and for
 sideways scrolling, and photographed into the run's output folder."""
 
-import os
 import re
 
 import pytest
@@ -12,44 +11,24 @@ from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.mail.models import OutboundMail
-from tests.web.browser_support import PHONE, assert_accessible, assert_no_horizontal_scroll
+from tests.web.browser_support import answered, check, phone_page
 
 EMAIL = "mai.lo@example.vn"
 FIRST_PASSWORD = "mật khẩu đầu tiên"
 NEW_PASSWORD = "mật khẩu thứ hai dài"
 
 
-def _phone_page(browser, storefront, **options):
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront, **options)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append((page.url, message.text)))
-    return context, page, errors
-
-
 @pytest.fixture
 def phone(browser, storefront):
-    context, page, errors = _phone_page(browser, storefront)
-    yield page
-    context.close()
     # A form sent back with errors answers 422, a spent reset link 410: Chromium logs those statuses.
-    errors = [(url, text) for url, text in errors if not re.search(r"status of (422|410)\b", text)]
-    assert not errors, f"console errors: {errors}"
+    with phone_page(browser, storefront, allow=answered(422, 410)) as page:
+        yield page
 
 
 @pytest.fixture
 def phone_without_javascript(browser, storefront):
-    context, page, _errors = _phone_page(browser, storefront, java_script_enabled=False)
-    yield page
-    context.close()
-
-
-def check(page, output_path, name=None):
-    assert_no_horizontal_scroll(page)
-    assert_accessible(page)
-    if name:
-        os.makedirs(output_path, exist_ok=True)
-        page.screenshot(path=os.path.join(output_path, f"{name}-360.png"), full_page=True)
+    with phone_page(browser, storefront, allow=answered(422, 410), java_script_enabled=False) as page:
+        yield page
 
 
 def mailed_reset_path(app, to: str) -> str:

@@ -2,7 +2,6 @@
 table, changes a commission rate (a bad one first), and walks the display-point settings pages.
 Every page is checked with axe-core and for sideways scrolling, and photographed."""
 
-import os
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -11,10 +10,9 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from marketplace.catalog.models import Product
-from marketplace.demo.data import DEMO_PASSWORD
 from marketplace.extensions import db
 from marketplace.showrooms.models import DisplayPoint
-from tests.web.test_browser import PHONE, assert_accessible, assert_no_horizontal_scroll
+from tests.web.browser_support import answered, check, log_in, phone_page, screenshot
 from tests.web.test_report_pages import sell
 
 
@@ -35,22 +33,10 @@ def with_sales(_app, storefront):
 
 @pytest.fixture
 def admin_phone(browser, storefront):
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront)
-    page = context.new_page()
-    page.goto("/dang-nhap")
-    page.get_by_label("Email").fill("admin@demo.ocop.vn")
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
-    yield page
-    context.close()
-
-
-def check(page, output_path, name):
-    assert_no_horizontal_scroll(page)
-    assert_accessible(page)
-    os.makedirs(output_path, exist_ok=True)
-    page.screenshot(path=os.path.join(output_path, f"{name}-360.png"), full_page=True)
+    with phone_page(browser, storefront, allow=answered(422)) as page:  # a bad rate is sent back with a 422
+        log_in(page, "/dang-nhap", "admin@demo.ocop.vn")
+        page.wait_for_load_state()
+        yield page
 
 
 def test_the_admin_sees_each_report_as_a_chart_and_a_table(admin_phone, with_sales, output_path):
@@ -78,7 +64,7 @@ def test_the_admin_sees_each_report_as_a_chart_and_a_table(admin_phone, with_sal
 
     page.emulate_media(media="print")
     expect(page.locator(".report-filter")).to_be_hidden()
-    page.screenshot(path=os.path.join(output_path, "admin-report-stars-print.png"), full_page=True)
+    screenshot(page, output_path, "admin-report-stars-print.png")
     page.emulate_media(media="screen")
 
     page.get_by_role("link", name="Doanh thu theo thời gian").click()  # the tab's own address

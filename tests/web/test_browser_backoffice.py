@@ -6,7 +6,6 @@ transfer just confirmed, drawn as a chart and told by its table. Every page is c
 photographed into the run's output folder."""
 
 import csv
-import os
 import re
 
 import pytest
@@ -20,7 +19,7 @@ from marketplace.money import format_vnd
 from marketplace.producers.models import ProducerStatus
 from tests.factories import ProducerFactory, ProductFactory, UserFactory
 from tests.money_helpers import deliver, give_bank_account, place_order, place_paid_order, release_all_delivered
-from tests.web.test_browser import PHONE, assert_accessible, assert_no_horizontal_scroll
+from tests.web.browser_support import PHONE, checker
 
 ADMIN = "admin@demo.ocop.vn"
 
@@ -60,11 +59,7 @@ def phone(browser, storefront):
     assert not errors, f"console errors: {errors}"
 
 
-def check(page, output_path, name):
-    assert_no_horizontal_scroll(page)
-    assert_accessible(page)
-    os.makedirs(output_path, exist_ok=True)
-    page.screenshot(path=os.path.join(output_path, f"admin-{name}-360.png"), full_page=True)
+check = checker("admin-")
 
 
 def test_an_admins_day(phone, waiting, output_path):

@@ -16,7 +16,6 @@ authentication, and the order page follows the payment until it is paid.
 
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
@@ -28,7 +27,7 @@ from marketplace.demo.data import DEMO_PASSWORD
 from marketplace.extensions import db
 from tests.conftest import _empty_tables
 from tests.stripe_support import WEBHOOK_SECRET
-from tests.web.browser_support import PHONE, assert_accessible, assert_no_horizontal_scroll, waitress_serving
+from tests.web.browser_support import assert_no_horizontal_scroll, check, phone_page, screenshot, waitress_serving
 from tests.web.test_browser_checkout import add_honey_and_rice, fill_new_address
 
 SHOPPER = "shopper@demo.ocop.vn"
@@ -67,33 +66,21 @@ def card_storefront(_app, localstripe_url):
 def shopper_phone(browser, card_storefront):
     """A phone-sized page logged in as the demo shopper (through the login API: the
     session cookie is the browser context's)."""
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=card_storefront)
-    response = context.request.post("/api/v1/auth/login", data={"email": SHOPPER, "password": DEMO_PASSWORD})
-    assert response.ok, response.text()
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append((page.url, message.text)))
-    page.on("pageerror", lambda error: errors.append((page.url, str(error))))
-    yield page
-    context.close()
-    assert not errors, f"console errors (a CSP refusal shows here): {errors}"
+    with phone_page(browser, card_storefront) as page:  # a CSP refusal shows in its console
+        response = page.request.post("/api/v1/auth/login", data={"email": SHOPPER, "password": DEMO_PASSWORD})
+        assert response.ok, response.text()
+        yield page
 
 
 @pytest.fixture
 def new_shopper_phone(browser, card_storefront):
     """A phone-sized page logged in as a shopper just registered (no saved address)."""
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=card_storefront)
-    response = context.request.post("/api/v1/auth/register", data={
-        "email": f"the-{uuid.uuid4().hex[:10]}@example.vn", "password": "mat-khau-du-dai-2026",
-        "full_name": "Trần Thu Hà"})
-    assert response.status == 201, response.text()
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append((page.url, message.text)))
-    page.on("pageerror", lambda error: errors.append((page.url, str(error))))
-    yield page
-    context.close()
-    assert not errors, f"console errors (a CSP refusal shows here): {errors}"
+    with phone_page(browser, card_storefront) as page:
+        response = page.request.post("/api/v1/auth/register", data={
+            "email": f"the-{uuid.uuid4().hex[:10]}@example.vn", "password": "mat-khau-du-dai-2026",
+            "full_name": "Trần Thu Hà"})
+        assert response.status == 201, response.text()
+        yield page
 
 
 def type_card(page, number: str) -> None:
@@ -159,9 +146,7 @@ def test_pay_by_card_through_stripe_js_and_the_webhook_marks_the_order_paid(
     expect(page.get_by_role("heading", level=1)).to_have_text("Thanh toán bằng thẻ")
     card = page.locator("#card-element")
     expect(card.get_by_placeholder("number")).to_be_visible()  # localstripe's Stripe.js mounted its element
-    assert_accessible(page)
-    assert_no_horizontal_scroll(page)
-    page.screenshot(path=Path(output_path) / "pay-card-360.png", full_page=True)
+    check(page, output_path, "pay-card")
 
     card.get_by_placeholder("number").fill(THREE_D_SECURE_CARD)
     card.get_by_placeholder("exp_month").fill("12")
@@ -177,9 +162,7 @@ def test_pay_by_card_through_stripe_js_and_the_webhook_marks_the_order_paid(
     expect(page.locator(".payment-box")).to_contain_text("Đã nhận đủ", timeout=30_000)
     expect(page.locator(".order-facts")).to_contain_text("Đã thanh toán")
     expect(page.locator(".order-facts")).to_contain_text("Đang chuẩn bị")  # confirmed parts: being prepared
-    assert_accessible(page)
-    assert_no_horizontal_scroll(page)
-    page.screenshot(path=Path(output_path) / "order-paid-by-card-360.png", full_page=True)
+    check(page, output_path, "order-paid-by-card")
 
 
 def test_a_bank_transfer_order_and_my_orders_at_360_px(_app, shopper_phone, output_path):
@@ -192,24 +175,20 @@ def test_a_bank_transfer_order_and_my_orders_at_360_px(_app, shopper_phone, outp
     expect(details).to_contain_text(order["payment"]["bank_transfer"]["reference"])
     expect(details).to_contain_text(order["total_display"])
     expect(page.locator("article.part")).to_have_count(2)
-    assert_accessible(page)
-    assert_no_horizontal_scroll(page)
-    page.screenshot(path=Path(output_path) / "order-bank-transfer-360.png", full_page=True)
+    check(page, output_path, "order-bank-transfer")
 
     page.get_by_role("button", name="English").click()  # the same order, in English
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Order {order['number']}")
     expect(details).to_contain_text("Transfer reference")
     assert_no_horizontal_scroll(page)
-    page.screenshot(path=Path(output_path) / "order-bank-transfer-en-360.png", full_page=True)
+    screenshot(page, output_path, "order-bank-transfer-en-360.png")
     page.get_by_role("button", name="Tiếng Việt").click()
 
     page.get_by_role("banner").get_by_role("link", name="Đơn mua").click()  # in every page's header
     expect(page.get_by_role("heading", level=1)).to_have_text("Đơn hàng của tôi")
     expect(page.locator(".order-card").first).to_contain_text(order["number"])
     expect(page.locator(".order-card").first).to_contain_text("2 phần")
-    assert_accessible(page)
-    assert_no_horizontal_scroll(page)
-    page.screenshot(path=Path(output_path) / "my-orders-360.png", full_page=True)
+    check(page, output_path, "my-orders")
 
     page.locator(".order-card").first.click()
     page.locator("summary", has_text="Huỷ đơn hàng").click()  # a <details>: no tap cancels by accident

@@ -3,35 +3,28 @@ put them in the cart, check out by cash on delivery and by bank transfer, once
 with the keyboard alone; and the cart and checkout pages at 360 px (axe-core,
 no sideways scrolling, screenshots in the run's output folder)."""
 
-import os
 import re
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.browser_support import PHONE, assert_accessible, assert_no_horizontal_scroll
+from tests.web.browser_support import answered, check, phone_page
 
 PASSWORD = "mat-khau-du-dai-2026"
 ORDER_URL = re.compile(r"/don-hang/\d+$")
 
 
-def shopper_page(browser, storefront, **context_options):
+def shopper_page(browser, storefront, allow=answered(422, 409), **context_options):
     """A page at 360 px, logged in as a new shopper (registered through the API,
     which logs in with the session cookie the pages share), with an empty cart;
     and a check, after the test, that the browser logged no error."""
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront, **context_options)
-    response = context.request.post("/api/v1/auth/register", data={
-        "email": f"khach-{uuid.uuid4().hex[:10]}@example.vn", "password": PASSWORD, "full_name": "Trần Thu Hà"})
-    assert response.status == 201, response.text()
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append((page.url, message.text)))
-    yield page
-    context.close()
     # A form sent back with its errors (422), or the price-change page (409), are answers, not faults.
-    errors = [(url, text) for url, text in errors if not re.search(r"status of (422|409)", text)]
-    assert not errors, f"console errors: {errors}"
+    with phone_page(browser, storefront, allow=allow, **context_options) as page:
+        response = page.request.post("/api/v1/auth/register", data={
+            "email": f"khach-{uuid.uuid4().hex[:10]}@example.vn", "password": PASSWORD, "full_name": "Trần Thu Hà"})
+        assert response.status == 201, response.text()
+        yield page
 
 
 @pytest.fixture
@@ -176,29 +169,22 @@ def test_a_keyboard_only_checkout(shopper):
 
 def test_cart_and_checkout_at_360px_are_accessible_and_photographed(shopper, output_path):
     page = shopper
-    os.makedirs(output_path, exist_ok=True)
-
-    def check(name):
-        assert_no_horizontal_scroll(page)
-        assert_accessible(page)
-        page.screenshot(path=os.path.join(output_path, f"{name}-360.png"), full_page=True)
-
     page.goto("/gio-hang")
-    check("cart-empty")
+    check(page, output_path, "cart-empty")
     add_honey_and_rice(page)
-    check("cart")
+    check(page, output_path, "cart")
     page.get_by_role("link", name="Gạo Séng cù").click()
-    check("product-add-to-cart")
+    check(page, output_path, "product-add-to-cart")
     page.get_by_role("link", name="Giỏ hàng").click()
     page.get_by_role("link", name="Tiếp tục thanh toán").click()
-    check("checkout")
+    check(page, output_path, "checkout")
     page.get_by_label("Số điện thoại").fill("12345")
     page.get_by_role("button", name="Đặt hàng").click()  # nothing else filled in: errors
     expect(page.locator(".error-summary")).to_be_focused()  # read out first, its links lead to the fields
-    check("checkout-errors")
+    check(page, output_path, "checkout-errors")
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
-    check("checkout-en")
+    check(page, output_path, "checkout-en")
 
 
 def test_checkout_without_javascript_chooses_the_province_then_the_ward(shopper_without_javascript):
@@ -218,6 +204,28 @@ def test_checkout_without_javascript_chooses_the_province_then_the_ward(shopper_
     page.get_by_role("button", name="Đặt hàng").click()
     expect(page).to_have_url(ORDER_URL)
     expect(page.locator(".part")).to_have_count(2)
+
+
+@pytest.fixture
+def shopper_offline(browser, storefront):
+    """A shopper whose failed requests (made to fail by the test) Chromium logs as errors."""
+    yield from shopper_page(browser, storefront, allow=lambda _url, text: "net::ERR_FAILED" in text)
+
+
+def test_when_the_wards_cannot_be_fetched_the_no_javascript_step_comes_back(shopper_offline):
+    page = shopper_offline
+    add_honey_and_rice(page)
+    page.get_by_role("link", name="Tiếp tục thanh toán").click()
+    step = page.get_by_role("button", name="Chọn tỉnh", exact=True)
+    expect(step).to_be_hidden()  # wards.js fills the wards itself
+    page.route(re.compile(r"/api/v1/regions/provinces/\d+/wards$"), lambda route: route.abort())
+    page.get_by_label("Tỉnh, thành phố").select_option(label="Hà Nội")
+    expect(step).to_be_visible()
+    expect(page.get_by_text("Chọn tỉnh rồi bấm “Chọn tỉnh”")).to_be_visible()
+    expect(page.get_by_label("Phường, xã")).to_be_enabled()
+    page.unroute(re.compile(r"/api/v1/regions/provinces/\d+/wards$"))
+    step.click()  # the server lists the wards instead
+    expect(page.get_by_label("Phường, xã").locator("option", has_text="Phường Hoàn Kiếm")).to_have_count(1)
 
 
 @pytest.fixture
@@ -247,10 +255,7 @@ def test_a_price_change_shows_what_changed_and_orders_at_the_new_price(shopper, 
         row = page.get_by_role("row", name=re.compile("Gạo Séng cù"))
         expect(row).to_contain_text("75.000 ₫")
         expect(row).to_contain_text("82.000 ₫")
-        assert_no_horizontal_scroll(page)
-        assert_accessible(page)
-        os.makedirs(output_path, exist_ok=True)
-        page.screenshot(path=os.path.join(output_path, "price-changed-360.png"), full_page=True)
+        check(page, output_path, "price-changed")
         page.get_by_role("button", name="Đặt hàng với giá mới").click()
         expect(page).to_have_url(ORDER_URL)
         expect(page.get_by_text("82.000 ₫").first).to_be_visible()
@@ -262,23 +267,21 @@ def test_a_logged_out_shopper_logs_in_and_is_back_on_the_product_to_add_it(brows
     """With the demo's shopper account (marketplace/demo/data.py)."""
     from marketplace.demo.data import ACCOUNTS, DEMO_PASSWORD
 
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront)
-    page = context.new_page()
-    try:
-        page.goto("/tim-kiem?q=mat+ong+hoa+ban")
-        page.get_by_role("link", name=re.compile("Mật ong hoa ban")).first.click()
-        product_url = page.url
-        page.get_by_role("button", name=re.compile("^Thêm vào giỏ")).first.click()
-        expect(page).to_have_url(re.compile(r"/dang-nhap\?next="))
-        page.get_by_label("Email").fill(ACCOUNTS["shopper"]["email"])
-        page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        expect(page).to_have_url(product_url)  # to press it again, logged in now
-        page.get_by_role("button", name=re.compile("^Thêm vào giỏ")).first.click()
-        expect(page).to_have_url(re.compile(r"/gio-hang$"))
-        expect(page.locator(".cart-line")).to_have_count(1)
-    finally:
-        page.goto("/gio-hang")  # leave the demo shopper's cart empty for whoever comes next
-        while page.get_by_role("button", name=re.compile("^Bỏ khỏi giỏ")).count():
-            page.get_by_role("button", name=re.compile("^Bỏ khỏi giỏ")).first.click()
-        context.close()
+    with phone_page(browser, storefront) as page:
+        try:
+            page.goto("/tim-kiem?q=mat+ong+hoa+ban")
+            page.get_by_role("link", name=re.compile("Mật ong hoa ban")).first.click()
+            product_url = page.url
+            page.get_by_role("button", name=re.compile("^Thêm vào giỏ")).first.click()
+            expect(page).to_have_url(re.compile(r"/dang-nhap\?next="))
+            page.get_by_label("Email").fill(ACCOUNTS["shopper"]["email"])
+            page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Đăng nhập").click()
+            expect(page).to_have_url(product_url)  # to press it again, logged in now
+            page.get_by_role("button", name=re.compile("^Thêm vào giỏ")).first.click()
+            expect(page).to_have_url(re.compile(r"/gio-hang$"))
+            expect(page.locator(".cart-line")).to_have_count(1)
+        finally:
+            page.goto("/gio-hang")  # leave the demo shopper's cart empty for whoever comes next
+            while page.get_by_role("button", name=re.compile("^Bỏ khỏi giỏ")).count():
+                page.get_by_role("button", name=re.compile("^Bỏ khỏi giỏ")).first.click()

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from marketplace.demo import data as demo
 from marketplace.extensions import db
 from marketplace.jobs.models import FailedJobRecord
-from tests.web.test_browser import PHONE, assert_accessible, assert_no_horizontal_scroll
+from tests.web.browser_support import PHONE, assert_accessible, assert_no_horizontal_scroll
 
 ADMIN = "admin@demo.ocop.vn"
 

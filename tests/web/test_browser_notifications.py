@@ -5,7 +5,8 @@ import re
 from playwright.sync_api import expect
 
 from marketplace.demo.data import DEMO_PASSWORD
-from tests.web.test_browser_account import check, phone  # noqa: F401
+from tests.web.browser_support import check
+from tests.web.test_browser_account import phone  # noqa: F401
 
 
 def test_the_demo_producer_chooses_fewer_mails_in_english(phone, output_path):  # noqa: F811

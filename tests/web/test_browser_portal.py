@@ -4,7 +4,6 @@ delivers a cash-on-delivery part placed through the services, records the cash,
 and sees the balance move. Every portal page is checked with axe-core and for
 sideways scrolling, and photographed into the run's output folder."""
 
-import os
 import re
 import uuid
 
@@ -23,7 +22,7 @@ from marketplace.payouts.runs import run_payouts
 from marketplace.producers.models import MemberRole, Producer, ProducerMember
 from tests.factories import PASSWORD, member_of
 from tests.money_helpers import deliver, give_bank_account, place_paid_order, release_all_delivered
-from tests.web.test_browser import PHONE, assert_accessible, assert_no_horizontal_scroll
+from tests.web.browser_support import PHONE, answered, checker, log_in, phone_page
 
 OWNER = "ongmat@demo.ocop.vn"
 
@@ -50,25 +49,12 @@ def cod_part(_app, storefront):
 
 @pytest.fixture
 def owner(browser, storefront):
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append((page.url, message.text)))
-    page.goto("/dang-nhap?next=/kenh-nguoi-ban")
-    page.get_by_label("Email").fill(OWNER)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    yield page
-    context.close()
-    errors = [(url, text) for url, text in errors if not re.search(r"status of (422|409)\b", text)]
-    assert not errors, f"console errors: {errors}"
+    with phone_page(browser, storefront, allow=answered(422, 409)) as page:
+        log_in(page, "/dang-nhap?next=/kenh-nguoi-ban", OWNER)
+        yield page
 
 
-def check(page, output_path, name):
-    assert_no_horizontal_scroll(page)
-    assert_accessible(page)
-    os.makedirs(output_path, exist_ok=True)
-    page.screenshot(path=os.path.join(output_path, f"portal-{name}-360.png"), full_page=True)
+check = checker("portal-")
 
 
 def balance(page, which: str) -> str:
@@ -167,33 +153,22 @@ def test_the_portal_home_lists_the_producers_of_someone_acting_for_several_and_t
         db.session.add(ProducerMember(producer=second, user=helper, role=MemberRole.STAFF))
         db.session.commit()
         db.session.remove()
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=storefront)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append((page.url, message.text)))
-
-    def log_in(email, password):
-        page.goto("/dang-nhap?next=/kenh-nguoi-ban")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Mật khẩu").fill(password)
-        page.locator("main").get_by_role("button", name="Đăng nhập", exact=True).click()
+    refused = lambda url, text: url.endswith("/quan-tri") and "403" in text  # noqa: E731
+    with phone_page(browser, storefront, allow=refused) as page:
+        log_in(page, "/dang-nhap?next=/kenh-nguoi-ban", "ban-hang.hai-noi@example.vn", PASSWORD)
         expect(page).to_have_url(re.compile(r"/kenh-nguoi-ban$"))
+        choices = page.locator(".portal-choices a")
+        expect(choices).to_have_text(names)
+        check(page, output_path, "home-choose")
+        choices.nth(1).click()
+        expect(page.get_by_role("heading", name="Tổng quan", exact=True)).to_be_visible()
+        expect(page.locator(".portal-producer")).to_contain_text(names[1])
+        page.locator("header").get_by_role("button", name="Đăng xuất").click()
 
-    log_in("ban-hang.hai-noi@example.vn", PASSWORD)
-    choices = page.locator(".portal-choices a")
-    expect(choices).to_have_text(names)
-    check(page, output_path, "home-choose")
-    choices.nth(1).click()
-    expect(page.get_by_role("heading", name="Tổng quan", exact=True)).to_be_visible()
-    expect(page.locator(".portal-producer")).to_contain_text(names[1])
-    page.locator("header").get_by_role("button", name="Đăng xuất").click()
-
-    log_in("shopper@demo.ocop.vn", DEMO_PASSWORD)
-    expect(page.get_by_text("Tài khoản của bạn chưa thuộc chủ thể OCOP nào.", exact=False)).to_be_visible()
-    check(page, output_path, "home-no-producer")
-    page.goto("/quan-tri")  # not an admin: refused, in words
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bạn không có quyền mở trang này")
-    check(page, output_path, "back-office-refused")
-    context.close()
-    errors = [(url, text) for url, text in errors if not (url.endswith("/quan-tri") and "403" in text)]
-    assert not errors, f"console errors: {errors}"
+        log_in(page, "/dang-nhap?next=/kenh-nguoi-ban", "shopper@demo.ocop.vn", DEMO_PASSWORD)
+        expect(page).to_have_url(re.compile(r"/kenh-nguoi-ban$"))
+        expect(page.get_by_text("Tài khoản của bạn chưa thuộc chủ thể OCOP nào.", exact=False)).to_be_visible()
+        check(page, output_path, "home-no-producer")
+        page.goto("/quan-tri")  # not an admin: refused, in words
+        expect(page.get_by_role("heading", level=1)).to_have_text("Bạn không có quyền mở trang này")
+        check(page, output_path, "back-office-refused")

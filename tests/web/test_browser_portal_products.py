@@ -6,7 +6,6 @@ scrolling, and photographed into the run's output folder."""
 
 import csv
 import io
-import os
 import re
 
 import pytest
@@ -15,7 +14,7 @@ from playwright.sync_api import expect
 
 from marketplace.demo.data import DEMO_PASSWORD
 from tests.factories import DIEN_BIEN
-from tests.web.test_browser import PHONE, assert_accessible, assert_no_horizontal_scroll
+from tests.web.browser_support import PHONE, checker
 
 OWNER = "ongmat@demo.ocop.vn"
 
@@ -39,11 +38,7 @@ def owner(browser, storefront):
     assert not errors, f"console errors: {errors}"
 
 
-def check(page, output_path, name):
-    assert_no_horizontal_scroll(page)
-    assert_accessible(page)
-    os.makedirs(output_path, exist_ok=True)
-    page.screenshot(path=os.path.join(output_path, f"portal-products-{name}-360.png"), full_page=True)
+check = checker("portal-products-")
 
 
 def photo(kind: str, colour) -> dict:

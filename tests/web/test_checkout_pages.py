@@ -111,6 +111,24 @@ def test_choosing_the_province_without_javascript_lists_its_wards_and_fees(clien
     assert "45.000 ₫" in html  # Điện Biên → Hà Nội
 
 
+def test_the_wards_are_listed_by_name_whether_phuong_or_xa(client, honey):
+    data = {**checkout_form(client), "address_choice": "new", "province_code": HANOI, "choose_province": "1"}
+    html = client.post("/thanh-toan", data=data).get_data(as_text=True)
+    select = re.search(r'<select id="ward_code".*?</select>', html, re.S).group(0)
+    names = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
+    assert len(names) > 100 and {"Phường Ba Đình", "Xã Ba Vì"} <= set(names)
+    assert names.index("Phường Ba Đình") < names.index("Xã Ba Vì") < names.index("Phường Hoàn Kiếm")
+
+
+def test_the_page_tells_wards_js_where_to_fetch_the_wards_and_what_to_hide(client, honey):
+    html = client.get("/thanh-toan").get_data(as_text=True)
+    assert 'data-wards-select="ward_code"' in html
+    assert 'data-wards-url="/api/v1/regions/provinces/{code}/wards"' in html
+    assert re.search(r'id="choose-province" data-wards-fallback>', html)
+    assert re.search(r'id="province-hint" data-wards-fallback>', html)
+    assert '<script src="/static/wards.js" defer' in html and '<script src="/static/checkout.js" defer' in html
+
+
 def test_a_saved_address_can_be_chosen_instead(client, shopper, honey):
     saved = addresses.add_address(shopper, {"label": "Nhà", "recipient_name": "Trần Thu Hà",
                                             "phone": "+84912345678", "province_code": HANOI,

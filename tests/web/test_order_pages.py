@@ -15,16 +15,6 @@ from tests.order_support import place_order, see_other_commits
 
 
 @pytest.fixture
-def shopper():
-    return UserFactory()
-
-
-@pytest.fixture
-def as_shopper(bearer, shopper):
-    return bearer(shopper)
-
-
-@pytest.fixture
 def honey():
     return ProductFactory(name="Mật ong hoa ban")
 

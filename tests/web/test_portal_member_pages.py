@@ -8,17 +8,12 @@ from marketplace.extensions import db
 from marketplace.producers.models import MemberRole, ProducerMember
 from tests.factories import UserFactory
 from tests.order_support import see_other_commits
-from tests.web.portal_support import Shop, csrf_of, html_of
+from tests.web.portal_support import Shop, csrf_of, html_of, login
 
 
 @pytest.fixture
 def shop(app):
     return Shop()
-
-
-def login(client, auth, user):
-    assert auth.login(user.email).status_code == 200
-    return client
 
 
 def membership(shop, user) -> ProducerMember | None:

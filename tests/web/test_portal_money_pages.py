@@ -10,17 +10,12 @@ from marketplace.orders import fulfilment
 from marketplace.payouts import services
 from marketplace.payouts.models import BankAccountNotFound
 from tests.factories import UserFactory
-from tests.web.portal_support import Shop, csrf_of, html_of, placed_part
+from tests.web.portal_support import Shop, csrf_of, html_of, login, placed_part
 
 
 @pytest.fixture
 def shop(app):
     return Shop()
-
-
-def login(client, auth, user):
-    assert auth.login(user.email).status_code == 200
-    return client
 
 
 def delivered_cod_part(app, bearer, shop) -> dict:

@@ -6,6 +6,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.orders.lifecycle import SubOrderStatus
+from marketplace.orders import portal_pages
 from marketplace.orders.models import SubOrder
 from tests.order_support import see_other_commits
 from tests.web.portal_support import Shop, csrf_of, html_of, placed_part
@@ -93,6 +94,21 @@ def test_a_bad_date_is_shown_beside_its_field_and_kept(as_owner, shop, part):
 def test_an_unknown_status_is_refused_with_a_message(as_owner, shop):
     assert as_owner.get(shop.url("/don-hang?trang_thai=lost")).status_code == 422
 
+
+
+def test_a_long_inbox_pages_through_its_parts_keeping_the_filter(app, bearer, as_owner, shop, monkeypatch):
+    # The page links once set `_` for themselves, which hid gettext: a second page of parts was a 500.
+    monkeypatch.setattr(portal_pages, "PER_PAGE", 1)
+    for _ in range(3):
+        placed_part(app, bearer, shop)
+
+    first = as_owner.get(shop.url("/don-hang?trang_thai=confirmed"))
+    second = as_owner.get(shop.url("/don-hang?trang_thai=confirmed&page=2"))
+
+    assert first.status_code == 200 and "Trang 1 / 3" in html_of(first)
+    assert f'rel="next" href="{shop.url("/don-hang")}?trang_thai=confirmed&amp;page=2"' in html_of(first)
+    assert second.status_code == 200 and "Trang 2 / 3" in html_of(second)
+    assert f'rel="prev" href="{shop.url("/don-hang")}?trang_thai=confirmed&amp;page=1"' in html_of(second)
 
 # --- one part and its actions -------------------------------------------------------
 

@@ -11,17 +11,12 @@ from marketplace.orders import fulfilment
 from marketplace.orders.models import SubOrder
 from marketplace.producers.models import MemberRole
 from tests.factories import MemberFactory, ProductFactory, UserFactory
-from tests.web.portal_support import Shop, html_of, placed_part
+from tests.web.portal_support import Shop, html_of, login, placed_part
 
 
 @pytest.fixture
 def shop(app):
     return Shop()
-
-
-def login(client, auth, user):
-    assert auth.login(user.email).status_code == 200
-    return client
 
 
 def test_the_portal_home_goes_straight_to_the_only_producer(client, auth, shop):

@@ -90,3 +90,27 @@ def test_the_storefront_is_in_english_too(client, demo):
     assert "Buy in person" in html
     stocked = client.get("/nha-san-xuat/htx-tai-hoan").get_data(as_text=True)
     assert "Carries 1 of the producer\'s products" in stocked and "1 product in stock" in stocked
+
+
+def test_other_certifications_show_as_badges_on_the_product_and_its_storefront(client, app):
+    producer = ProducerFactory()
+    certified = ProductFactory(producer=producer, certifications=["vietgap", "organic"])
+    plain = ProductFactory()
+
+    for path in (f"/san-pham/{certified.id}/{certified.slug}", f"/nha-san-xuat/{producer.slug}"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Chứng nhận khác:" in html, path
+        assert sorted(re.findall(r'<span class="badge">([^<]+)</span>', html)) == ["Hữu cơ", "VietGAP"], path
+    assert "Chứng nhận khác:" not in client.get(f"/san-pham/{plain.id}/{plain.slug}").get_data(as_text=True)
+
+
+def test_a_storefront_with_many_products_pages_through_them_in_the_sort_chosen(client, app):
+    producer = ProducerFactory()
+    for _ in range(21):  # a page holds 20
+        ProductFactory(producer=producer)
+
+    first = client.get(f"/nha-san-xuat/{producer.slug}?sort=newest").get_data(as_text=True)
+    second = client.get(f"/nha-san-xuat/{producer.slug}?sort=newest&page=2").get_data(as_text=True)
+
+    assert "Trang 1 / 2" in first and 'rel="next" href="?sort=newest&amp;page=2"' in first and 'rel="prev"' not in first
+    assert "Trang 2 / 2" in second and 'rel="prev" href="?sort=newest&amp;page=1"' in second and 'rel="next"' not in second

@@ -27,11 +27,6 @@ def as_admin(bearer, admin):
 
 
 @pytest.fixture
-def as_shopper(bearer):
-    return bearer(UserFactory())
-
-
-@pytest.fixture
 def honey():
     return ProductFactory()
 

@@ -9,16 +9,6 @@ from tests.order_support import put_line
 CART = "/api/v1/cart"
 
 
-@pytest.fixture
-def shopper():
-    return UserFactory()
-
-
-@pytest.fixture
-def as_shopper(bearer, shopper):
-    return bearer(shopper)
-
-
 def lines_of(cart: dict) -> dict:
     """variant id → line, across producers."""
     return {line["variant_id"]: line for group in cart["groups"] for line in group["lines"]}

@@ -15,16 +15,6 @@ from tests.order_support import (ADDRESS, LAI_CHAU, LAI_CHAU_WARD, address, chec
 CART = "/api/v1/cart"
 
 
-@pytest.fixture
-def shopper():
-    return UserFactory()
-
-
-@pytest.fixture
-def as_shopper(bearer, shopper):
-    return bearer(shopper)
-
-
 def cart_quantities(client, headers) -> dict:
     cart = client.get(CART, headers=headers).json
     return {l["variant_id"]: l["quantity"] for g in cart["groups"] for l in g["lines"]}

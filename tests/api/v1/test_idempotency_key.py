@@ -7,17 +7,12 @@ import pytest
 from marketplace.extensions import db
 from marketplace.orders.models import Order
 from marketplace.showrooms.models import MovementKind, StockMovement
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import ProductFactory
 from tests.order_support import ADDRESS, count, new_key, put_line
 from tests.point_factories import DisplayPointFactory, consign, operator_of, receive
 
 CHECKOUT = "/api/v1/checkout"
 MISSING = ["Missing data for required field."]
-
-
-@pytest.fixture
-def as_shopper(bearer):
-    return bearer(UserFactory())
 
 
 @pytest.fixture

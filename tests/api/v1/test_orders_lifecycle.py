@@ -16,16 +16,6 @@ from tests.stripe_support import eventually, pay_with_card
 
 
 @pytest.fixture
-def shopper():
-    return UserFactory()
-
-
-@pytest.fixture
-def as_shopper(bearer, shopper):
-    return bearer(shopper)
-
-
-@pytest.fixture
 def honey():
     return ProductFactory()
 

@@ -33,11 +33,6 @@ def admin(bearer):
     return bearer(UserFactory(is_admin=True))
 
 
-@pytest.fixture
-def shopper():
-    return UserFactory()
-
-
 def producer_earning(shopper, jars=1, price=250_000, bank=True, stripe_account_id=None):
     """A producer whose delivered order is past the holding period: `jars` jars, one order each."""
     product = ProductFactory(variant__price_vnd=price, variant__stock_quantity=100)

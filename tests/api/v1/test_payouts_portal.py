@@ -12,7 +12,7 @@ from marketplace.payouts import runs, settlement
 from marketplace.payouts.earnings import release_due
 from marketplace.payouts.models import JournalEntry
 from marketplace.producers.models import MemberRole
-from tests.factories import ProducerFactory, ProductFactory, UserFactory, member_of
+from tests.factories import ProducerFactory, ProductFactory, member_of
 from tests.money_helpers import (deliver, give_bank_account, place_order, place_paid_order, refund,
                                  release_all_delivered)
 
@@ -41,11 +41,6 @@ def staff(producer):
 @pytest.fixture
 def jar(producer):
     return ProductFactory(producer=producer, variant__stock_quantity=100).variants[0]
-
-
-@pytest.fixture
-def shopper():
-    return UserFactory()
 
 
 def url(producer, path):

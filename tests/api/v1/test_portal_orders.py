@@ -8,13 +8,8 @@ import sqlalchemy as sa
 from marketplace.extensions import db
 from marketplace.orders.models import SubOrder
 from marketplace.producers.models import MemberRole
-from tests.factories import ProductFactory, UserFactory, member_of
+from tests.factories import ProductFactory, member_of
 from tests.order_support import ADDRESS, part_of, place_order, portal_orders, stock_of
-
-
-@pytest.fixture
-def as_shopper(bearer):
-    return bearer(UserFactory())
 
 
 @pytest.fixture
