@@ -19,7 +19,7 @@ from marketplace.catalog.schemas import MAX_STOCK
 from marketplace.regions import divisions
 from marketplace.money import MAX_PRICE_VND
 from marketplace.text import fold
-from marketplace.web.labels import CERTIFICATIONS, GROUPS, ISSUING_LEVELS
+from marketplace.web.labels import CERTIFICATIONS, GROUPS, ISSUING_LEVELS, choices
 
 CERTIFICATE_FIELDS = ("stars", "decision_number", "issuing_level", "issued_on", "valid_until")
 NET_UNITS = {"g": _l("gam (g)"), "ml": _l("mililít (ml)"), "piece": _l("cái, chiếc")}
@@ -202,7 +202,8 @@ class VariantForm(FlaskForm):
     net_quantity = IntegerField(_l("Khối lượng, thể tích hoặc số lượng tịnh"), validators=[
         _required(_l("Nhập một số nguyên lớn hơn 0.")),
         NumberRange(min=1, max=10_000_000, message=_l("Từ %(min)s đến %(max)s."))])
-    net_unit = SelectField(_l("Đơn vị"), validate_choice=True, choices=[(u.value, NET_UNITS[u.value]) for u in NetUnit])
+    net_unit = SelectField(_l("Đơn vị"), validate_choice=True,
+                           choices=choices({u.value: NET_UNITS[u.value] for u in NetUnit}))
     price_vnd = VndField(_l("Giá bán (đồng)"), validators=[_required(_l("Nhập giá bán."))])
     gtin = StringField(_l("Mã vạch GTIN (không bắt buộc)"), filters=[_strip], validators=[ValidGtin()])
     stock_quantity = IntegerField(_l("Tồn kho bán trực tuyến"), default=0, validators=[
