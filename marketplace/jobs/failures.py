@@ -13,8 +13,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from marketplace.database import utcnow
 from marketplace.errors import N_, Conflict, NotFound
@@ -26,7 +24,6 @@ log = logging.getLogger("marketplace.jobs")
 
 DB_PREFIX = "db-"
 LISTED = 200
-_REQUEUE_KEY = "jobs_to_requeue"
 
 
 class FailedJobNotFound(NotFound):
@@ -100,7 +97,7 @@ def run_again(job_id: str) -> FailedJob:
 
     Raises FailedJobNotFound, JobNoLongerExists.
     """
-    from marketplace.jobs.queue import enqueue
+    from marketplace.jobs.queue import after_commit, enqueue
     from marketplace.jobs.registry import UnknownJob, lookup
     if job_id.startswith(DB_PREFIX) and job_id[len(DB_PREFIX):].isdigit():
         row = lock_one(sa.select(FailedJobRecord).where(FailedJobRecord.id == int(job_id[len(DB_PREFIX):])))
@@ -120,19 +117,5 @@ def run_again(job_id: str) -> FailedJob:
     failed = rq_queue.failed_one(job_id)
     if failed is None:
         raise FailedJobNotFound()
-    db.session.info.setdefault(_REQUEUE_KEY, []).append(job_id)
+    after_commit(lambda: rq_queue.requeue(job_id))
     return failed
-
-
-@event.listens_for(Session, "after_commit")
-def _requeue_after_commit(session: Session) -> None:
-    job_ids = session.info.pop(_REQUEUE_KEY, ())
-    if job_ids:
-        from marketplace.jobs import rq_queue
-        for job_id in job_ids:
-            rq_queue.requeue(job_id)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_REQUEUE_KEY, None)

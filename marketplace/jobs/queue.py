@@ -36,7 +36,13 @@ def enqueue(name: str, **kwargs) -> None:
 def enqueue_in(seconds: int, name: str, **kwargs) -> None:
     """Like enqueue, not before `seconds` (with RQ; in-process it runs at once). Raises UnknownJob."""
     lookup(name)
-    db.session.info.setdefault(_PENDING_KEY, []).append((seconds, name, kwargs))
+    after_commit(lambda: dispatch(name, seconds, **kwargs))
+
+
+def after_commit(hand_on) -> None:
+    """Call `hand_on()` once the current transaction commits; never if it rolls back
+    (how a job, or a failed job run again, reaches its queue)."""
+    db.session.info.setdefault(_PENDING_KEY, []).append(hand_on)
 
 
 def dispatch(name: str, delay: int = 0, **kwargs) -> None:
@@ -80,8 +86,8 @@ def _run_in_process(name: str, kwargs: dict, attempt: int) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _enqueue_after_commit(session: Session) -> None:
-    for delay, name, kwargs in session.info.pop(_PENDING_KEY, ()):
-        dispatch(name, delay, **kwargs)
+    for hand_on in session.info.pop(_PENDING_KEY, ()):
+        hand_on()
 
 
 @event.listens_for(Session, "after_rollback")
@@ -89,4 +95,4 @@ def _forget_after_rollback(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
-__all__ = ["enqueue", "enqueue_in", "dispatch", "drain", "failed_jobs", "FailedJob"]
+__all__ = ["enqueue", "enqueue_in", "after_commit", "dispatch", "drain", "failed_jobs", "FailedJob"]
