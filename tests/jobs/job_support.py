@@ -1,11 +1,14 @@
 """Jobs only the tests enqueue; a worker started by a test imports this module (JOBS_IMPORT)."""
 
 import os
+import threading
 import time
 
 from flask import current_app
 from redis import Redis
 
+from marketplace import jobs
+from marketplace.extensions import db
 from marketplace.jobs import job
 from marketplace.notifications import services
 
@@ -29,3 +32,18 @@ def slow_notification(user_id: int, marker: str) -> str:
 def always_fails(marker: str) -> None:
     _redis().incr(marker)
     raise RuntimeError("the bank is closed")
+
+
+def commit_on_another_thread(app, *queued: tuple[str, dict]) -> None:
+    """Enqueue and commit as a live-server request would: off the test's thread, whose
+    commits the suite makes wait for their in-process jobs (tests/conftest.py)."""
+    def commit():
+        with app.app_context():
+            for name, kwargs in queued:
+                jobs.enqueue(name, **kwargs)
+            db.session.commit()
+
+    committer = threading.Thread(target=commit)
+    committer.start()
+    committer.join(10)
+    assert not committer.is_alive()

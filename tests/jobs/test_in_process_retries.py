@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import sqlalchemy as sa
 from marketplace import jobs
 from marketplace.extensions import db
 from marketplace.jobs import job
+from tests.jobs.job_support import commit_on_another_thread
 from marketplace.jobs.models import FailedJobRecord
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,17 +36,6 @@ def noted(label: str) -> None:
     attempts.append((label, time.monotonic()))
 
 
-def _commit_on_another_thread(app, *queued: tuple[str, dict]) -> None:
-    """As a live-server request commits: the suite does not make this thread wait for the jobs."""
-    def commit():
-        with app.app_context():
-            for name, kwargs in queued:
-                jobs.enqueue(name, **kwargs)
-            db.session.commit()
-
-    committer = threading.Thread(target=commit)
-    committer.start()
-    committer.join(10)
 
 
 def _recorded():
@@ -58,7 +47,7 @@ def test_a_failing_job_is_retried_after_each_interval_then_recorded_as_failed(ap
     monkeypatch.setitem(app.config, "JOBS_RETRY_INTERVALS", [0.2, 0.4])
     attempts.clear()
     failures_left["count"] = 10
-    _commit_on_another_thread(app, ("tests.flaky", {"label": "ship"}))
+    commit_on_another_thread(app, ("tests.flaky", {"label": "ship"}))
 
     assert not jobs.drain(timeout=0.1)  # the retries are still to come
     assert jobs.drain()
@@ -76,7 +65,7 @@ def test_a_job_that_succeeds_on_a_retry_is_not_recorded(app, monkeypatch):
     monkeypatch.setitem(app.config, "JOBS_RETRY_INTERVALS", [0.05, 0.05])
     attempts.clear()
     failures_left["count"] = 1
-    _commit_on_another_thread(app, ("tests.flaky", {"label": "ship"}))
+    commit_on_another_thread(app, ("tests.flaky", {"label": "ship"}))
 
     assert jobs.drain()
     assert len(attempts) == 2 and _recorded() == []
@@ -86,7 +75,7 @@ def test_the_other_jobs_run_while_a_retry_waits(app, monkeypatch):
     monkeypatch.setitem(app.config, "JOBS_RETRY_INTERVALS", [0.5])
     attempts.clear()
     failures_left["count"] = 1
-    _commit_on_another_thread(app, ("tests.flaky", {"label": "ship"}), ("tests.noted", {"label": "mail"}))
+    commit_on_another_thread(app, ("tests.flaky", {"label": "ship"}), ("tests.noted", {"label": "mail"}))
 
     assert jobs.drain()
     assert [label for label, _at in attempts] == ["ship", "mail", "ship"]

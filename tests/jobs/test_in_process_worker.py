@@ -13,6 +13,7 @@ from pathlib import Path
 from marketplace import jobs
 from marketplace.extensions import db
 from marketplace.jobs import job
+from tests.jobs.job_support import commit_on_another_thread
 from marketplace.jobs.queue import failed_jobs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,24 +41,12 @@ def breaks(label: str) -> None:
     raise RuntimeError("the bank is closed")
 
 
-def _commit_on_another_thread(app, *queued: tuple[str, dict]) -> None:
-    """Commit as a live-server request would: off the test's thread, which the suite makes wait for its jobs."""
-    def commit():
-        with app.app_context():
-            for name, kwargs in queued:
-                jobs.enqueue(name, **kwargs)
-            db.session.commit()
-
-    committer = threading.Thread(target=commit)
-    committer.start()
-    committer.join(10)
-    assert not committer.is_alive()
 
 
 def test_the_committer_goes_on_while_its_job_waits_and_drain_waits_for_it(app):
     ran.clear()
     release.clear()
-    _commit_on_another_thread(app, ("tests.waits_for_release", {"label": "mail"}))
+    commit_on_another_thread(app, ("tests.waits_for_release", {"label": "mail"}))
 
     assert ran == [] and not jobs.drain(timeout=0.2)
     release.set()
@@ -66,7 +55,7 @@ def test_the_committer_goes_on_while_its_job_waits_and_drain_waits_for_it(app):
 
 def test_jobs_run_in_order_and_drain_waits_for_the_jobs_a_job_queues(app):
     ran.clear()
-    _commit_on_another_thread(app, ("tests.records", {"label": "first", "then": "third"}),
+    commit_on_another_thread(app, ("tests.records", {"label": "first", "then": "third"}),
                               ("tests.records", {"label": "second"}))
 
     assert jobs.drain()
@@ -75,7 +64,7 @@ def test_jobs_run_in_order_and_drain_waits_for_the_jobs_a_job_queues(app):
 
 def test_a_failed_job_is_kept_for_the_admin_and_the_next_job_still_runs(app):
     ran.clear()
-    _commit_on_another_thread(app, ("tests.breaks", {"label": "payout"}), ("tests.records", {"label": "after"}))
+    commit_on_another_thread(app, ("tests.breaks", {"label": "payout"}), ("tests.records", {"label": "after"}))
 
     assert jobs.drain()
     assert ran == ["payout", "after", "payout", "payout"]  # its retries wait on a timer; the line goes on
