@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
+from marketplace.catalog.images import original_key
 from marketplace.catalog.models import Product
 from marketplace.database import UTCDateTime, enum_column, utcnow
 from marketplace.extensions import db
@@ -25,11 +26,15 @@ class PendingImage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"), index=True)
     stem: Mapped[str] = mapped_column(sa.String(60), unique=True)  # the renditions' names: <stem>-<width>.webp
-    original_key: Mapped[str] = mapped_column(sa.String(200))  # the upload, private, until the job is done
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     product: Mapped[Product] = relationship(backref=backref(
         "pending_images", order_by="PendingImage.id", cascade="all, delete-orphan", passive_deletes=True))
+
+    @property
+    def original_key(self) -> str:
+        """Where the upload is kept, privately, until the job is done."""
+        return original_key(self.stem)
 
 
 class ImportStatus(enum.StrEnum):

@@ -90,7 +90,7 @@ def _record_pending(producer_id: int, product_id: int, stem: str, limit: int) ->
     product = get_product(producer_id, product_id, for_update=True)
     if _photo_count(product) >= limit:
         raise TooManyImages(limit)
-    pending = PendingImage(product_id=product.id, stem=stem, original_key=original_key(stem))
+    pending = PendingImage(product_id=product.id, stem=stem)
     db.session.add(pending)
     db.session.flush()
     jobs.enqueue("media.product_renditions", pending_id=pending.id)  # handed on once this commits

@@ -52,7 +52,6 @@ def upgrade():
         sa.Column('product_id', sa.Integer(), sa.ForeignKey('products.id', ondelete='CASCADE'), nullable=False),
         sa.Column('stem', sa.String(60), nullable=False),
         sa.UniqueConstraint('stem', name='uq_pending_product_images_stem'),
-        sa.Column('original_key', sa.String(200), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index('ix_pending_product_images_product_id', 'pending_product_images', ['product_id'])

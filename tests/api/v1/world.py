@@ -213,8 +213,7 @@ SAMPLE_PATH_VALUES = {
 def _pending_photo(world) -> int:
     """A photo of the world's product still being processed (POST .../anh-dang-xu-ly/<id>/xoa)."""
     from marketplace.catalog.job_models import PendingImage
-    pending = PendingImage(product_id=world.product.id, stem=f"sp{world.product.id}-world",
-                           original_key=f"anh-goc/sp{world.product.id}-world")
+    pending = PendingImage(product_id=world.product.id, stem=f"sp{world.product.id}-world")
     db.session.add(pending)
     db.session.commit()
     return pending.id
