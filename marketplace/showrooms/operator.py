@@ -9,7 +9,7 @@ from marketplace.accounts.throttle import LoginThrottled
 from marketplace.api import Blueprint
 from marketplace.idempotency import IdempotencyHeaderSchema, IdempotencyKeyRequired
 from marketplace.schemas import page_of
-from marketplace.showrooms import operations, price_override, queries, schemas, services, till, transfers
+from marketplace.showrooms import operations, price_override, queries, schemas, services, shelf, till, transfers
 from marketplace.showrooms.access import POINT_OPERATOR
 from marketplace.showrooms.models import (LinesRefused, MoreCashThanHeld, NotConsigned, PointNotFound, PointNotOpen,
                                           SamePoint, StockNotFound, TransferAlreadyReceived, TransferNotFound,
@@ -47,6 +47,27 @@ class StockItem(MethodView):
     def put(self, data, point_id, variant_id):
         """Set a variant's low-stock threshold at this point"""
         return services.set_low_stock_threshold(point_id, variant_id, data["low_stock_threshold"])
+
+
+@blp.route("/<int:point_id>/items/scan")
+class ScanItem(MethodView):
+    @blp.access(POINT_OPERATOR)
+    @blp.arguments(schemas.ScanQuerySchema, location="query")
+    @blp.response(200, schemas.ShelfItemSchema)
+    @blp.errors(shelf.ItemNotFound)
+    def get(self, query, point_id):
+        """The item a scanned barcode names: price, units left and the lot a sale takes next"""
+        return shelf.by_gtin(point_id, query["gtin"])
+
+
+@blp.route("/<int:point_id>/items")
+class Items(MethodView):
+    @blp.access(POINT_OPERATOR)
+    @blp.arguments(schemas.ItemQuerySchema, location="query")
+    @blp.response(200, schemas.ShelfItemSchema(many=True))
+    def get(self, query, point_id):
+        """Items by name without diacritics ("mat ong"), or the items sold here lately"""
+        return shelf.search(point_id, query["q"]) if query["q"].strip() else shelf.recent(point_id)
 
 
 @blp.route("/<int:point_id>/near-expiry")

@@ -122,6 +122,35 @@ class ProducerStockRowSchema(StockRowSchema):
     point_id = fields.Integer()
 
 
+class ShelfItemSchema(StrictSchema):
+    """An item on the point's shelf as the till shows it: price, units left and the lot a sale takes next."""
+
+    variant_id = fields.Integer()
+    gtin = fields.String(allow_none=True)
+    product_name = fields.String()
+    variant_label = fields.String()
+    producer_id = fields.Integer()
+    producer_name = fields.String()
+    price_vnd = fields.Integer()
+    price_display = VndDisplay(attribute="price_vnd")
+    on_hand = fields.Integer()
+    consigned = fields.Boolean(metadata={"description": "The point carries this producer now (a sale needs it)"})
+    next_lot_code = fields.String(allow_none=True, metadata={"description": "The lot a sale takes next "
+                                                             "(first-expiring, never expired); null: none on hand"})
+    next_expires_on = fields.Date(allow_none=True)
+
+
+class ScanQuerySchema(StrictSchema):
+    gtin = fields.String(required=True, validate=validate.Regexp(r"^\d{8,14}$", error=N_("8 to 14 digits.")),
+                         metadata={"example": "8936041200111"})
+
+
+class ItemQuerySchema(StrictSchema):
+    q = fields.String(load_default="", validate=validate.Length(max=100),
+                      metadata={"description": "Words of the name or label, diacritics ignored; empty: the items "
+                                               "sold here lately"})
+
+
 class StockQuerySchema(PageArgs):
     low_only = fields.Boolean(load_default=False)
 

@@ -1,4 +1,4 @@
-"""Every page of the producer portal and the back office is opened by a browser test that
+"""Every page of the producer portal, the back office and the display points is opened by a browser test that
 checks it with axe-core and at 360 px. BROWSER_CHECKED names the test for each page (an
 endpoint, as the app routes it); a new page fails here until a browser test opens it and
 is named below. Files the portal and back office hand out (CSV, XLSX, the decision
@@ -8,7 +8,7 @@ import importlib
 
 from tests.api.v1.operations import collection_app
 
-PORTAL_AND_BACK_OFFICE = ("/kenh-nguoi-ban", "/quan-tri")
+PORTAL_AND_BACK_OFFICE = ("/kenh-nguoi-ban", "/quan-tri", "/diem-ban")
 
 PORTAL = "test_browser_portal.py::test_every_other_portal_page_is_accessible_at_360"
 PORTAL_HOME = ("test_browser_portal.py::test_the_portal_home_lists_the_producers_of_someone_acting_for_several_"
@@ -22,6 +22,7 @@ ADMIN_DAY = "test_browser_backoffice.py::test_an_admins_day"
 REPORTS = "test_browser_admin_reports.py::test_the_admin_sees_each_report_as_a_chart_and_a_table"
 SETTINGS = "test_browser_admin_reports.py::test_the_admin_changes_a_commission_rate"
 POINTS = "test_browser_admin_reports.py::test_the_display_point_settings_pages_pass_axe"
+OPERATOR_HOME = "test_browser_point.py::test_the_operator_opens_their_points_and_a_points_home"
 
 BROWSER_CHECKED = {
     "portal.home": PORTAL_HOME,
@@ -63,6 +64,8 @@ BROWSER_CHECKED = {
     "admin_point_pages.point": POINTS,
     "admin_point_pages.edit": POINTS,
     "admin_point_pages.create": POINTS,
+    "point_pages.mine": OPERATOR_HOME,
+    "point_pages.home": OPERATOR_HOME,
 }
 DOWNLOADS = {
     "catalog_portal_pages.export", "catalog_portal_pages.certificate_document", "portal_money_pages.statement_csv",
