@@ -104,6 +104,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.pricing.admin_pages import blp as admin_pricing_pages
     from marketplace.showrooms.admin_pages import blp as admin_point_pages
     from marketplace.showrooms.point_pages import blp as point_pages
+    from marketplace.showrooms import (backroom_pages, portal_pages as portal_point_pages, till_pages,
+                                       transfer_pages)
     from marketplace.portal.pages import blp as portal_pages
     from marketplace.audit.pages import blp as audit_pages
     from marketplace.audit.routes import blp as audit_blp
@@ -130,7 +132,8 @@ def _register_blueprints(app: Flask) -> None:
                   backoffice_pages, portal_pages, admin_pricing_pages, admin_point_pages, audit_pages,
                   admin_producer_pages, admin_catalog_pages, admin_order_pages, admin_payout_pages,
                   catalog_portal_pages, portal_order_pages, portal_member_pages,
-                  portal_money_pages, notification_pages, point_pages):  # HTML pages over the same use cases
+                  portal_money_pages, notification_pages, point_pages, till_pages.blp, backroom_pages.blp,
+                  transfer_pages.blp, portal_point_pages.blp):  # HTML pages over the same use cases
         app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)
     register_role_provider("display_points", operator_points_for_roles)
