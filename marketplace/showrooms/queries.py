@@ -21,7 +21,8 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=VIETNAM_TZ)
 
 
-def _period(stmt, column, since: date | None, until: date | None):
+def within_dates(stmt, column, since: date | None, until: date | None):
+    """Rows of `stmt` whose `column` falls within these Vietnam dates (either may be None)."""
     if since:
         stmt = stmt.where(column >= _day_start(since))
     if until:
@@ -110,7 +111,7 @@ def movements(point_id: int, kind: MovementKind | None, variant_id: int | None, 
     if variant_id:
         stmt = stmt.where(StockMovement.id.in_(sa.select(MovementLine.movement_id)
                                                .where(MovementLine.variant_id == variant_id)))
-    return paginate(_period(stmt, StockMovement.created_at, since, until), page, per_page)
+    return paginate(within_dates(stmt, StockMovement.created_at, since, until), page, per_page)
 
 
 def incoming_transfers(point_id: int) -> list[StockTransfer]:
@@ -132,7 +133,7 @@ def sales_summary(point_id: int, day: date | None = None) -> dict:
     """A day's takings at a point (Vietnam date), and the cash still to hand over."""
     day = day or today_vn()
     sales = db.session.scalars(
-        _period(sa.select(StockMovement).options(selectinload(StockMovement.lines))
+        within_dates(sa.select(StockMovement).options(selectinload(StockMovement.lines))
                 .where(StockMovement.point_id == point_id, StockMovement.kind == MovementKind.SALE),
                 StockMovement.created_at, day, day)).all()
     by_method = {m.value: 0 for m in SalePayment}
@@ -158,7 +159,7 @@ def producer_movement_lines(producer_id: int, kind: MovementKind, since, until, 
             .join(Product).where(Product.producer_id == producer_id, StockMovement.kind == kind)
             .options(selectinload(MovementLine.movement))
             .order_by(StockMovement.created_at.desc(), MovementLine.id.desc()))
-    return paginate(_period(stmt, StockMovement.created_at, since, until), page, per_page)
+    return paginate(within_dates(stmt, StockMovement.created_at, since, until), page, per_page)
 
 
 def producer_in_transit(producer_id: int) -> list[TransferLine]:
@@ -185,7 +186,7 @@ def sales_report(group_by: str, period: str, since, until, point_id: int | None 
         stmt = stmt.where(StockMovement.point_id == point_id)
     totals = defaultdict(lambda: {"units": 0, "sales_vnd": 0, "commission_vnd": 0})
     for created, pid, pname, prod_id, prod_name, producer_id, producer_name, qty, total, commission in \
-            db.session.execute(_period(stmt, StockMovement.created_at, since, until)):
+            db.session.execute(within_dates(stmt, StockMovement.created_at, since, until)):
         local = created.astimezone(VIETNAM_TZ)
         bucket = local.strftime("%Y-%m") if period == "month" else local.date().isoformat()
         key, label = {"point": (pid, pname), "product": (prod_id, prod_name),

@@ -23,6 +23,7 @@ REPORTS = "test_browser_admin_reports.py::test_the_admin_sees_each_report_as_a_c
 SETTINGS = "test_browser_admin_reports.py::test_the_admin_changes_a_commission_rate"
 POINTS = "test_browser_admin_reports.py::test_the_display_point_settings_pages_pass_axe"
 OPERATOR_HOME = "test_browser_point.py::test_the_operator_opens_their_points_and_a_points_home"
+PORTAL_POINTS = "test_browser_point.py::test_a_producer_sees_their_goods_at_every_point"
 
 BROWSER_CHECKED = {
     "portal.home": PORTAL_HOME,
@@ -66,6 +67,10 @@ BROWSER_CHECKED = {
     "admin_point_pages.create": POINTS,
     "point_pages.mine": OPERATOR_HOME,
     "point_pages.home": OPERATOR_HOME,
+    "portal_point_pages.stock": PORTAL_POINTS,
+    "portal_point_pages.sales": PORTAL_POINTS,
+    "portal_point_pages.returns": PORTAL_POINTS,
+    "portal_point_pages.in_transit": PORTAL_POINTS,
 }
 DOWNLOADS = {
     "catalog_portal_pages.export", "catalog_portal_pages.certificate_document", "portal_money_pages.statement_csv",
