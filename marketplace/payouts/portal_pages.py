@@ -9,7 +9,8 @@ from marketplace import access
 from marketplace.downloads import csv_file
 from marketplace.payouts import ledger, reports, services
 from marketplace.payouts.models import BankAccountNotFound, EntryKind, PayoutStatus
-from marketplace.payouts.portal_forms import BankAccountForm, PeriodForm
+from marketplace.payouts.portal_forms import BankAccountForm
+from marketplace.web.period_form import PeriodForm
 from marketplace.producers.access import PRODUCER_MEMBER, PRODUCER_OWNER
 
 blp = Blueprint("portal_money_pages", __name__, url_prefix="/kenh-nguoi-ban/<int:producer_id>/tien")

@@ -5,7 +5,7 @@ moving between points; over the reads the portal API serves (queries.producer_*)
 from flask import Blueprint, render_template, request
 
 from marketplace import access
-from marketplace.payouts.portal_forms import PeriodForm
+from marketplace.web.period_form import PeriodForm
 from marketplace.producers.access import PRODUCER_MEMBER
 from marketplace.showrooms import producer_reads, queries
 from marketplace.showrooms.models import MovementKind
