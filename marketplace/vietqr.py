@@ -17,7 +17,7 @@ import io
 import re
 
 import segno
-from flask import current_app
+from flask import Response, current_app
 from vietnam_qr_pay import QRPay
 
 MAX_AMOUNT_VND = 10_000_000_000  # 54 holds up to 13 characters; no transfer here comes near
@@ -67,3 +67,14 @@ def png(text: str) -> bytes:
     out = io.BytesIO()
     _qr(text).save(out, kind="png", scale=PNG_SCALE, border=4, light="#fff", dark="#000")
     return out.getvalue()
+
+
+IMAGE_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def image_response(text: str, kind: str, name: str) -> Response:
+    """The QR of `text` as an SVG or PNG file named `name`. Not cached: the transfer
+    it asks for can be paid or cancelled at any moment, and then the QR must not reappear."""
+    body = svg(text) if kind == "svg" else png(text)
+    return Response(body, mimetype=IMAGE_TYPES[kind], headers={
+        "Cache-Control": "private, no-cache", "Content-Disposition": f'inline; filename="{name}.{kind}"'})
