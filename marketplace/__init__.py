@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.docs import assets_blueprint
     from marketplace.health import blp as health_blp
     from marketplace.orders import admin as orders_admin, portal as orders_portal, routes as orders_routes
+    from marketplace.orders import transfer_qr_routes  # noqa: F401  adds the VietQR images to orders_routes.blp
     from marketplace.orders.order_pages import blp as order_pages
     from marketplace.orders.pages import blp as cart_pages
     from marketplace.payments.routes import blp as payments_blp, checkout_blp
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.regions.routes import blp as regions_blp
     from marketplace.showrooms import (admin as points_admin, operator as points_operator,
                                        portal as points_portal, routes as points_routes)
+    from marketplace.showrooms import transfer_qr as point_transfer_qr  # noqa: F401  adds to points_operator.blp
     from marketplace.accounts.pages import blp as account_pages
     from marketplace.orders.address_pages import blp as address_pages
     from marketplace.storefront.pages import blp as storefront_pages

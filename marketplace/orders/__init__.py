@@ -13,4 +13,6 @@ Use cases, and the module of each:
   (subscribers to payment.succeeded, payment.cancelled, payment.refunded_at_provider)
 - refunds.py: an admin refunds a part, or allocates a refund made in Stripe
 - queries.py: order lists for shoppers, producers and admins
+- transfer_qr.py: an order's VietQR while a bank transfer is awaited (payload_of, for_shopper);
+  transfer_qr_routes.py serves it as SVG and PNG (the payload itself is built by marketplace/vietqr.py)
 """

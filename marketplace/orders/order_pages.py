@@ -14,6 +14,7 @@ from flask_login import current_user
 from marketplace import access
 from marketplace.access import AUTHENTICATED
 from marketplace.orders import fulfilment, placement, queries
+from marketplace.orders.transfer_qr import awaits_transfer
 from marketplace.orders.errors import NotCancellable
 from marketplace.orders.lifecycle import IllegalTransition, OrderStatus, SubOrderStatus
 from marketplace.orders.order_forms import CancelForm, ConfirmReceivedForm
@@ -57,7 +58,8 @@ PAYMENT_STATUSES = {
 def _labels():
     return {"ORDER_STATUS_LABELS": ORDER_STATUSES, "PART_STATUS_LABELS": PART_STATUSES,
             "PAYMENT_METHOD_LABELS": PAYMENT_METHODS, "PAYMENT_STATUS_LABELS": PAYMENT_STATUSES,
-            "PaymentMethod": PaymentMethod, "PaymentStatus": PaymentStatus, "national_phone": national_phone}
+            "PaymentMethod": PaymentMethod, "PaymentStatus": PaymentStatus, "national_phone": national_phone,
+            "awaits_transfer": awaits_transfer}
 
 
 def national_phone(e164: str) -> str:
@@ -75,7 +77,7 @@ def mine():
     if not 1 <= page <= MAX_PAGE:
         abort(404)
     orders = queries.orders_of(current_user, None, page, PER_PAGE)
-    return render_template("orders/my_orders.html", orders=orders)
+    return render_template("orders/my_orders.html", orders=orders, bank=platform_bank())
 
 
 @blp.get("/don-hang/<int:order_id>")

@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 from marketplace.accounts.schemas import PhoneField
 from marketplace.catalog.schemas import ProducerSummarySchema
 from marketplace.orders.cart import MAX_LINE_QUANTITY
+from marketplace.orders import transfer_qr
 from marketplace.orders.lifecycle import OrderStatus, SubOrderStatus
 from marketplace.payments.models import PaymentMethod, PaymentStatus
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
@@ -242,6 +243,11 @@ def _payment_view(order, *, for_payer: bool = True) -> dict:
         view["bank_transfer"] = {**current_app.config["PLATFORM_BANK"], "amount_vnd": payment.amount_vnd,
                                  "reference": order.transfer_reference,
                                  "instructions": f"Chuyển khoản đúng số tiền, nội dung: {order.transfer_reference}"}
+        payload = transfer_qr.payload_of(order) if for_payer else None
+        if payload:  # only while the transfer is awaited
+            view["bank_transfer"] |= {"qr_payload": payload,
+                                      "qr_svg": f"/api/v1/orders/{order.id}/transfer-qr.svg",
+                                      "qr_png": f"/api/v1/orders/{order.id}/transfer-qr.png"}
     return view
 
 
@@ -262,7 +268,8 @@ class OrderSchema(StrictSchema):
         "description": "Status; paid_at in +07:00; for cards the Stripe client secret (the paying shopper's own "
                        "orders only), or, if checkout could not reach Stripe, `retry`: the request that opens the "
                        "card payment (POST /api/v1/orders/{id}/payment-intent); for transfers the bank details "
-                       "and reference"})
+                       "and reference, and while the transfer is awaited its VietQR: `qr_payload` (NAPAS's "
+                       "EMVCo text) and the paths of its images, `qr_svg` and `qr_png`"})
     sub_orders = fields.List(fields.Nested(SubOrderSchema))
 
 

@@ -21,7 +21,8 @@ Shared by the use cases:
 - ``models.py``        the tables and the named errors the use cases raise
 
 API views (thin): ``routes.py`` (public), ``operator.py`` (operators), ``portal.py`` (producers),
-``admin.py`` (admins). ``access.py`` is the POINT_OPERATOR rule. Admin pages: ``admin_pages.py``
+``admin.py`` (admins); ``transfer_qr.py`` adds the till's VietQR for a sale paid by bank transfer to
+``operator.py``'s blueprint. ``access.py`` is the POINT_OPERATOR rule. Admin pages: ``admin_pages.py``
 (/quan-tri/diem-ban, forms in ``admin_forms.py``; one read for a point's page: ``services.point_overview``).
 
 Operator pages (/diem-ban, POINT_OPERATOR on every page of a point): ``point_pages.py`` (your points, a
