@@ -17,7 +17,7 @@ _WHEN = validate.Range(min=datetime(2000, 1, 1, tzinfo=VIETNAM_TZ), max=datetime
 class IncomingTransferSchema(StrictSchema):
     """A credit to the platform's account, in the shape bank-notification services send."""
 
-    bank_reference = Text(120, metadata={
+    bank_reference = Text(120, required=True, metadata={
         "description": "The bank's own reference for the transaction (số tham chiếu; SePay referenceCode, "
                        "Casso tid); each is recorded once", "example": "FT26339102345"})
     amount_vnd = Int(required=True, validate=validate.Range(min=1, max=MAX_TRANSFER_VND), metadata={

@@ -253,3 +253,15 @@ def test_a_time_without_an_offset_is_vietnam_time(client, order):
 
     [transaction] = transactions()
     assert transaction.occurred_at.isoformat() == "2026-12-05T07:02:37+00:00"
+
+
+@pytest.mark.parametrize("field", ["bank_reference", "amount_vnd", "occurred_at"])
+def test_a_signed_body_without_a_required_field_is_refused(client, order, field):
+    body = notification(order)
+    del body[field]
+
+    response = send(client, body)
+
+    assert response.status_code == 422
+    assert field in response.json["errors"]["json"]
+    assert transactions() == []
