@@ -84,7 +84,7 @@ def _record(transfer: IncomingTransfer, source: Source) -> Recorded:
     if existing is not None:
         return _duplicate(existing, transfer)
     transaction = BankTransaction(
-        bank_reference=transfer.bank_reference, amount_vnd=transfer.amount_vnd, description=transfer.description,
+        bank_reference=transfer.bank_reference, amount_vnd=transfer.amount_vnd, description=transfer.description[:500],
         account_number=transfer.account_number, occurred_at=transfer.occurred_at, source=source)
     order_id = _order_named(transfer.description)
     if order_id is not None:

@@ -22,9 +22,9 @@ class IncomingTransferSchema(StrictSchema):
                        "Casso tid); each is recorded once", "example": "FT26339102345"})
     amount_vnd = Int(required=True, validate=validate.Range(min=1, max=MAX_TRANSFER_VND), metadata={
         "description": "The amount credited, integer đồng", "example": 320000})
-    description = Text(500, min_length=0, load_default="", metadata={
+    description = Text(2000, min_length=0, load_default="", metadata={
         "description": "The transfer's content as the bank shows it; the order's transfer reference is looked "
-                       "for in it (ignoring case, spaces, punctuation and diacritics)",
+                       "for in it (ignoring case, spaces, punctuation and diacritics); the first 500 characters are kept",
         "example": "MBVCB.1234.OCOP7K2M9QXA.CT tu 0071000123456"})
     occurred_at = fields.AwareDateTime(required=True, default_timezone=VIETNAM_TZ, validate=_WHEN, metadata={
         "description": "When the bank booked it, ISO 8601; without an offset, Vietnam time (+07:00)",

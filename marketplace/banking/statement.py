@@ -161,7 +161,10 @@ def _text(value) -> str:
 
 def _transfer(row: list, columns: dict[str, int]) -> IncomingTransfer | None:
     """The row as a transfer, or None for a debit. Raises ValueError with a message for the admin."""
-    cell = lambda column: row[columns[column]] if column in columns and columns[column] < len(row) else None  # noqa: E731
+    def cell(column: str):
+        position = columns.get(column)
+        return row[position] if position is not None and position < len(row) else None
+
     try:
         credit = parse_amount(cell("credit"))
         debit = parse_amount(cell("debit"))

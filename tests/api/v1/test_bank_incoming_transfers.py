@@ -265,3 +265,12 @@ def test_a_signed_body_without_a_required_field_is_refused(client, order, field)
     assert response.status_code == 422
     assert field in response.json["errors"]["json"]
     assert transactions() == []
+
+
+def test_a_long_description_is_matched_whole_and_kept_in_part(client, order):
+    description = "x" * 900 + order["transfer_reference"]
+
+    response = send(client, notification(order, description=description))
+
+    assert response.json["status"] == "matched"
+    assert transactions()[0].description == "x" * 500
