@@ -99,6 +99,9 @@ class Config:
                         "description": "An API token from POST /api/v1/auth/tokens (shown once)."},
         "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session",
                           "description": "The browser session set by POST /api/v1/auth/login."},
+        "bankSignature": {"type": "apiKey", "in": "header", "name": "X-Signature",
+                          "description": "The hex HMAC-SHA256 of the raw request body, keyed with "
+                                         "BANK_WEBHOOK_SECRET (bank notifications only)."},
     }}}
 
     # Orders and payments
@@ -113,6 +116,9 @@ class Config:
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    # Signs bank notifications (POST /api/v1/bank/incoming-transfers, X-Signature).
+    # Unset: the endpoint refuses every notification (401); statements can still be imported.
+    BANK_WEBHOOK_SECRET = os.environ.get("BANK_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # tests point this at localstripe
     # Stripe.js for card entry; the browser tests load localstripe's fake at <localstripe>/js.stripe.com/v3/.
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
@@ -176,3 +182,4 @@ class TestConfig(Config):
     PASSWORD_HASH_FAST = True
     MAIL_URL = "log://"  # tests that read mail start a real SMTP server on loopback (tests/mail_support.py)
     JOBS_RETRY_INTERVALS = [0.01, 0.02]  # in-process retries on their timer, but at once
+    BANK_WEBHOOK_SECRET = "test-bank-webhook-secret"

@@ -59,7 +59,7 @@ MODEL_MODULES = (
     "marketplace.regions.models", "marketplace.producers.models", "marketplace.catalog.models",
     "marketplace.catalog.job_models",
     "marketplace.pricing.models", "marketplace.payments.models", "marketplace.orders.models",
-    "marketplace.payouts.models", "marketplace.audit.models",
+    "marketplace.payouts.models", "marketplace.audit.models", "marketplace.banking.models",
     "marketplace.orders.payment_outcomes",  # subscribes the order to its payment's outcomes (webhooks)
     "marketplace.payouts.earnings",  # subscribes the ledger to order and till events
     "marketplace.showrooms.models", "search.models",
@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.portal.pages import blp as portal_pages
     from marketplace.audit.pages import blp as audit_pages
     from marketplace.audit.routes import blp as audit_blp
+    from marketplace.banking import pages as banking_pages, routes as banking_routes
     from marketplace.catalog.admin_pages import blp as admin_catalog_pages
     from marketplace.orders.admin_pages import blp as admin_order_pages
     from marketplace.payouts.admin_pages import blp as admin_payout_pages
@@ -127,7 +128,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (auth_blp, regions_blp, catalog_routes.blp, producers_portal.blp, catalog_portal.blp,
                       producers_admin.blp, catalog_admin.blp, search_blp, orders_routes.blp, orders_portal.blp,
                       orders_admin.blp, payments_blp, checkout_blp, payouts_portal.blp, payouts_admin.blp,
-                      points_routes.blp, points_operator.blp, points_portal.blp, points_admin.blp, audit_blp, health_blp):
+                      points_routes.blp, points_operator.blp, points_portal.blp, points_admin.blp, audit_blp, health_blp,
+                      banking_routes.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)
     for pages in (storefront_pages, search_pages, order_pages, cart_pages, account_pages, address_pages,
@@ -135,7 +137,7 @@ def _register_blueprints(app: Flask) -> None:
                   admin_producer_pages, admin_catalog_pages, admin_order_pages, admin_payout_pages,
                   catalog_portal_pages, portal_order_pages, portal_member_pages,
                   portal_money_pages, notification_pages, point_pages, till_pages.blp, backroom_pages.blp,
-                  transfer_pages.blp, portal_point_pages.blp):  # HTML pages over the same use cases
+                  transfer_pages.blp, portal_point_pages.blp, banking_pages.blp):  # HTML pages over the same use cases
         app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)
     register_role_provider("display_points", operator_points_for_roles)

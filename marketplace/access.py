@@ -37,16 +37,25 @@ class Rule:
     refusals: tuple[int, ...] = (401, 403)
     # The named errors behind them, for the docs (a status without one is documented generically).
     raises: tuple[type[DomainError], ...] = ()
+    # The OpenAPI security requirements of a rule that needs no login but a
+    # credential of its own, which `check` verifies (a bank's signed notification).
+    security: tuple[dict, ...] = ()
+
+    @property
+    def signed(self) -> bool:
+        """No user signs in, but the request must prove itself (check(None, ...)): a
+        caller without the credential is refused 401, whoever is logged in."""
+        return not self.login_required and self.check is not None
 
     @property
     def documented_errors(self) -> tuple[int, ...]:
-        return self.refusals if self.login_required else ()
+        return self.refusals if self.login_required or self.signed else ()
 
     @property
     def documented_raises(self) -> tuple:
         """Named errors, and bare statuses for refusals no named error stands for."""
         if not self.login_required:
-            return ()
+            return self.raises
         named = (AuthenticationRequired, AccountDisabled, *self.raises)
         covered = {error.status for error in named}
         generic = {403: Forbidden, 404: NotFound}
@@ -54,6 +63,8 @@ class Rule:
 
     def enforce(self, view_kwargs: dict) -> None:
         if not self.login_required:
+            if self.check:  # the request's own credential, not a user's
+                self.check(None, view_kwargs)
             return
         if not current_user.is_authenticated:
             raise AuthenticationRequired()

@@ -122,7 +122,7 @@ class Blueprint(flask_smorest.Blueprint):
         def decorator(func):
             wrapped = access.requires(rule)(func)
             wrapped = self._document_errors(wrapped, (*rule.documented_raises, *getattr(func, "_raises", ())))
-            wrapped = self.doc(security=_SIGNED_IN if rule.login_required else [])(wrapped)
+            wrapped = self.doc(security=_SIGNED_IN if rule.login_required else list(rule.security))(wrapped)
             wrapped._access_rule = rule
             return wrapped
 

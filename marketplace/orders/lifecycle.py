@@ -2,7 +2,9 @@
 
     pending_payment → confirmed → packed → shipped → delivered → completed
     cancelled: by the shopper before shipping, by the producer with a reason,
-               by the system when an unpaid reservation expires
+               by the system when an unpaid reservation expires (reopened by an
+               admin, pending payment again, when its transfer arrives late and
+               the stock is still there)
     refunded:  after payment, in full (a partial refund keeps the status)
 
 The parent order's status is derived from its sub-orders, never stored apart.
@@ -54,6 +56,9 @@ TRANSITIONS: dict[tuple[SubOrderStatus, SubOrderStatus], frozenset[Actor]] = {
     (S.DELIVERED, S.REFUNDED): frozenset({A.ADMIN, A.SYSTEM}),
     (S.COMPLETED, S.REFUNDED): frozenset({A.ADMIN, A.SYSTEM}),
     (S.CANCELLED, S.REFUNDED): frozenset({A.ADMIN, A.SYSTEM}),
+    # Only a part its reservation's expiry cancelled, when its transfer arrived
+    # late and an admin reserved its stock again (orders/late_payment.py).
+    (S.CANCELLED, S.PENDING_PAYMENT): frozenset({A.ADMIN}),
 }
 
 # Statuses whose stock is held for the shopper (returned on cancellation).

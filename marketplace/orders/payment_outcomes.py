@@ -63,11 +63,21 @@ def confirm_bank_transfer(order_id: int, amount_vnd: int, bank_reference: str,
     confirmed, the history naming the admin. Raises OrderNotFound, NotBankTransfer,
     TransferAlreadyConfirmed, TransferTooLate, WrongTransferAmount."""
     order = locked_order(order_id)
-    order.payment.receive_transfer(amount_vnd, bank_reference, utcnow())
-    confirm_paid(order, Actor.ADMIN, admin_id)
-    audit.record("bank_transfer.confirmed", "order", order.id, admin_id, number=order.number,
-                 amount_vnd=amount_vnd, bank_reference=bank_reference)
+    accept_transfer(order, amount_vnd, bank_reference, Actor.ADMIN, admin_id)
     return order
+
+
+def accept_transfer(order: Order, amount_vnd: int, bank_reference: str, actor: Actor,
+                    user_id: int | None) -> None:
+    """The transfer for `order` (locked by the caller) arrived: the payment is
+    received, the parts confirmed (their sales posted to the ledger) and the
+    confirmation audited. The admin's confirmation and the bank's own
+    notification (marketplace.banking) both come through here. Raises
+    NotBankTransfer, TransferAlreadyConfirmed, TransferTooLate, WrongTransferAmount."""
+    order.payment.receive_transfer(amount_vnd, bank_reference, utcnow())
+    confirm_paid(order, actor, user_id)
+    audit.record("bank_transfer.confirmed", "order", order.id, user_id, number=order.number,
+                 amount_vnd=amount_vnd, bank_reference=bank_reference, by=actor)
 
 
 def settle_payment(order: Order) -> None:

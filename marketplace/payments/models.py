@@ -71,7 +71,7 @@ P = PaymentStatus
 PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
     P.PENDING: frozenset({P.SUCCEEDED, P.FAILED, P.CANCELLED}),
     P.FAILED: frozenset({P.SUCCEEDED, P.FAILED, P.CANCELLED}),
-    P.CANCELLED: frozenset({P.SUCCEEDED}),
+    P.CANCELLED: frozenset({P.SUCCEEDED, P.PENDING}),  # pending again: reopen()
     P.SUCCEEDED: frozenset(),
 }
 
@@ -136,6 +136,16 @@ class Payment(db.Model):
     def cancel(self) -> None:
         """No money will be taken: the order expired or all of it was cancelled. Raises IllegalPaymentTransition."""
         self._move(PaymentStatus.CANCELLED)
+
+    def reopen(self) -> None:
+        """A bank transfer that arrived after its order expired, whose stock an
+        admin has reserved again: the payment awaits that transfer once more.
+        Raises NotBankTransfer; IllegalPaymentTransition unless it was cancelled."""
+        if self.method is not PaymentMethod.BANK_TRANSFER:
+            raise NotBankTransfer()
+        if self.status is not PaymentStatus.CANCELLED:
+            raise IllegalPaymentTransition(N_("Only a cancelled payment can be reopened."))
+        self._move(PaymentStatus.PENDING)
 
     def receive_transfer(self, amount_vnd: int, bank_reference: str, now: datetime) -> None:
         """An admin saw the transfer arrive. Raises NotBankTransfer, TransferAlreadyConfirmed,

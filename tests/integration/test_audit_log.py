@@ -177,6 +177,14 @@ PAGE_ACTIONS.update({
     ("admin_point_pages.set_operator_lead", "POST"): "point_operator.lead_changed",
     ("admin_point_pages.set_consignment", "POST"): "consignment.set",
 })
+# Issue #15: decisions on incoming transfers and the statement import; tests/web/test_bank_pages.py asserts each.
+PAGE_ACTIONS.update({
+    ("admin_bank_pages.confirm", "POST"): "bank_transaction.confirmed",
+    ("admin_bank_pages.refund", "POST"): "bank_transaction.refunded",
+    ("admin_bank_pages.re_reserve", "POST"): "bank_transaction.re_reserved",
+    ("admin_bank_pages.dismiss", "POST"): "bank_transaction.dismissed",
+    ("admin_bank_pages.import_statement", "POST"): "bank_statement.imported",
+})
 # Running a failed job again; tests/web/test_failed_jobs_page.py asserts its entry.
 PAGE_ACTIONS[("backoffice.run_failed_job_again", "POST")] = "job.run_again"
 

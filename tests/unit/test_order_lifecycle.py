@@ -24,6 +24,8 @@ LEGAL = {
     (S.DELIVERED, S.COMPLETED): {A.SHOPPER, A.ADMIN, A.SYSTEM},
     **{(paid, S.REFUNDED): {A.ADMIN, A.SYSTEM}
        for paid in (S.CONFIRMED, S.PACKED, S.SHIPPED, S.DELIVERED, S.COMPLETED, S.CANCELLED)},
+    # Issue #15: a transfer that arrived after the reservation expired; an admin reserves the stock again.
+    (S.CANCELLED, S.PENDING_PAYMENT): {A.ADMIN},
 }
 # Sets iterate in an order that changes between processes: sorted, every pytest-xdist worker collects the same tests.
 ALLOWED = [(current, target, actor) for (current, target), actors in LEGAL.items()

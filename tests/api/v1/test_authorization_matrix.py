@@ -6,7 +6,8 @@ its sample values, sends an empty JSON body with the role's bearer token, and
 checks: a role the rule allows gets past access control (any answer but 401,
 403 or 404; a 409 or 422 for the empty body is fine); a role it refuses gets
 401 when anonymous, otherwise one of the rule's documented refusals (403 or
-404); and nobody gets a 5xx. A page (outside /api/) is posted with the
+404); an operation signed rather than logged into (the bank's notification)
+refuses every role, unsigned, with 401; and nobody gets a 5xx. A page (outside /api/) is posted with the
 session's CSRF token, so its access rule is what answers, and sends an
 anonymous visitor it refuses to the login page instead of answering 401.
 """
@@ -98,7 +99,9 @@ def test_each_role_gets_the_answer_the_rule_promises(client, method, route, endp
     elif role == "anonymous" and is_page:
         # to the login page (with the way back, when the page that posted a form is known)
         assert status in (302, 303) and response.headers["Location"].split("?")[0] == "/dang-nhap", context
-    elif role == "anonymous":
+    elif role == "anonymous" or rule.signed:
+        # A signed callback (the bank's notification) asks no one to log in: without its
+        # signature, whoever is logged in is refused as an unknown caller.
         assert status == 401, context
     else:
         assert status in {403, 404} & set(rule.refusals), context

@@ -112,6 +112,19 @@ class World:
         return refund
 
     @cached_property
+    def bank_transaction(self):
+        """A transfer into the platform's account that names no order, waiting for an admin."""
+        from marketplace.banking.models import Action, BankTransaction, Reason, Source, TransactionStatus
+        from marketplace.database import utcnow
+        transaction = BankTransaction(bank_reference="FT26339000001", amount_vnd=150_000,
+                                      description="CHUYEN TIEN", occurred_at=utcnow(), source=Source.WEBHOOK,
+                                      status=TransactionStatus.QUEUED, reason=Reason.UNKNOWN_REFERENCE,
+                                      suggested_action=Action.REFUND)
+        db.session.add(transaction)
+        db.session.commit()
+        return transaction
+
+    @cached_property
     def payout(self) -> Payout:
         """A bank-transfer payout to A, in transit, in a run of its own."""
         run = PayoutRun(started_by_id=self.users["admin"].id, minimum_vnd=current_app.config["PAYOUT_MINIMUM_VND"])
@@ -207,6 +220,7 @@ SAMPLE_PATH_VALUES = {
     "move": lambda world: "xuong",
     "pending_id": lambda world: _pending_photo(world),
     "job_id": lambda world: _failed_job(),
+    "bank_transaction_id": lambda world: world.bank_transaction.id,
 }
 
 
