@@ -1,28 +1,39 @@
 """Transfers between display points: stock leaves one point at once and is in
-transit until the other receives it, with any difference recorded."""
+transit until the other receives it, with any difference recorded; and what
+the two points read about their transfers."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from marketplace.database import transactional, utcnow
 from marketplace.extensions import db
 from marketplace.showrooms import movements, stock_ledger
-from marketplace.showrooms.models import (LinesRefused, MovementKind, MovementLine, SamePoint, StockTransfer,
-                                          TransferAlreadyReceived, TransferLine, TransferNotFound, TransferStatus)
+from marketplace.showrooms.models import (DisplayPoint, LinesRefused, MovementKind, MovementLine, NotCarriedThere,
+                                          PointStatus, SamePoint, StockTransfer, TransferAlreadyReceived,
+                                          TransferLine, TransferNotFound, TransferStatus)
 from marketplace.errors import N_
 
 
 @transactional
 def transfer_out(point_id: int, actor_id: int | None, to_point_id: int, lines: list[movements.OutLine],
-                 note: str = "") -> StockTransfer:
+                 note: str = "", *, only_carried: bool = False) -> StockTransfer:
     """Send stock to another point: it leaves here now and is in transit until received.
+    `only_carried`: refuse lines whose producer the receiving point does not carry (it
+    could receive them but not sell them until an admin agrees a consignment there).
 
-    Raises PointNotFound, PointNotOpen (either point), SamePoint, UnknownVariants, InsufficientPointStock.
+    Raises PointNotFound, PointNotOpen (either point), SamePoint, UnknownVariants, NotCarriedThere,
+    InsufficientPointStock.
     """
     movements.point_open_for_movement(point_id)
     if to_point_id == point_id:
         raise SamePoint()
     movements.point_open_for_movement(to_point_id)
     variants = movements.variants(line.variant_id for line in lines)
+    if only_carried:
+        carried = movements.consignments(to_point_id)
+        not_carried = [i for i, line in enumerate(lines) if variants[line.variant_id].product.producer_id not in carried]
+        if not_carried:
+            raise NotCarriedThere(not_carried)
     stock = stock_ledger.lock_stock(point_id, variants)
     transfer = StockTransfer(from_point_id=point_id, to_point_id=to_point_id, note=note)
     db.session.add(transfer)
@@ -71,3 +82,33 @@ def receive_transfer(point_id: int, actor_id: int, transfer_id: int, received: d
     movement.note = "; ".join(filter(None, [note, *discrepancies]))[:500]
     transfer.status, transfer.received_at = TransferStatus.RECEIVED, utcnow()
     return transfer
+
+
+# --- what the two points read -------------------------------------------------------
+
+RECENT_LIMIT = 20
+
+
+def seen_from(point_id: int, transfer_id: int) -> StockTransfer:
+    """A transfer this point sent or is to receive, with its lines. Raises TransferNotFound."""
+    transfer = db.session.scalar(sa.select(StockTransfer).where(StockTransfer.id == transfer_id)
+                                 .options(selectinload(StockTransfer.lines)))
+    if transfer is None or point_id not in (transfer.from_point_id, transfer.to_point_id):
+        raise TransferNotFound()
+    return transfer
+
+
+def recent(point_id: int, limit: int = RECENT_LIMIT) -> list[StockTransfer]:
+    """The point's latest transfers, newest first: those it sent, and those it has received
+    (what is still on its way here is queries.incoming_transfers)."""
+    return db.session.scalars(
+        sa.select(StockTransfer).options(selectinload(StockTransfer.lines))
+        .where(sa.or_(StockTransfer.from_point_id == point_id,
+                      sa.and_(StockTransfer.to_point_id == point_id, StockTransfer.status == TransferStatus.RECEIVED)))
+        .order_by(StockTransfer.created_at.desc(), StockTransfer.id.desc()).limit(limit)).all()
+
+
+def destinations(point_id: int) -> list[DisplayPoint]:
+    """The points a transfer from here may go to: every open point but this one, by name."""
+    return db.session.scalars(sa.select(DisplayPoint).where(
+        DisplayPoint.status == PointStatus.ACTIVE, DisplayPoint.id != point_id).order_by(DisplayPoint.name)).all()
