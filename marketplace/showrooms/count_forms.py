@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.validators import ValidationError as FieldError
 
@@ -21,7 +21,7 @@ from marketplace.showrooms.models import AdjustmentReason
 from marketplace.showrooms.transfer_forms import MAX_LINES, MAX_UNITS, as_int, scan_field
 from marketplace.web.i18n import local_date
 from marketplace.web.labels import choices
-from marketplace.web.place_fields import integer_choice, max_length, required, strip
+from marketplace.web.place_fields import integer_choice, max_length, strip
 
 WRITE_OFF_REASONS = {
     AdjustmentReason.DAMAGED.value: _l("Hư hỏng"),
@@ -90,8 +90,8 @@ class CountForm(FlaskForm):
 
 class WriteOffForm(FlaskForm):
     scan = scan_field()
-    lot_id = SelectField(_l("Lô xuất huỷ"), coerce=integer_choice, validate_choice=False,
-                         validators=[required(_l("Chọn lô hàng xuất huỷ."))])
+    lot_id = RadioField(_l("Lô xuất huỷ"), coerce=integer_choice, validate_choice=False,
+                        validators=[InputRequired(_l("Chọn lô hàng xuất huỷ."))])
     quantity = IntegerField(_l("Số lượng xuất huỷ"), validators=[
         InputRequired(_l("Nhập số lượng.")),
         NumberRange(min=1, max=MAX_UNITS, message=_l("Nhập một số nguyên từ %(min)d đến %(max)d."))])
@@ -101,8 +101,8 @@ class WriteOffForm(FlaskForm):
 
     def __init__(self, *args, lots=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.lot_id.choices = [SelectChoice("", _l("Chọn lô"))] + [SelectChoice(lot.lot_id, lot_label(lot))
-                                                                   for lot in lots]
+        self.lots = {lot.lot_id: lot for lot in lots}
+        self.lot_id.choices = [SelectChoice(lot.lot_id, lot_label(lot)) for lot in lots]
 
     def validate_reason(self, field):
         if field.data not in WRITE_OFF_REASONS:
@@ -117,7 +117,7 @@ class WriteOffForm(FlaskForm):
 
 
 def lot_label(lot) -> str:
-    """A lot in a select: product, variant, lot code, expiry, units on hand."""
+    """A lot as one line (the error summary's): product, variant, lot code, expiry, units on hand."""
     expiry = (_l("hết hạn %(date)s", date=local_date(lot.expires_on)) if lot.expired else
               _l("HSD %(date)s", date=local_date(lot.expires_on))) if lot.expires_on else _l("không hạn dùng")
     return str(_l("%(product)s · %(variant)s — lô %(lot)s, %(expiry)s, còn %(units)d",

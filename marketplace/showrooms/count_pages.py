@@ -118,7 +118,7 @@ def write_off(point_id: int):
     if request.form.get("action") == "add" and not request.form.get("pick"):
         return _find_lots(point_id, form)
     if request.form.get("pick"):
-        form.lot_id.data = form.lot_id.choices[1][0] if len(form.lot_id.choices) > 1 else None
+        form.lot_id.data = next(iter(form.lots), None)
         return _write_off_page(point_id, form, only=only)
     if not form.validate():
         return _write_off_page(point_id, form, UNPROCESSABLE, only=only)

@@ -15,7 +15,7 @@ from marketplace.extensions import db
 from marketplace.producers.models import Producer
 from marketplace.showrooms.models import Lot
 
-WRITE_OFF_LIMIT = 200  # lots listed for a write-off; a scan narrows the list to one product
+WRITE_OFF_LIMIT = 20  # lots listed for a write-off, first-expiring first; a scan lists one product's
 
 
 class LotNotFound(NotFound):
@@ -71,10 +71,11 @@ def of_variants(point_id: int, variant_ids, keep_lot_ids=()) -> dict[int, list[P
 
 
 def with_stock(point_id: int, variant_id: int | None = None, limit: int = WRITE_OFF_LIMIT) -> list[PointLot]:
-    """The point's lots with units on hand, first-expiring first (expired ones before all)."""
+    """The point's lots with units on hand, first-expiring first (expired ones before all): the
+    first `limit` of them, or every lot of one variant."""
     stmt = _statement().where(Lot.point_id == point_id, Lot.on_hand > 0)
     if variant_id is not None:
-        stmt = stmt.where(Lot.variant_id == variant_id)
+        return _rows(stmt.where(Lot.variant_id == variant_id))
     return _rows(stmt.limit(limit))
 
 

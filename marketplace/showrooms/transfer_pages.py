@@ -37,6 +37,7 @@ def transfers(point_id: int):
 def transfer(point_id: int, transfer_id: int):
     found = point_transfers.seen_from(point_id, transfer_id)  # neither sent nor sent here: 404
     return render_template("showrooms/point/transfer.html", transfer=found,
+                           receiver_note=point_transfers.receiver_note(found),
                            names=queries.point_names([found.from_point_id, found.to_point_id]))
 
 

@@ -9,7 +9,7 @@ from marketplace.database import transactional, utcnow
 from marketplace.extensions import db
 from marketplace.showrooms import movements, stock_ledger
 from marketplace.showrooms.models import (DisplayPoint, LinesRefused, MovementKind, MovementLine, NotCarriedThere,
-                                          PointStatus, SamePoint, StockTransfer, TransferAlreadyReceived,
+                                          PointStatus, SamePoint, StockMovement, StockTransfer, TransferAlreadyReceived,
                                           TransferLine, TransferNotFound, TransferStatus)
 from marketplace.errors import N_
 
@@ -68,20 +68,23 @@ def receive_transfer(point_id: int, actor_id: int, transfer_id: int, received: d
     stock = stock_ledger.lock_stock(point_id, [l.variant_id for l in transfer.lines])
     movement = movements.new_movement(point_id, MovementKind.TRANSFER_IN, actor_id, transfer_id=transfer.id,
                                       reference=f"TR-{transfer.id}", note=note)
-    discrepancies = []
     for line in transfer.lines:
         line.quantity_received = received.get(line.id, line.quantity_sent)
-        if line.discrepancy:
-            discrepancies.append(f"{line.variant.label} lot {line.lot_code}: {line.discrepancy} missing")
         if line.quantity_received:
             lot = stock_ledger.find_or_create_lot(point_id, line.variant_id, line.lot_code, line.expires_on)
             if lot.expires_on != line.expires_on:  # the code is here with another date: keep these units' own date
                 own_code = f"{line.lot_code[:48]}/{line.expires_on or 'no-expiry'}"
                 lot = stock_ledger.find_or_create_lot(point_id, line.variant_id, own_code, line.expires_on)
             stock_ledger.move(movement, lot, line.quantity_received, stock)
-    movement.note = "; ".join(filter(None, [note, *discrepancies]))[:500]
+    movement.note = "; ".join(filter(None, [note, *_discrepancies(transfer)]))[:500]
     transfer.status, transfer.received_at = TransferStatus.RECEIVED, utcnow()
     return transfer
+
+
+def _discrepancies(transfer: StockTransfer) -> list[str]:
+    """What the receipt's movement note says of each short line, after the receiver's own note."""
+    return [f"{line.variant.label} lot {line.lot_code}: {line.discrepancy} missing"
+            for line in transfer.lines if line.discrepancy]
 
 
 # --- what the two points read -------------------------------------------------------
@@ -112,3 +115,14 @@ def destinations(point_id: int) -> list[DisplayPoint]:
     """The points a transfer from here may go to: every open point but this one, by name."""
     return db.session.scalars(sa.select(DisplayPoint).where(
         DisplayPoint.status == PointStatus.ACTIVE, DisplayPoint.id != point_id).order_by(DisplayPoint.name)).all()
+
+
+def receiver_note(transfer: StockTransfer) -> str:
+    """What the receiving point wrote when it received the transfer (its movement's note,
+    without the discrepancies the transfer's lines show anyway)."""
+    note = db.session.scalar(sa.select(StockMovement.note).where(
+        StockMovement.transfer_id == transfer.id, StockMovement.kind == MovementKind.TRANSFER_IN)) or ""
+    generated = "; ".join(_discrepancies(transfer))
+    if generated and note.endswith(generated):
+        return note[:-len(generated)].removesuffix("; ")
+    return note
