@@ -23,6 +23,7 @@ REPORTS = "test_browser_admin_reports.py::test_the_admin_sees_each_report_as_a_c
 SETTINGS = "test_browser_admin_reports.py::test_the_admin_changes_a_commission_rate"
 POINTS = "test_browser_admin_reports.py::test_the_display_point_settings_pages_pass_axe"
 OPERATOR_HOME = "test_browser_point.py::test_the_operator_opens_their_points_and_a_points_home"
+TRANSFERS = "test_browser_transfers.py::test_the_centre_sends_coffee_by_scan_and_the_kiosk_receives_it_one_short"
 
 BROWSER_CHECKED = {
     "portal.home": PORTAL_HOME,
@@ -66,6 +67,12 @@ BROWSER_CHECKED = {
     "admin_point_pages.create": POINTS,
     "point_pages.mine": OPERATOR_HOME,
     "point_pages.home": OPERATOR_HOME,
+    "point_transfer_pages.transfers": TRANSFERS,
+    "point_transfer_pages.send": TRANSFERS,
+    "point_transfer_pages.transfer": TRANSFERS,
+    "point_transfer_pages.receive_transfer": TRANSFERS,
+    "point_transfer_pages.count": "test_browser_transfers.py::test_a_guided_count_shows_the_difference_before_it_is_confirmed",
+    "point_transfer_pages.write_off": "test_browser_transfers.py::test_a_damaged_pack_is_written_off",
 }
 DOWNLOADS = {
     "catalog_portal_pages.export", "catalog_portal_pages.certificate_document", "portal_money_pages.statement_csv",
