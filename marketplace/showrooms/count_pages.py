@@ -125,8 +125,8 @@ def write_off(point_id: int):
     try:
         lot = point_lots.get(point_id, form.lot_id.data)
         reason = AdjustmentReason(form.reason.data)
-        operations.adjust(point_id, current_user.id, reason, [
-            {"variant_id": lot.variant_id, "lot_code": lot.lot_code, "change": -form.quantity.data}], form.note.data or "")
+        operations.adjust(point_id, current_user.id, reason, [{"variant_id": lot.variant_id, "lot_code": lot.lot_code,
+                                                               "change": -form.quantity.data}], form.note.data or "")
     except point_lots.LotNotFound:
         form.lot_id.errors = [_("Chọn một lô trong danh sách.")]
         return _write_off_page(point_id, form, UNPROCESSABLE, only=only)

@@ -17,6 +17,7 @@ from marketplace.showrooms.models import (LinesRefused, NotCarriedThere, PointNo
 from marketplace.showrooms.movements import OutLine
 from marketplace.showrooms.stock_ledger import InsufficientPointStock
 from marketplace.showrooms.transfer_forms import ReceiveForm, SendForm, as_int, error_items, look_up
+from marketplace.errors import translate_message
 from marketplace.web.refusals import show_refusal
 
 blp = Blueprint("point_transfer_pages", __name__, url_prefix="/diem-ban/<int:point_id>")
@@ -75,8 +76,8 @@ def send(point_id: int):
     lines = [OutLine(e.form.variant_id.data, e.form.quantity.data, e.form.lot_code.data or None)
              for e in form.lines.entries]
     try:
-        sent = point_transfers.transfer_out(point_id, current_user.id, form.to_point_id.data, lines, form.note.data or "",
-                                      only_carried=not form.send_anyway.data)
+        sent = point_transfers.transfer_out(point_id, current_user.id, form.to_point_id.data, lines,
+                                            form.note.data or "", only_carried=not form.send_anyway.data)
     except NotCarriedThere as refusal:
         for i in refusal.lines:
             form.lines.entries[i].form.variant_id.errors = [
@@ -151,10 +152,10 @@ def receive_transfer(point_id: int, transfer_id: int):
     except TransferAlreadyReceived:
         return _receive_page(found, form, CONFLICT, message=_("Chuyến hàng này đã được nhận rồi."))
     except LinesRefused as refusal:
-        by_line = refusal.errors.get("json", {}).get("lines", {})
+        by_line = refusal.errors.get("json", {}).get("lines", {})  # by transfer line id
         for entry in form.lines.entries:
             if str(entry.form.line_id.data) in by_line:
-                entry.form.quantity.errors = [_("Nhiều hơn số đã gửi.")]
+                entry.form.quantity.errors = [translate_message(m) for m in by_line[str(entry.form.line_id.data)]]
         return _receive_page(found, form, UNPROCESSABLE, preview=True, message=show_refusal(None, refusal))
     flash(_("Đã nhận chuyến hàng TR-%(id)d.", id=transfer_id))
     return redirect(url_for(".transfer", point_id=point_id, transfer_id=transfer_id), code=303)

@@ -31,7 +31,8 @@ def transfer_out(point_id: int, actor_id: int | None, to_point_id: int, lines: l
     variants = movements.variants(line.variant_id for line in lines)
     if only_carried:
         carried = movements.consignments(to_point_id)
-        not_carried = [i for i, line in enumerate(lines) if variants[line.variant_id].product.producer_id not in carried]
+        not_carried = [i for i, line in enumerate(lines)
+                       if variants[line.variant_id].product.producer_id not in carried]
         if not_carried:
             raise NotCarriedThere(not_carried)
     stock = stock_ledger.lock_stock(point_id, variants)

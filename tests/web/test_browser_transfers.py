@@ -76,7 +76,11 @@ def test_the_centre_sends_coffee_by_scan_and_the_kiosk_receives_it_one_short(bro
         page.get_by_role("button", name="Xác nhận nhận hàng").click()
         expect(page.get_by_text(f"Đã nhận chuyến hàng {number}.")).to_be_visible()
         expect(page.get_by_role("cell", name="thiếu 1")).to_be_visible()
+        expect(page.get_by_text("Thiếu 1 gói so với phiếu")).to_be_visible()  # the receiver's note
         check(page, output_path, "received")
+        page.get_by_role("link", name="← Chuyển kho").click()
+        expect(page.get_by_role("row", name=re.compile(number))).to_contain_text("Đã nhận, chênh lệch 1")
+        check(page, output_path, "list-received")
 
 
 def test_a_guided_count_shows_the_difference_before_it_is_confirmed(browser, storefront, output_path):

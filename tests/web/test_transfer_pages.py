@@ -136,7 +136,8 @@ def test_a_transfer_is_seen_by_both_points_and_not_found_from_a_third(client, sh
     assert client.get(at(shop.airport, f"/chuyen-kho/{transfer.id}")).status_code == 200
     assert client.get(at(shop.third, f"/chuyen-kho/{transfer.id}")).status_code == 404
     assert client.get(at(shop.third, f"/chuyen-kho/{transfer.id}/nhan")).status_code == 404
-    assert client.get(at(shop.centre, f"/chuyen-kho/{transfer.id}/nhan")).status_code == 404  # the sender's not to receive
+    # the sender sees it but does not receive it
+    assert client.get(at(shop.centre, f"/chuyen-kho/{transfer.id}/nhan")).status_code == 404
     assert client.get(at(shop.elsewhere, f"/chuyen-kho/{transfer.id}")).status_code == 404  # not an operator there
 
 
@@ -196,8 +197,8 @@ def test_a_transfer_received_already_says_so_clearly(client, shop):
 
 def count_state(page) -> dict:
     """The count as the page carries it on: every hidden and number input but the token."""
-    fields = re.findall(r'<input type="(?:hidden|number)"[^>]*?name="((?:v|n-\d+|into-\d+|seen-\d+))"[^>]*?value="([^"]*)"',
-                        page)
+    fields = re.findall(
+        r'<input type="(?:hidden|number)"[^>]*?name="((?:v|n-\d+|into-\d+|seen-\d+))"[^>]*?value="([^"]*)"', page)
     fields += re.findall(r'<input type="radio"[^>]*?name="(into-\d+)" value="(\d+)" checked', page)
     data = {}
     for name, value in fields:
