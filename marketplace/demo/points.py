@@ -22,7 +22,8 @@ POINTS = [
         "point_type": "airport_kiosk", "province": "dien_bien", "ward": "Phường Mường Thanh",
         "street_address": "Cảng hàng không Điện Biên Phủ, đường Võ Nguyên Giáp", "opening_hours": "6:00–19:00",
         "phone": None, "operated_by_demo_operator": True,
-        "consignments": {"htx-ong-mat-dien-bien": 1800, "htx-tai-hoan": 1800},
+        # Mường Ảng coffee too, so the centre can send the kiosk what travellers buy most
+        "consignments": {"htx-ong-mat-dien-bien": 1800, "htx-tai-hoan": 1800, "htx-ca-phe-muong-ang": 1500},
         "opening_stock": [],
     },
     {

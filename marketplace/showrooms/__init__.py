@@ -8,7 +8,8 @@ Use cases, each one transaction, and their modules:
 - ``operations.py``  the back office: ``receive`` a producer's delivery, ``return_to_producer``, ``adjust``
   (counts, damage, expiry, loss), ``hand_over_cash``
 - ``till.py``        ``sell``: a sale at the till (``Sale`` of ``SaleLine``), with its Idempotency-Key
-- ``transfers.py``   ``transfer_out`` to another point, ``receive_transfer`` there
+- ``transfers.py``   ``transfer_out`` to another point, ``receive_transfer`` there; what the two points read of
+  their transfers
 - ``queries.py``     reads: public points and where to buy a product, an operator's stock, near-expiry
   lots, movements, the day's takings; a producer's stock, sales and transit; sales reports
 
@@ -19,6 +20,8 @@ Shared by the use cases:
 - ``stock_ledger.py``  the balances (PointStock, Lot) kept in step with every movement, locked in one
   order, never negative; FEFO allocation (money is ``marketplace.payouts.ledger``)
 - ``models.py``        the tables and the named errors the use cases raise
+- ``lots.py``, ``counts.py``  the lots a back-room page shows; a guided count's sheet and differences (its
+  scope rule), which ``adjust`` writes
 
 API views (thin): ``routes.py`` (public), ``operator.py`` (operators), ``portal.py`` (producers),
 ``admin.py`` (admins); ``transfer_qr.py`` adds the till's VietQR for a sale paid by bank transfer to
@@ -27,7 +30,8 @@ API views (thin): ``routes.py`` (public), ``operator.py`` (operators), ``portal.
 
 Operator pages (/diem-ban, POINT_OPERATOR on every page of a point): ``point_pages.py`` (your points, a
 point's home, the layout's globals), ``till_pages.py`` (the till, receipts, end of day), ``backroom_pages.py``
-(receiving, stock, movement history), ``transfer_pages.py`` (transfers, counts, write-offs); ``shelf.py`` is
+(receiving, stock, movement history), ``transfer_pages.py`` (transfers) and ``count_pages.py`` (counts,
+write-offs) on one blueprint, their forms in ``transfer_forms.py`` and ``count_forms.py``; ``shelf.py`` is
 what they look up (an item by barcode or by name, recent items). Producers: ``portal_pages.py``
 (/kenh-nguoi-ban/<producer>/diem-ban).
 """

@@ -85,6 +85,16 @@ class SamePoint(InvalidInput):
         super().__init__(errors={"to_point_id": [N_("Choose another point.")]})
 
 
+class NotCarriedThere(LinesRefused):
+    """Lines of a transfer whose producer the receiving point does not carry: it could hold them but not sell them."""
+
+    message = N_("The receiving point does not carry some of these products.")  # code: validation_error
+
+    def __init__(self, lines: list[int]):
+        super().__init__({i: [N_("The receiving point does not carry this producer's products.")] for i in lines})
+        self.lines = lines
+
+
 class TransferNotFound(NotFound):
     code, message = "transfer_not_found", N_("No such transfer for this point.")
 

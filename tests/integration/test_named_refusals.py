@@ -13,8 +13,8 @@ from marketplace.payouts.models import (BankAccountNotFound, NotAConnectPayout, 
                                         PayoutNotInTransit, PayoutRail, PayoutRun, PayoutRunNotFound, PayoutStatus)
 from marketplace.showrooms import operations, services, till, transfers
 from marketplace.showrooms.models import (AlreadyOperator, LinesRefused, MoreCashThanHeld, NoAccountWithEmail,
-                                          NotConsigned, OperatorNotFound, PointNotFound, PointNotOpen, PointStatus,
-                                          SalePayment, SamePoint, StockNotFound, TransferAlreadyReceived,
+                                          NotCarriedThere, NotConsigned, OperatorNotFound, PointNotFound, PointNotOpen,
+                                          PointStatus, SalePayment, SamePoint, StockNotFound, TransferAlreadyReceived,
                                           TransferNotFound, UnknownVariants)
 from marketplace.showrooms.movements import OutLine
 from marketplace.showrooms.till import Sale, SaleLine
@@ -82,6 +82,16 @@ def test_returning_another_producers_variant_is_lines_refused(app, point, honey)
 def test_a_transfer_to_the_same_point_is_same_point(app, point, honey):
     with pytest.raises(SamePoint):
         transfers.transfer_out(point.id, None, point.id, [OutLine(honey.id, 1)])
+
+
+def test_a_transfer_of_what_the_destination_does_not_carry_is_refused_only_when_asked(app, point, honey):
+    other = DisplayPointFactory()
+    with pytest.raises(NotCarriedThere) as refused:
+        transfers.transfer_out(point.id, None, other.id, [OutLine(honey.id, 1)], only_carried=True)
+    assert (refused.value.status, refused.value.lines) == (422, [0])
+    assert refused.value.errors == {
+        "json": {"lines": {"0": ["The receiving point does not carry this producer's products."]}}}
+    assert transfers.transfer_out(point.id, None, other.id, [OutLine(honey.id, 1)]).lines[0].quantity_sent == 1
 
 
 def test_a_transfer_received_twice_or_elsewhere_is_refused_by_name(app, point, honey):

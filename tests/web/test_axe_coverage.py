@@ -25,6 +25,7 @@ POINTS = "test_browser_admin_reports.py::test_the_display_point_settings_pages_p
 OPERATOR_HOME = "test_browser_point.py::test_the_operator_opens_their_points_and_a_points_home"
 PORTAL_POINTS = "test_browser_point.py::test_a_producer_sees_their_goods_at_every_point"
 BANK = "test_browser_bank_transfers.py::test_the_admin_decides_on_incoming_transfers_and_imports_a_statement"
+TRANSFERS = "test_browser_transfers.py::test_the_centre_sends_coffee_by_scan_and_the_kiosk_receives_it_one_short"
 
 BROWSER_CHECKED = {
     "portal.home": PORTAL_HOME,
@@ -75,6 +76,12 @@ BROWSER_CHECKED = {
     "admin_bank_pages.queue": BANK,
     "admin_bank_pages.transfer": BANK,
     "admin_bank_pages.import_statement": BANK,
+    "point_transfer_pages.transfers": TRANSFERS,
+    "point_transfer_pages.send": TRANSFERS,
+    "point_transfer_pages.transfer": TRANSFERS,
+    "point_transfer_pages.receive_transfer": TRANSFERS,
+    "point_transfer_pages.count": "test_browser_transfers.py::test_a_guided_count_shows_the_difference_before_it_is_confirmed",
+    "point_transfer_pages.write_off": "test_browser_transfers.py::test_a_damaged_pack_is_written_off",
 }
 DOWNLOADS = {
     "catalog_portal_pages.export", "catalog_portal_pages.certificate_document", "portal_money_pages.statement_csv",
