@@ -61,11 +61,18 @@ class ElasticsearchBackend:
 
     @classmethod
     def from_config(cls, config) -> "ElasticsearchBackend":
-        """Connects lazily: the app starts even while the cluster is down."""
+        """Connects lazily: the app starts even while the cluster is down.
+
+        ELASTICSEARCH_CLIENT_OPTIONS (a dict, empty by default) is passed on to
+        the Elasticsearch client and overrides its defaults here: certificates
+        (`ca_certs`), `api_key`, timeouts, or a `node_class` (the tests use one
+        that talks plain JSON to an OpenSearch-compatible emulator)."""
         url = config.get("ELASTICSEARCH_URL")
         if not url:
             raise RuntimeError("SEARCH_BACKEND=elasticsearch needs ELASTICSEARCH_URL.")
-        client = Elasticsearch(url, request_timeout=10, max_retries=2, retry_on_timeout=True)
+        options = {"request_timeout": 10, "max_retries": 2, "retry_on_timeout": True,
+                   **(config.get("ELASTICSEARCH_CLIENT_OPTIONS") or {})}
+        client = Elasticsearch(url, **options)
         return cls(client, alias=config.get("ELASTICSEARCH_INDEX") or DEFAULT_ALIAS)
 
     # --- the index -------------------------------------------------------------

@@ -28,9 +28,10 @@ _FACET_FIELD = {"province": "province_code", "region": "region", "stars": "stars
 _FACET_FILTER = {"province": "provinces", "region": "regions", "stars": "stars", "group": "groups",
                  "certification": "certifications", "available_in": "available_in_province"}
 
-# Stars that count today: 0 without a certificate valid on params.today (epoch milliseconds).
+# Stars that count today: 0 without a certificate valid on params.today (epoch seconds:
+# toEpochSecond() is a ZonedDateTime method that every Painless implementation offers).
 _STARS_NOW = ("if (doc['stars'].size() == 0 || doc['certificate_valid_until'].size() == 0) { return 0; } "
-              "if (doc['certificate_valid_until'].value.toInstant().toEpochMilli() < params.today) { return 0; } "
+              "if (doc['certificate_valid_until'].value.toEpochSecond() < params.today) { return 0; } "
               "return doc['stars'].value;")
 
 
@@ -92,13 +93,13 @@ def text_query(q: str, today: date) -> dict:
     }}
 
 
-def _epoch_millis(day: date) -> int:
-    return int(datetime.combine(day, time(), tzinfo=timezone.utc).timestamp() * 1000)
+def _epoch_seconds(day: date) -> int:
+    return int(datetime.combine(day, time(), tzinfo=timezone.utc).timestamp())
 
 
 def stars_now_sort(today: date) -> dict:
     return {"_script": {"type": "number", "order": "desc", "script": {
-        "lang": "painless", "source": _STARS_NOW, "params": {"today": _epoch_millis(today)}}}}
+        "lang": "painless", "source": _STARS_NOW, "params": {"today": _epoch_seconds(today)}}}}
 
 
 def sort(name: str, text: bool, today: date) -> list:

@@ -13,7 +13,7 @@ from search.es_query import FUZZINESS
 from search.query import SearchQuery, Suggestion
 
 TODAY = date(2026, 3, 1)
-TODAY_MILLIS = 1772323200000  # 2026-03-01T00:00:00Z
+TODAY_SECONDS = 1772323200  # 2026-03-01T00:00:00Z
 VALID_TODAY = {"range": {"certificate_valid_until": {"gte": "2026-03-01"}}}
 
 
@@ -226,7 +226,7 @@ def test_the_page_asked_for_becomes_from_and_size_with_an_exact_total():
 
 
 STARS_NOW = {"_script": {"type": "number", "order": "desc", "script": {
-    "lang": "painless", "source": es_query._STARS_NOW, "params": {"today": TODAY_MILLIS}}}}
+    "lang": "painless", "source": es_query._STARS_NOW, "params": {"today": TODAY_SECONDS}}}}
 BY_ID = {"product_id": "desc"}
 
 
