@@ -158,9 +158,14 @@ class ElasticsearchBackend:
     # --- reading ---------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResult:
+        """The words as typed; if they match nothing at all, again forgiving typos (es_query)."""
+        today = today_vn()
         with _server_errors_as_unavailable():
-            response = self.client.search(index=self.alias, body=es_query.search_body(query, today_vn()))
-        return es_query.parse_search(response.body)
+            response = self.client.search(index=self.alias, body=es_query.search_body(query, today)).body
+            if es_query.forgives_typos(query.q) and not es_query.words_matched(response):
+                response = self.client.search(index=self.alias,
+                                              body=es_query.search_body(query, today, typos=True)).body
+        return es_query.parse_search(response)
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
         """Product names first, then producer names."""
