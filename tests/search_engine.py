@@ -64,6 +64,19 @@ class SearchEngine:
         return backend
 
 
+def sync() -> None:
+    """What `search sync` does, for an app whose backend applies nothing in the writer's
+    transaction (Elasticsearch): drain the outbox, then make it searchable."""
+    from search import outbox, service
+
+    index = service.backend()
+    if index.applies_in_transaction:
+        return
+    while outbox.drain(index)["rows"]:
+        pass
+    index.refresh()
+
+
 def remove(backend) -> None:
     """Delete every index a test's alias ever pointed at (reindexing leaves none behind, a failure might)."""
     backend.client.options(ignore_status=404).indices.delete(index=f"{backend.alias}-*")
@@ -89,3 +102,19 @@ def search_engine():
         yield SearchEngine(server.url, "osmem", {"node_class": PlainJsonNode})
     finally:
         server.close()
+
+
+@pytest.fixture(params=["sql", "elasticsearch"])
+def search_backend(request, app, backend, monkeypatch):
+    """The app's search backend, once each: SQL (on the test's database), then
+    Elasticsearch on the live engine, beside SQLite only (it needs no database of
+    its own). With Elasticsearch, changes wait in the outbox until `sync()`."""
+    if request.param == "sql":
+        yield app.extensions["search"]
+        return
+    if backend != "sqlite":
+        pytest.skip("Elasticsearch needs no database: it runs once, beside SQLite")
+    index = request.getfixturevalue("search_engine").backend()
+    monkeypatch.setitem(app.extensions, "search", index)
+    yield index
+    remove(index)

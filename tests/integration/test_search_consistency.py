@@ -21,24 +21,14 @@ from marketplace.producers.models import ProducerStatus
 from search import outbox, service
 from search.models import SearchOutbox
 from search.query import SearchQuery
-from tests import search_engine
 from tests.factories import ProducerFactory, ProductFactory
+from tests.search_engine import sync
 
 
 def found(**query) -> list[int]:
     """Ids of the products the configured backend finds, in ranked order, once synced."""
     sync()
     return [hit.product_id for hit in service.search(SearchQuery(per_page=100, **query)).hits]
-
-
-def sync():
-    """What `search sync` does for a backend that applies nothing in the writer's transaction."""
-    index = service.backend()
-    if index.applies_in_transaction:
-        return
-    while outbox.drain(index)["rows"]:
-        pass
-    index.refresh()
 
 
 def indexed(*products):
@@ -80,20 +70,6 @@ class RecordingBackend:
 class DownBackend(RecordingBackend):
     def apply(self, documents, removed_ids):
         raise ConnectionError("cluster unreachable")
-
-
-@pytest.fixture(params=["sql", "elasticsearch"])
-def search_backend(request, app, backend, monkeypatch):
-    """The app's search backend: SQL, or Elasticsearch on a live engine (beside SQLite only)."""
-    if request.param == "sql":
-        yield service.backend()
-        return
-    if backend != "sqlite":
-        pytest.skip("Elasticsearch needs no database: it runs once, beside SQLite")
-    index = request.getfixturevalue("search_engine").backend()
-    monkeypatch.setitem(app.extensions, "search", index)
-    yield index
-    search_engine.remove(index)
 
 
 @pytest.fixture
