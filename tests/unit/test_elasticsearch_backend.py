@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from urllib.parse import parse_qsl
 
+import elastic_transport
 import elasticsearch
 import pytest
 from elastic_transport import ApiResponseMeta, BaseNode, HttpHeaders
@@ -119,6 +120,17 @@ def test_from_config_reads_the_url_and_the_alias():
 
     assert backend.alias == "ocop-products-staging"
     assert [n.host for n in backend.client.transport.node_pool.all()] == ["search.internal"]
+
+
+def test_from_config_passes_the_client_options_on_over_its_defaults():
+    class Node(elastic_transport.Urllib3HttpNode):
+        pass
+
+    backend = ElasticsearchBackend.from_config({
+        "ELASTICSEARCH_URL": "http://search.internal:9200", "ELASTICSEARCH_INDEX": "ocop-products",
+        "ELASTICSEARCH_CLIENT_OPTIONS": {"node_class": Node}})
+
+    assert [type(n) for n in backend.client.transport.node_pool.all()] == [Node]
 
 
 def test_from_config_refuses_to_start_without_a_url():
