@@ -14,7 +14,7 @@ What may differ, and how it is checked instead:
   match no product at all (see TYPOS below and search/es_query.py).
 """
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 

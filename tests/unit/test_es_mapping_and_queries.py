@@ -43,8 +43,9 @@ def test_names_are_folded_with_the_original_word_kept_beside_the_folded_one():
 def test_the_text_every_query_must_match_is_folded_to_one_token_per_word():
     analysis = es_mapping.SETTINGS["analysis"]
 
-    assert analysis["analyzer"]["vi_ascii"] == {"type": "custom", "char_filter": ["vi_words"],
-                                                "tokenizer": "standard", "filter": ["lowercase", "vi_ascii_folding_only"]}
+    assert analysis["analyzer"]["vi_ascii"] == {
+        "type": "custom", "char_filter": ["vi_words"], "tokenizer": "standard",
+        "filter": ["lowercase", "vi_ascii_folding_only"]}
     assert analysis["filter"]["vi_ascii_folding_only"] == {"type": "asciifolding"}
     assert es_mapping.MAPPINGS["properties"]["text"]["analyzer"] == "vi_ascii"
 
