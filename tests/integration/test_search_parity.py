@@ -22,9 +22,9 @@ from marketplace.extensions import db
 from search.documents import all_searchable_ids, documents_for
 from search.query import SearchQuery, words
 from search.sql import SqlBackend
-from tests.search_engine import remove
 from tests.factories import DIEN_BIEN, DIEN_BIEN_WARD, HA_NOI
 from tests.integration.test_search_contract import HO_CHI_MINH, LAI_CHAU, THAI_NGUYEN, document
+from tests.search_engine import remove
 
 JAN, MAR, MAY = (datetime(2026, month, 1, tzinfo=timezone.utc) for month in (1, 3, 5))
 HTX_ONG, HTX_CHE, CTY_MAY, HO_LO = ("Hợp tác xã Ong mật Mường Phăng", "Hợp tác xã Chè Shan tuyết",
