@@ -168,6 +168,8 @@ class Config:
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "sql")
     ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
     ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "ocop-products")  # an alias
+    # Keyword arguments for the Elasticsearch client (ca_certs, api_key, timeouts...), set in code.
+    ELASTICSEARCH_CLIENT_OPTIONS: dict = {}
 
 
 class TestConfig(Config):

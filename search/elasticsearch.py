@@ -61,11 +61,18 @@ class ElasticsearchBackend:
 
     @classmethod
     def from_config(cls, config) -> "ElasticsearchBackend":
-        """Connects lazily: the app starts even while the cluster is down."""
+        """Connects lazily: the app starts even while the cluster is down.
+
+        ELASTICSEARCH_CLIENT_OPTIONS (a dict, empty by default) is passed on to
+        the Elasticsearch client and overrides its defaults here: certificates
+        (`ca_certs`), `api_key`, timeouts, or a `node_class` (the tests use one
+        that talks plain JSON to an OpenSearch-compatible emulator)."""
         url = config.get("ELASTICSEARCH_URL")
         if not url:
             raise RuntimeError("SEARCH_BACKEND=elasticsearch needs ELASTICSEARCH_URL.")
-        client = Elasticsearch(url, request_timeout=10, max_retries=2, retry_on_timeout=True)
+        options = {"request_timeout": 10, "max_retries": 2, "retry_on_timeout": True,
+                   **(config.get("ELASTICSEARCH_CLIENT_OPTIONS") or {})}
+        client = Elasticsearch(url, **options)
         return cls(client, alias=config.get("ELASTICSEARCH_INDEX") or DEFAULT_ALIAS)
 
     # --- the index -------------------------------------------------------------
@@ -151,9 +158,14 @@ class ElasticsearchBackend:
     # --- reading ---------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResult:
+        """The words as typed; if they match nothing at all, again forgiving typos (es_query)."""
+        today = today_vn()
         with _server_errors_as_unavailable():
-            response = self.client.search(index=self.alias, body=es_query.search_body(query, today_vn()))
-        return es_query.parse_search(response.body)
+            response = self.client.search(index=self.alias, body=es_query.search_body(query, today)).body
+            if es_query.forgives_typos(query.q) and not es_query.words_matched(response):
+                response = self.client.search(index=self.alias,
+                                              body=es_query.search_body(query, today, typos=True)).body
+        return es_query.parse_search(response)
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
         """Product names first, then producer names."""

@@ -3,14 +3,19 @@
 Every text is searchable without diacritics (Lucene's ASCII folding also maps
 đ → d), so "mat ong" and "mật ong" both find "Mật ong", and again as typed:
 
+- words are what the SQL backend calls words (search.query.words): runs of
+  letters, digits and underscores. A char filter turns everything else into
+  spaces before the standard tokenizer, which would otherwise keep "TP.HCM"
+  or "3.5kg" whole.
 - `text` (name, producer, places, description: what a query must match) is
-  folded to one token per word, because Elasticsearch applies neither
-  fuzziness nor prefixes to a word that analyses into two stacked tokens;
-  `text.prefix` holds its words' edge n-grams, so any word may be unfinished.
+  folded to one token per word, because Elasticsearch applies no fuzziness to
+  a word that analyses into two stacked tokens; `text.prefix` holds its
+  words' edge n-grams, for the query's last word, which may be unfinished.
 - names keep the original token beside the folded one (preserve_original), so
   a query typed with diacritics scores the exact spelling higher there, and
   the `.exact` subfields, which do not fold, lift it further.
-- `.suggest` subfields (search_as_you_type) serve autocomplete.
+- names' `.prefix` subfields (edge n-grams) serve autocomplete, where every
+  word may be unfinished, as in the SQL backend.
 
 Every filter, facet and sort reads a keyword, number, date or boolean field.
 Whether stars count today is decided at query time from
@@ -25,22 +30,30 @@ from search.documents import ProductDocument
 
 FOLDED, FOLDED_ONLY, EXACT, PREFIX = "vi_folded", "vi_ascii", "vi_exact", "vi_prefix"
 
+
+def _analyzer(*filters: str) -> dict:
+    return {"type": "custom", "char_filter": ["vi_words"], "tokenizer": "standard", "filter": list(filters)}
+
+
 SETTINGS = {
     # One shard: the whole catalogue (~20,000 products) fits, and relevance
     # statistics are then the same for every query.
     "number_of_shards": 1,
     "analysis": {
+        "char_filter": {
+            # Java's \p{L}\p{N}: Python's \w, which search.query.words splits on
+            "vi_words": {"type": "pattern_replace", "pattern": "[^\\p{L}\\p{N}_]+", "replacement": " "},
+        },
         "filter": {
             "vi_ascii_folding": {"type": "asciifolding", "preserve_original": True},
             "vi_ascii_folding_only": {"type": "asciifolding"},
             "vi_edge_ngram": {"type": "edge_ngram", "min_gram": 1, "max_gram": 20},
         },
         "analyzer": {
-            FOLDED: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "vi_ascii_folding"]},
-            FOLDED_ONLY: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "vi_ascii_folding_only"]},
-            EXACT: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
-            PREFIX: {"type": "custom", "tokenizer": "standard",
-                     "filter": ["lowercase", "vi_ascii_folding_only", "vi_edge_ngram"]},
+            FOLDED: _analyzer("lowercase", "vi_ascii_folding"),
+            FOLDED_ONLY: _analyzer("lowercase", "vi_ascii_folding_only"),
+            EXACT: _analyzer("lowercase"),
+            PREFIX: _analyzer("lowercase", "vi_ascii_folding_only", "vi_edge_ngram"),
         },
     },
 }
@@ -53,12 +66,17 @@ _DATE = {"type": "date"}
 _STORED_ONLY = {"type": "text", "index": False}
 
 
+def _prefix_field() -> dict:
+    """Every word's beginnings, matched by a query's words as typed (folded)."""
+    return {"type": "text", "analyzer": PREFIX, "search_analyzer": FOLDED_ONLY}
+
+
 def _name_field() -> dict:
-    """A name: searched folded and exact, sorted as a keyword, suggested as you type."""
+    """A name: searched folded and exact, sorted as a keyword, suggested by word beginnings."""
     return {"type": "text", "analyzer": FOLDED, "fields": {
         "exact": {"type": "text", "analyzer": EXACT},
         "keyword": {"type": "keyword", "ignore_above": 256},
-        "suggest": {"type": "search_as_you_type", "analyzer": FOLDED_ONLY},
+        "prefix": _prefix_field(),
     }}
 
 
@@ -77,7 +95,7 @@ MAPPINGS = {
         # name, producer, places and description: what a query must match, as in the SQL backend
         "text": {"type": "text", "analyzer": FOLDED_ONLY, "fields": {
             "exact": {"type": "text", "analyzer": EXACT},
-            "prefix": {"type": "text", "analyzer": PREFIX, "search_analyzer": FOLDED_ONLY},
+            "prefix": _prefix_field(),
         }},
         "group": _KEYWORD,
         "stars": _INTEGER,

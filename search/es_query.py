@@ -1,26 +1,33 @@
 """Elasticsearch request bodies built from a SearchQuery, and their responses parsed.
 
 Pure functions: no client, no clock (today's date is passed in), so every body
-can be checked as plain data. The semantics follow the SQL backend (sql.py):
+can be checked as plain data. The semantics are the SQL backend's (sql.py,
+sql_text.py), and tests/integration/test_search_parity.py holds both to them:
 
-- every word of the text must match, folded, as a whole word (a typo allowed
-  in longer words) or as the start of a word;
+- every word of the text (search.query.words) must match, folded, as a whole
+  word; the last one may also be unfinished (the start of a word);
 - filters go in `post_filter`, so each facet, a `filter` aggregation around a
   `terms` aggregation, can apply every active filter except its own;
-- stars count only while the certificate is valid today.
+- stars count only while the certificate is valid today;
+- suggestions match every word as the start of a word of a name.
+
+One difference is chosen: typos. When the words as typed match no product at
+all (whatever the filters), the backend asks again with `typos=True`, which
+forgives one typo per word of four letters or more (two from eight), never in
+the first letter. Only then: Vietnamese syllables are short and one edit turns
+most into another word ("banh" → "bang", "ban"), so forgiving typos always
+would fill every search with neighbours that were never asked for. The SQL
+backend forgives none: its full-text engines match no word by edit distance.
 """
 
 import unicodedata
 from datetime import date, datetime, time, timezone
 
-from search.highlight import tokens
-from search.query import FACETS, Hit, SearchQuery, SearchResult, Suggestion
+from search.query import FACETS, Hit, SearchQuery, SearchResult, Suggestion, words
 
-# Vietnamese syllables are short, and one edit turns most into another word
-# ("ong" → "long", "mat" → "mai"). So, as in most shop search engines, a typo
-# is tolerated from four letters and two from eight, never in the first letter.
 FUZZINESS = "AUTO:4,8"
 PREFIX_LENGTH = 1
+TYPO_MIN_LENGTH = 4  # AUTO:4,8 forgives nothing in a shorter word
 FACET_SIZE = 100  # more than any facet has values (34 provinces)
 
 _FACET_FIELD = {"province": "province_code", "region": "region", "stars": "stars", "group": "group",
@@ -28,14 +35,20 @@ _FACET_FIELD = {"province": "province_code", "region": "region", "stars": "stars
 _FACET_FILTER = {"province": "provinces", "region": "regions", "stars": "stars", "group": "groups",
                  "certification": "certifications", "available_in": "available_in_province"}
 
-# Stars that count today: 0 without a certificate valid on params.today (epoch milliseconds).
+# Stars that count today: 0 without a certificate valid on params.today (epoch seconds:
+# toEpochSecond() is a ZonedDateTime method that every Painless implementation offers).
 _STARS_NOW = ("if (doc['stars'].size() == 0 || doc['certificate_valid_until'].size() == 0) { return 0; } "
-              "if (doc['certificate_valid_until'].value.toInstant().toEpochMilli() < params.today) { return 0; } "
+              "if (doc['certificate_valid_until'].value.toEpochSecond() < params.today) { return 0; } "
               "return doc['stars'].value;")
 
 
 def has_text(q: str) -> bool:
-    return bool(tokens(q))
+    return bool(words(q))
+
+
+def forgives_typos(q: str) -> bool:
+    """Could asking again with typos=True find more? Only with a word long enough."""
+    return any(len(word) >= TYPO_MIN_LENGTH for word in words(q))
 
 
 def valid_today(today: date) -> dict:
@@ -74,31 +87,39 @@ def _all_of(clauses: list[dict]) -> dict:
     return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
 
 
-def text_query(q: str, today: date) -> dict:
-    """Match every word (folded, whole or as a prefix); rank names and exact spellings higher,
-    and lift certified quality as the SQL backend does: score × (1 + 0.1 × stars that count)."""
-    every_word = {"bool": {"should": [
-        {"match": {"text": {"query": q, "operator": "and", "fuzziness": FUZZINESS,
-                            "prefix_length": PREFIX_LENGTH}}},
-        {"match": {"text.prefix": {"query": q, "operator": "and"}}},
-    ], "minimum_should_match": 1}}
+def _word(word: str, *, unfinished: bool, typos: bool) -> dict:
+    """One word of the query, folded: the whole word (with typos, within FUZZINESS);
+    if `unfinished`, or the start of a word."""
+    fuzzy = {"fuzziness": FUZZINESS, "prefix_length": PREFIX_LENGTH} if typos else {}
+    whole = {"match": {"text": {"query": word, **fuzzy}}}
+    if not unfinished:
+        return whole
+    return {"bool": {"should": [whole, {"match": {"text.prefix": word}}], "minimum_should_match": 1}}
+
+
+def text_query(q: str, today: date, typos: bool = False) -> dict:
+    """Match every word (folded; the last one also as a prefix); rank names and exact
+    spellings higher, and lift certified quality as the SQL backend does: score × (1 +
+    0.1 × stars that count)."""
+    terms = words(q)
+    every_word = [_word(word, unfinished=n == len(terms) - 1, typos=typos) for n, word in enumerate(terms)]
     ranking = {"multi_match": {"query": q, "fields": [
         "name^3", "name.exact^3", "producer_name^2", "producer_name.exact^2", "text.exact^2"]}}
     lift = [{"filter": {"bool": {"filter": [{"term": {"stars": stars}}, valid_today(today)]}},
              "weight": round(1 + stars / 10, 1)} for stars in (3, 4, 5)]
     return {"function_score": {
-        "query": {"bool": {"must": [every_word], "should": [ranking]}},
+        "query": {"bool": {"must": every_word, "should": [ranking]}},
         "functions": lift, "score_mode": "first", "boost_mode": "multiply",
     }}
 
 
-def _epoch_millis(day: date) -> int:
-    return int(datetime.combine(day, time(), tzinfo=timezone.utc).timestamp() * 1000)
+def _epoch_seconds(day: date) -> int:
+    return int(datetime.combine(day, time(), tzinfo=timezone.utc).timestamp())
 
 
 def stars_now_sort(today: date) -> dict:
     return {"_script": {"type": "number", "order": "desc", "script": {
-        "lang": "painless", "source": _STARS_NOW, "params": {"today": _epoch_millis(today)}}}}
+        "lang": "painless", "source": _STARS_NOW, "params": {"today": _epoch_seconds(today)}}}}
 
 
 def sort(name: str, text: bool, today: date) -> list:
@@ -125,23 +146,26 @@ def aggregations(active: dict[str, dict], today: date) -> dict:
     return aggs
 
 
-def highlight(q: str) -> dict:
-    """The combined text around the first match, matched words (and word starts) in <mark>.
+def highlight(q: str, typos: bool = False) -> dict:
+    """The combined text around the first match, matched words (and word starts) in <mark>,
+    as search.highlight.snippet marks them; with typos, the words within FUZZINESS too.
     HTML: producers write the text and clients render it, so all but the marks is escaped."""
-    words = [{"prefix": {"text": word}} for word in tokens(q)]
-    fuzzy = {"match": {"text": {"query": q, "fuzziness": FUZZINESS, "prefix_length": PREFIX_LENGTH}}}
+    starts = [{"prefix": {"text": word}} for word in dict.fromkeys(words(q))]
+    fuzzy = [{"match": {"text": {"query": q, "fuzziness": FUZZINESS, "prefix_length": PREFIX_LENGTH}}}] if typos else []
     return {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "fields": {"text": {
         "type": "unified", "fragment_size": 160, "number_of_fragments": 1, "no_match_size": 160,
-        "highlight_query": {"bool": {"should": [fuzzy, *words]}},
+        "highlight_query": {"bool": {"should": [*fuzzy, *starts]}},
     }}}
 
 
-def search_body(query: SearchQuery, today: date) -> dict:
+def search_body(query: SearchQuery, today: date, typos: bool = False) -> dict:
+    """With words, the aggregation `words_matched` counts the products they match,
+    whatever the filters: none means that asking again with typos=True may help."""
     q = unicodedata.normalize("NFC", query.q).strip()
     text = has_text(q)
     active = filters(query, today)
     body = {
-        "query": text_query(q, today) if text else {"match_all": {}},
+        "query": text_query(q, today, typos) if text else {"match_all": {}},
         "post_filter": _all_of(list(active.values())),
         "aggs": aggregations(active, today),
         "sort": sort(query.sort, text, today),
@@ -151,9 +175,15 @@ def search_body(query: SearchQuery, today: date) -> dict:
         "_source": False,
     }
     if text:
+        body["aggs"]["words_matched"] = {"filter": {"match_all": {}}}
         body["track_scores"] = True
-        body["highlight"] = highlight(q)
+        body["highlight"] = highlight(q, typos)
     return body
+
+
+def words_matched(response: dict) -> int:
+    """How many products the words matched, whatever the filters (a body with words)."""
+    return response["aggregations"]["words_matched"]["doc_count"]
 
 
 def parse_search(response: dict) -> SearchResult:
@@ -168,21 +198,21 @@ def parse_search(response: dict) -> SearchResult:
 
 # --- suggest -----------------------------------------------------------------
 
-def _as_you_type(field: str, prefix: str) -> dict:
-    """Every word of `prefix` must start a word of the field, the last one possibly unfinished."""
-    return {"multi_match": {"query": prefix, "type": "bool_prefix", "operator": "and",
-                            "fields": [f"{field}.suggest", f"{field}.suggest._2gram", f"{field}.suggest._3gram"]}}
+def _every_word_starts(field: str, prefix: str) -> dict:
+    """Every word of `prefix` must start a word of the field (its `.prefix` edge n-grams)."""
+    return {"match": {f"{field}.prefix": {"query": " ".join(words(prefix)), "operator": "and"}}}
 
 
 def product_suggest_body(prefix: str, limit: int) -> dict:
-    return {"query": _as_you_type("name", unicodedata.normalize("NFC", prefix)), "size": limit,
-            "sort": [{"popularity": "desc"}, {"name.keyword": "asc"}], "_source": ["name"]}
+    return {"query": _every_word_starts("name", prefix), "size": limit,
+            "sort": [{"popularity": "desc"}, {"name.keyword": "asc"}, {"product_id": "desc"}], "_source": ["name"]}
 
 
 def producer_suggest_body(prefix: str, limit: int) -> dict:
     """One suggestion per producer, however many of their products match."""
-    return {"query": _as_you_type("producer_name", unicodedata.normalize("NFC", prefix)), "size": limit,
-            "collapse": {"field": "producer_slug"}, "sort": [{"producer_name.keyword": "asc"}],
+    return {"query": _every_word_starts("producer_name", prefix), "size": limit,
+            "collapse": {"field": "producer_slug"},
+            "sort": [{"producer_name.keyword": "asc"}, {"producer_slug": "asc"}],
             "_source": ["producer_name", "producer_slug"]}
 
 

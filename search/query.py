@@ -1,10 +1,22 @@
 """The shape of a search, independent of any backend."""
 
+import re
 from dataclasses import dataclass, field
+
+from marketplace.text import fold
 
 # available_in: the provinces where a display point stocks the product (the available_in_province filter)
 FACETS = ("province", "region", "stars", "group", "certification", "available_in")
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "stars")
+MAX_WORDS = 10  # of a query; the rest is ignored
+
+_WORD = re.compile(r"\w+")
+
+
+def words(q: str) -> list[str]:
+    """The words a search matches, folded (no diacritics, đ → d), as every backend
+    splits them: runs of letters, digits and underscores ("TP.HCM" is two words)."""
+    return _WORD.findall(fold(q))[:MAX_WORDS]
 
 
 @dataclass(frozen=True)

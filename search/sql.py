@@ -150,14 +150,14 @@ class SqlBackend:
         products = db.session.execute(
             sa.select(Name.product_id, Name.name).join(D, D.product_id == Name.product_id)
             .where(Name.product_id.in_(text.prefix_match("name_folded", prefix)))
-            .order_by(D.popularity.desc(), Name.name).limit(limit)
+            .order_by(D.popularity.desc(), Name.name, Name.product_id.desc()).limit(limit)
         ).all()
         suggestions = [Suggestion(name, "product", product_id=pid) for pid, name in products]
         if len(suggestions) < limit:
             producers = db.session.execute(
                 sa.select(Name.producer_name, Name.producer_slug)
                 .where(Name.product_id.in_(text.prefix_match("producer_folded", prefix)))
-                .group_by(Name.producer_name, Name.producer_slug).order_by(Name.producer_name)
+                .group_by(Name.producer_name, Name.producer_slug).order_by(Name.producer_name, Name.producer_slug)
                 .limit(limit - len(suggestions))
             ).all()
             suggestions += [Suggestion(name, "producer", producer_slug=slug) for name, slug in producers]

@@ -19,15 +19,18 @@ import re
 
 import sqlalchemy as sa
 
-from marketplace.text import fold, normalise
+from marketplace.text import normalise
 from search.models import SearchDocument as D, SearchName as Name
+from search.query import MAX_WORDS, words as query_words
 
 _WORD = re.compile(r"\w+")
 
 
 def words(query: str, *, folded: bool) -> list[str]:
-    text = fold(query) if folded else normalise(query).lower()
-    return _WORD.findall(text)[:10]
+    """The query's words (search.query.words), folded or as typed (lower case)."""
+    if folded:
+        return query_words(query)
+    return _WORD.findall(normalise(query).lower())[:MAX_WORDS]
 
 
 def _phrases(terms: list[str]) -> str:

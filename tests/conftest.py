@@ -27,7 +27,7 @@ from marketplace.clock import VIETNAM_TZ
 from marketplace.extensions import db
 from marketplace.regions.services import sync_regions
 
-pytest_plugins = ["tests.stripe_support"]
+pytest_plugins = ["tests.stripe_support", "tests.search_engine"]
 
 REFERENCE_TABLES = {"regions", "provinces", "wards", "alembic_version"}
 APPEND_ONLY_TABLES = {"audit_log"}  # the audit log's PostgreSQL trigger refuses DELETE

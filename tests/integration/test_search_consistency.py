@@ -1,4 +1,10 @@
-"""Search follows the catalogue: through the real services, the outbox and the CLI."""
+"""Search follows the catalogue: through the real services, the outbox and the CLI.
+
+The tests taking `search_backend` run twice: on the SQL backend, which applies
+every change in the writer's transaction, and on the Elasticsearch backend
+against a live engine (tests/search_engine.py), beside SQLite, where changes
+wait in the outbox and `found()` first does what `search sync` does.
+"""
 
 import threading
 from datetime import timedelta
@@ -16,16 +22,19 @@ from search import outbox, service
 from search.models import SearchOutbox
 from search.query import SearchQuery
 from tests.factories import ProducerFactory, ProductFactory
+from tests.search_engine import sync
 
 
 def found(**query) -> list[int]:
-    """Ids of the products the configured backend finds, in ranked order."""
+    """Ids of the products the configured backend finds, in ranked order, once synced."""
+    sync()
     return [hit.product_id for hit in service.search(SearchQuery(per_page=100, **query)).hits]
 
 
 def indexed(*products):
     """Products made by factories: they are written through the session, so
-    they were indexed (or queued) as the factory committed."""
+    they were indexed (or queued, and are now synced) as the factory committed."""
+    sync()
     return products
 
 
@@ -71,9 +80,9 @@ def recording(app, monkeypatch):
     return backend
 
 
-# --- the SQL backend follows every change in the same transaction ---------------
+# --- search follows every change: at once on SQL, after `search sync` on Elasticsearch
 
-def test_publishing_a_product_makes_it_searchable_at_once(app):
+def test_publishing_a_product_makes_it_searchable_at_once(search_backend):
     draft = ProductFactory(name="Mật ong hoa ban", status=ProductStatus.DRAFT, published_at=None)
     assert found(q="mat ong") == []
 
@@ -82,7 +91,7 @@ def test_publishing_a_product_makes_it_searchable_at_once(app):
     assert found(q="mat ong") == [draft.id]
 
 
-def test_archiving_a_product_removes_it_from_the_next_search(app):
+def test_archiving_a_product_removes_it_from_the_next_search(search_backend):
     honey, tea = indexed(ProductFactory(name="Mật ong hoa ban"),
                          ProductFactory(name="Chè Shan tuyết", description="Chè cổ thụ."))
 
@@ -92,7 +101,7 @@ def test_archiving_a_product_removes_it_from_the_next_search(app):
     assert found() == [tea.id]
 
 
-def test_unpublishing_a_product_removes_it_from_search(app):
+def test_unpublishing_a_product_removes_it_from_search(search_backend):
     (honey,) = indexed(ProductFactory(name="Mật ong hoa ban"))
 
     catalog.unpublish(honey.producer_id, honey.id)
@@ -100,7 +109,7 @@ def test_unpublishing_a_product_removes_it_from_search(app):
     assert found(q="mat ong") == []
 
 
-def test_suspending_a_producer_removes_all_its_products(app):
+def test_suspending_a_producer_removes_all_its_products(search_backend):
     producer = ProducerFactory()
     theirs = indexed(ProductFactory(producer=producer), ProductFactory(producer=producer))
     (other,) = indexed(ProductFactory())
@@ -111,7 +120,7 @@ def test_suspending_a_producer_removes_all_its_products(app):
     assert found() == [other.id]
 
 
-def test_reinstating_a_producer_brings_its_products_back(app):
+def test_reinstating_a_producer_brings_its_products_back(search_backend):
     producer = ProducerFactory()
     (honey,) = indexed(ProductFactory(producer=producer))
     producers.suspend(producer.id, "Tạm ngừng.")
@@ -121,7 +130,7 @@ def test_reinstating_a_producer_brings_its_products_back(app):
     assert found() == [honey.id]
 
 
-def test_renaming_a_producer_makes_the_new_name_searchable(app):
+def test_renaming_a_producer_makes_the_new_name_searchable(search_backend):
     (honey,) = indexed(ProductFactory(producer=ProducerFactory(name="Hợp tác xã Cũ")))
 
     producers.update_profile(honey.producer_id, {"name": "Hợp tác xã Ong mật Mường Phăng"})
@@ -129,7 +138,7 @@ def test_renaming_a_producer_makes_the_new_name_searchable(app):
     assert found(q="muong phang") == [honey.id]
 
 
-def test_a_price_change_moves_the_product_between_price_filters(app):
+def test_a_price_change_moves_the_product_between_price_filters(search_backend):
     (honey,) = indexed(ProductFactory())
     variant = honey.variants[0]
     assert found(price_max=300_000) == [honey.id]
@@ -140,7 +149,7 @@ def test_a_price_change_moves_the_product_between_price_filters(app):
     assert found(price_min=400_000) == [honey.id]
 
 
-def test_selling_out_the_last_variant_takes_the_product_out_of_in_stock_results(app):
+def test_selling_out_the_last_variant_takes_the_product_out_of_in_stock_results(search_backend):
     (honey,) = indexed(ProductFactory())
 
     catalog.update_variant(honey.producer_id, honey.id, honey.variants[0].id, {"stock_quantity": 0})
@@ -158,7 +167,7 @@ def test_the_outbox_is_empty_after_commit_on_the_sql_backend(app):
     assert found(q="bac ha") == [honey.id]
 
 
-def test_a_rolled_back_change_leaves_no_outbox_row_and_no_index_change(app):
+def test_a_rolled_back_change_leaves_no_outbox_row_and_no_index_change(search_backend):
     (honey,) = indexed(ProductFactory(name="Mật ong hoa ban"))
 
     @transactional
@@ -265,12 +274,13 @@ def test_each_failure_doubles_the_backoff(app, recording, monkeypatch):
 
 # --- the CLI -------------------------------------------------------------------
 
-def test_search_reindex_shows_progress_and_indexes_every_active_product(app, runner):
+def test_search_reindex_shows_progress_and_indexes_every_active_product(search_backend, runner):
     active = [ProductFactory(), ProductFactory(), ProductFactory()]
     ProductFactory(status=ProductStatus.DRAFT, published_at=None)
     ProductFactory(status=ProductStatus.ARCHIVED)
     ProductFactory(producer=ProducerFactory(status=ProducerStatus.SUSPENDED))
-    service.backend().reindex([])  # an empty index, as a new cluster starts
+    sync()
+    search_backend.reindex([])  # an empty index, as a new cluster starts
     db.session.commit()
     assert found() == []
 
@@ -278,15 +288,16 @@ def test_search_reindex_shows_progress_and_indexes_every_active_product(app, run
 
     assert result.exit_code == 0, result.output
     assert "Reindexing products" in result.output
-    assert "Indexed 3 products with the sql backend." in result.output
+    assert f"Indexed 3 products with the {search_backend.name} backend." in result.output
     assert sorted(found()) == sorted(p.id for p in active)
 
 
-def test_search_reindex_drops_documents_of_products_no_longer_searchable(app, runner):
+def test_search_reindex_drops_documents_of_products_no_longer_searchable(search_backend, runner):
     keep, gone = indexed(ProductFactory(), ProductFactory())
     db.session.execute(sa.update(Product).where(Product.id == gone.id).values(status=ProductStatus.ARCHIVED)
                        .execution_options(changed_products=frozenset()))  # behind search's back: a lie
     db.session.commit()
+    assert sorted(found()) == sorted([keep.id, gone.id])
 
     result = runner.invoke(args=["search", "reindex"])
 

@@ -1,14 +1,14 @@
 """One contract for every search backend.
 
 The SQL backend runs on whichever database the `app` fixture is parametrized
-with (SQLite FTS5, PostgreSQL full-text). Elasticsearch runs too when
-ELASTICSEARCH_URL is set. Documents are built directly, so these tests pin the
-backend alone, not the code that builds documents from the catalogue.
+with (SQLite FTS5, PostgreSQL full-text). The Elasticsearch backend runs
+beside SQLite against a live engine (tests/search_engine.py): osmem-server,
+or the Elasticsearch 8 cluster at ELASTICSEARCH_URL. Documents are built
+directly, so these tests pin the backend alone, not the code that builds
+documents from the catalogue.
 """
 
 import itertools
-import os
-import uuid
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
@@ -20,6 +20,7 @@ from marketplace.text import slugify
 from search.documents import ProductDocument
 from search.query import SearchQuery
 from search.sql import SqlBackend
+from tests import search_engine
 from tests.factories import DIEN_BIEN, DIEN_BIEN_WARD, HA_NOI
 
 LAI_CHAU, THAI_NGUYEN, HO_CHI_MINH = (int(divisions.province_by_codename(name).code)
@@ -98,28 +99,17 @@ def _sql_index() -> Index:
     return Index(SqlBackend(), after_write=db.session.commit)
 
 
-def _elasticsearch_index() -> Index:
-    from search.elasticsearch import ElasticsearchBackend  # needs the elasticsearch client only here
-
-    alias = f"test-ocop-products-{uuid.uuid4().hex[:8]}"  # a fresh alias per test: nothing carries over
-    backend = ElasticsearchBackend.from_config({"ELASTICSEARCH_URL": os.environ["ELASTICSEARCH_URL"],
-                                                "ELASTICSEARCH_INDEX": alias})
-    backend.reindex(iter([]))
-    return Index(backend)
-
-
 @pytest.fixture(params=["sql", "elasticsearch"])
 def index(request, app, backend):
     if request.param == "sql":
         yield _sql_index()
         return
-    if not os.environ.get("ELASTICSEARCH_URL"):
-        pytest.skip("ELASTICSEARCH_URL is not set, so the Elasticsearch backend is not under test")
     if backend != "sqlite":
         pytest.skip("Elasticsearch needs no database: its contract runs once, beside SQLite")
-    index = _elasticsearch_index()
+    engine = request.getfixturevalue("search_engine")
+    index = Index(engine.backend())  # a fresh alias per test: nothing carries over
     yield index
-    index.backend.client.indices.delete(index=f"{index.backend.alias}-*")
+    search_engine.remove(index.backend)
 
 
 # --- text ----------------------------------------------------------------------

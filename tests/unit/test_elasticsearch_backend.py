@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from urllib.parse import parse_qsl
 
+import elastic_transport
 import elasticsearch
 import pytest
 from elastic_transport import ApiResponseMeta, BaseNode, HttpHeaders
@@ -119,6 +120,17 @@ def test_from_config_reads_the_url_and_the_alias():
 
     assert backend.alias == "ocop-products-staging"
     assert [n.host for n in backend.client.transport.node_pool.all()] == ["search.internal"]
+
+
+def test_from_config_passes_the_client_options_on_over_its_defaults():
+    class Node(elastic_transport.Urllib3HttpNode):
+        pass
+
+    backend = ElasticsearchBackend.from_config({
+        "ELASTICSEARCH_URL": "http://search.internal:9200", "ELASTICSEARCH_INDEX": "ocop-products",
+        "ELASTICSEARCH_CLIENT_OPTIONS": {"node_class": Node}})
+
+    assert [type(n) for n in backend.client.transport.node_pool.all()] == [Node]
 
 
 def test_from_config_refuses_to_start_without_a_url():
@@ -257,6 +269,32 @@ def test_search_sends_the_built_body_to_the_alias_and_parses_the_answer(backend,
     assert cluster.requests[0].body == es_query.search_body(query, today_vn())
     assert [(h.product_id, h.highlight) for h in result.hits] == [(7, "<mark>Mật</mark> <mark>ong</mark> hoa ban")]
     assert (result.total, result.facets) == (1, {"province": {11: 1}})
+
+
+def empty_answer(words_matched: int) -> dict:
+    return {"hits": {"total": {"value": 0, "relation": "eq"}, "max_score": None, "hits": []},
+            "aggregations": {"words_matched": {"doc_count": words_matched}}}
+
+
+def test_words_that_match_nothing_as_typed_are_asked_again_forgiving_typos(backend, cluster):
+    query = SearchQuery(q="shan tuyte", provinces=(11,))
+    cluster.answers[("POST", "/ocop-products/_search")] = (200, empty_answer(words_matched=0))
+
+    backend.search(query)
+
+    as_typed, with_typos = (r.body for r in cluster.requests)
+    assert as_typed == es_query.search_body(query, today_vn())
+    assert with_typos == es_query.search_body(query, today_vn(), typos=True)
+
+
+@pytest.mark.parametrize("q, words_matched", [("shan tuyte", 2), ("mat onh", 0)])
+def test_no_second_request_when_the_words_matched_something_or_are_too_short_for_typos(backend, cluster, q,
+                                                                                      words_matched):
+    cluster.answers[("POST", "/ocop-products/_search")] = (200, empty_answer(words_matched))
+
+    backend.search(SearchQuery(q=q))
+
+    assert len(cluster.requests) == 1
 
 
 def test_suggest_lists_products_then_fills_up_with_producers(backend, cluster):

@@ -13,7 +13,7 @@ from search.es_query import FUZZINESS
 from search.query import SearchQuery, Suggestion
 
 TODAY = date(2026, 3, 1)
-TODAY_MILLIS = 1772323200000  # 2026-03-01T00:00:00Z
+TODAY_SECONDS = 1772323200  # 2026-03-01T00:00:00Z
 VALID_TODAY = {"range": {"certificate_valid_until": {"gte": "2026-03-01"}}}
 
 
@@ -34,8 +34,8 @@ def document(**overrides) -> ProductDocument:
 def test_names_are_folded_with_the_original_word_kept_beside_the_folded_one():
     analysis = es_mapping.SETTINGS["analysis"]
 
-    assert analysis["analyzer"]["vi_folded"] == {
-        "type": "custom", "tokenizer": "standard", "filter": ["lowercase", "vi_ascii_folding"]}
+    assert analysis["analyzer"]["vi_folded"] == {"type": "custom", "char_filter": ["vi_words"],
+                                                 "tokenizer": "standard", "filter": ["lowercase", "vi_ascii_folding"]}
     assert analysis["filter"]["vi_ascii_folding"] == {"type": "asciifolding", "preserve_original": True}
     assert {es_mapping.MAPPINGS["properties"][f]["analyzer"] for f in ("name", "producer_name")} == {"vi_folded"}
 
@@ -44,7 +44,8 @@ def test_the_text_every_query_must_match_is_folded_to_one_token_per_word():
     analysis = es_mapping.SETTINGS["analysis"]
 
     assert analysis["analyzer"]["vi_ascii"] == {
-        "type": "custom", "tokenizer": "standard", "filter": ["lowercase", "vi_ascii_folding_only"]}
+        "type": "custom", "char_filter": ["vi_words"], "tokenizer": "standard",
+        "filter": ["lowercase", "vi_ascii_folding_only"]}
     assert analysis["filter"]["vi_ascii_folding_only"] == {"type": "asciifolding"}
     assert es_mapping.MAPPINGS["properties"]["text"]["analyzer"] == "vi_ascii"
 
@@ -64,11 +65,19 @@ def test_every_word_of_the_text_is_indexed_by_its_beginnings_too():
         "lowercase", "vi_ascii_folding_only", "vi_edge_ngram"]
 
 
-@pytest.mark.parametrize("field", ["name", "producer_name"])
-def test_product_and_producer_names_can_be_suggested_as_you_type(field):
-    subfield = es_mapping.MAPPINGS["properties"][field]["fields"]["suggest"]
+def test_every_analyzer_splits_words_where_the_sql_backend_does():
+    analysis = es_mapping.SETTINGS["analysis"]
 
-    assert subfield == {"type": "search_as_you_type", "analyzer": "vi_ascii"}
+    assert analysis["char_filter"]["vi_words"] == {"type": "pattern_replace", "pattern": "[^\\p{L}\\p{N}_]+",
+                                                   "replacement": " "}
+    assert {tuple(a["char_filter"]) for a in analysis["analyzer"].values()} == {("vi_words",)}
+
+
+@pytest.mark.parametrize("field", ["name", "producer_name"])
+def test_product_and_producer_names_are_indexed_by_the_beginnings_of_their_words_for_suggestions(field):
+    subfield = es_mapping.MAPPINGS["properties"][field]["fields"]["prefix"]
+
+    assert subfield == {"type": "text", "analyzer": "vi_prefix", "search_analyzer": "vi_ascii"}
 
 
 @pytest.mark.parametrize("field, kind", [
@@ -124,6 +133,7 @@ def test_every_active_filter_goes_in_the_post_filter_so_facets_can_leave_some_ou
 
 def test_each_facet_counts_with_every_other_filter_but_not_its_own():
     aggs = es_query.search_body(FILTERED, TODAY)["aggs"]
+    del aggs["words_matched"]  # not a facet (see below)
 
     assert aggs == {
         "province": facet({"bool": {"filter": [CERTIFICATIONS, STARS, PRICE_MAX]}}, "province_code"),
@@ -172,17 +182,39 @@ def test_the_other_filters_read_their_own_fields():
     }
 
 
-def test_text_must_match_every_word_folded_with_typos_or_as_prefixes_and_ranks_names_and_exact_spellings():
+def test_text_must_match_every_word_folded_the_last_also_as_a_prefix_and_ranks_names_and_exact_spellings():
     query = es_query.search_body(FILTERED, TODAY)["query"]["function_score"]["query"]
 
     assert query == {"bool": {
-        "must": [{"bool": {"should": [
-            {"match": {"text": {"query": "mật ong", "operator": "and", "fuzziness": FUZZINESS, "prefix_length": 1}}},
-            {"match": {"text.prefix": {"query": "mật ong", "operator": "and"}}},
+        "must": [{"match": {"text": {"query": "mat"}}}, {"bool": {"should": [
+            {"match": {"text": {"query": "ong"}}}, {"match": {"text.prefix": "ong"}},
         ], "minimum_should_match": 1}}],
         "should": [{"multi_match": {"query": "mật ong", "fields": [
             "name^3", "name.exact^3", "producer_name^2", "producer_name.exact^2", "text.exact^2"]}}],
     }}
+
+
+def test_asked_again_with_typos_every_word_may_have_one_from_four_letters_never_in_the_first():
+    body = es_query.search_body(SearchQuery(q="shan tuyte"), TODAY, typos=True)
+    fuzzy = {"fuzziness": FUZZINESS, "prefix_length": 1}
+
+    assert body["query"]["function_score"]["query"]["bool"]["must"] == [
+        {"match": {"text": {"query": "shan", **fuzzy}}},
+        {"bool": {"should": [{"match": {"text": {"query": "tuyte", **fuzzy}}}, {"match": {"text.prefix": "tuyte"}}],
+                  "minimum_should_match": 1}}]
+    assert FUZZINESS == "AUTO:4,8"
+
+
+@pytest.mark.parametrize("q, forgives", [("mat ong", False), ("mat ongg", True), ("shan", True), ("?!", False)])
+def test_typos_are_worth_asking_again_for_only_with_a_word_of_four_letters_or_more(q, forgives):
+    assert es_query.forgives_typos(q) is forgives
+
+
+def test_a_search_with_words_counts_what_they_match_whatever_the_filters():
+    body = es_query.search_body(FILTERED, TODAY)
+
+    assert body["aggs"]["words_matched"] == {"filter": {"match_all": {}}}
+    assert es_query.words_matched({"aggregations": {"words_matched": {"doc_count": 0}}}) == 0
 
 
 def test_relevance_is_lifted_by_the_stars_that_count_today_as_in_the_sql_backend():
@@ -212,11 +244,10 @@ def test_matches_are_highlighted_in_the_escaped_combined_text_with_mark_tags():
 
     assert highlight == {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "fields": {"text": {
         "type": "unified", "fragment_size": 160, "number_of_fragments": 1, "no_match_size": 160,
-        "highlight_query": {"bool": {"should": [
-            {"match": {"text": {"query": "Mật ong", "fuzziness": FUZZINESS, "prefix_length": 1}}},
-            {"prefix": {"text": "mat"}}, {"prefix": {"text": "ong"}},
-        ]}},
+        "highlight_query": {"bool": {"should": [{"prefix": {"text": "mat"}}, {"prefix": {"text": "ong"}}]}},
     }}}
+    with_typos = es_query.highlight("Mật ong", typos=True)["fields"]["text"]["highlight_query"]["bool"]["should"]
+    assert with_typos[0] == {"match": {"text": {"query": "Mật ong", "fuzziness": FUZZINESS, "prefix_length": 1}}}
 
 
 def test_the_page_asked_for_becomes_from_and_size_with_an_exact_total():
@@ -226,7 +257,7 @@ def test_the_page_asked_for_becomes_from_and_size_with_an_exact_total():
 
 
 STARS_NOW = {"_script": {"type": "number", "order": "desc", "script": {
-    "lang": "painless", "source": es_query._STARS_NOW, "params": {"today": TODAY_MILLIS}}}}
+    "lang": "painless", "source": es_query._STARS_NOW, "params": {"today": TODAY_SECONDS}}}}
 BY_ID = {"product_id": "desc"}
 
 
@@ -293,21 +324,21 @@ def test_hits_sorted_by_a_field_without_text_have_a_zero_score():
 
 # --- suggesting ---------------------------------------------------------------
 
-def as_you_type(field: str, prefix: str) -> dict:
-    return {"multi_match": {"query": prefix, "type": "bool_prefix", "operator": "and", "fields": [
-        f"{field}.suggest", f"{field}.suggest._2gram", f"{field}.suggest._3gram"]}}
+def every_word_starts(field: str, prefix: str) -> dict:
+    return {"match": {f"{field}.prefix": {"query": prefix, "operator": "and"}}}
 
 
-def test_product_suggestions_match_every_word_as_you_type_most_popular_first():
-    assert es_query.product_suggest_body("mat o", 10) == {
-        "query": as_you_type("name", "mat o"), "size": 10,
-        "sort": [{"popularity": "desc"}, {"name.keyword": "asc"}], "_source": ["name"]}
+def test_product_suggestions_match_every_word_as_a_beginning_most_popular_first():
+    assert es_query.product_suggest_body("Mật ô", 10) == {
+        "query": every_word_starts("name", "mat o"), "size": 10,
+        "sort": [{"popularity": "desc"}, {"name.keyword": "asc"}, {"product_id": "desc"}], "_source": ["name"]}
 
 
 def test_producer_suggestions_are_one_per_producer_by_name():
     assert es_query.producer_suggest_body("htx ong", 4) == {
-        "query": as_you_type("producer_name", "htx ong"), "size": 4, "collapse": {"field": "producer_slug"},
-        "sort": [{"producer_name.keyword": "asc"}], "_source": ["producer_name", "producer_slug"]}
+        "query": every_word_starts("producer_name", "htx ong"), "size": 4, "collapse": {"field": "producer_slug"},
+        "sort": [{"producer_name.keyword": "asc"}, {"producer_slug": "asc"}],
+        "_source": ["producer_name", "producer_slug"]}
 
 
 def test_suggestion_responses_become_product_and_producer_suggestions():

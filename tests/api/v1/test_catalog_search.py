@@ -3,6 +3,7 @@ from collections import Counter
 import pytest
 
 from tests.factories import DIEN_BIEN, HA_NOI, ProducerFactory, ProductFactory, UserFactory, member_of
+from tests.search_engine import sync
 
 SEARCH = "/api/v1/catalog/search"
 SUGGEST = "/api/v1/catalog/suggest"
@@ -28,22 +29,24 @@ def facet(body, name) -> dict:
     return {entry["value"]: entry["count"] for entry in body["facets"][name]}
 
 
+# --- with the demo catalogue, on each backend -----------------------------------
+
 @pytest.fixture
-def demo(runner):
+def demo_indexed(runner, search_backend):
+    """The demo, loaded through the services, as the backend under test finds it."""
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
+    sync()
 
 
-# --- with the demo catalogue ----------------------------------------------------
-
-def test_mat_ong_finds_the_ban_flower_honey_first(client, demo):
+def test_mat_ong_finds_the_ban_flower_honey_first(client, demo_indexed):
     body = search(client, q="mat ong")
 
     assert body["items"][0]["name"] == "Mật ong hoa ban"
     assert "<mark>Mật</mark> <mark>ong</mark>" in body["items"][0]["highlight"]
 
 
-def test_dien_bien_products_of_four_stars_or_more_are_all_that_is_returned(client, demo):
+def test_dien_bien_products_of_four_stars_or_more_are_all_that_is_returned(client, demo_indexed):
     body = search(client, province=DIEN_BIEN, min_stars=4, per_page=100)
 
     assert body["total"] == len(body["items"]) > 0
@@ -51,7 +54,7 @@ def test_dien_bien_products_of_four_stars_or_more_are_all_that_is_returned(clien
     assert all(item["certification"]["stars"] >= 4 for item in body["items"])
 
 
-def test_the_stars_facet_counts_match_the_hits(client, demo):
+def test_the_stars_facet_counts_match_the_hits(client, demo_indexed):
     body = search(client, province=DIEN_BIEN, per_page=100)
 
     stars_of_hits = Counter(item["certification"]["stars"] for item in body["items"]
