@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Lowest first. Each package may import only those before it (and the core modules).
 LAYERS = ["mail", "regions", "web", "jobs", "storage", "accounts", "audit", "producers", "catalog", "pricing",
-          "showrooms", "payments", "orders", "payouts", "notifications", "portal", "backoffice", "search", "storefront",
+          "showrooms", "traceability", "payments", "orders", "payouts", "notifications", "portal", "backoffice", "search", "storefront",
           "demo"]
 
 
