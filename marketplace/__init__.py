@@ -107,7 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.showrooms import (backroom_pages, portal_pages as portal_point_pages, till_pages,
                                        transfer_pages)
     from marketplace.portal.pages import blp as portal_pages
-    from marketplace.traceability import pages as trace_pages
+    from marketplace.traceability import pages as trace_pages, stamp_pages
     from marketplace.audit.pages import blp as audit_pages
     from marketplace.audit.routes import blp as audit_blp
     from marketplace.catalog.admin_pages import blp as admin_catalog_pages
@@ -134,7 +134,7 @@ def _register_blueprints(app: Flask) -> None:
                   admin_producer_pages, admin_catalog_pages, admin_order_pages, admin_payout_pages,
                   catalog_portal_pages, portal_order_pages, portal_member_pages,
                   portal_money_pages, notification_pages, point_pages, till_pages.blp, backroom_pages.blp,
-                  transfer_pages.blp, portal_point_pages.blp, trace_pages.blp):  # HTML pages over the same use cases
+                  transfer_pages.blp, portal_point_pages.blp, trace_pages.blp, stamp_pages.blp):  # HTML pages over the same use cases
         app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)
     register_role_provider("display_points", operator_points_for_roles)

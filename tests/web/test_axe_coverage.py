@@ -24,6 +24,7 @@ SETTINGS = "test_browser_admin_reports.py::test_the_admin_changes_a_commission_r
 POINTS = "test_browser_admin_reports.py::test_the_display_point_settings_pages_pass_axe"
 OPERATOR_HOME = "test_browser_point.py::test_the_operator_opens_their_points_and_a_points_home"
 PORTAL_POINTS = "test_browser_point.py::test_a_producer_sees_their_goods_at_every_point"
+STAMPS = "test_browser_trace.py::test_a_producer_prints_a_lots_stamps_and_a_scan_opens_the_lots_trace_page"
 
 BROWSER_CHECKED = {
     "portal.home": PORTAL_HOME,
@@ -71,6 +72,8 @@ BROWSER_CHECKED = {
     "portal_point_pages.sales": PORTAL_POINTS,
     "portal_point_pages.returns": PORTAL_POINTS,
     "portal_point_pages.in_transit": PORTAL_POINTS,
+    "trace_portal_pages.variants": STAMPS,
+    "trace_portal_pages.sheet": STAMPS,
 }
 DOWNLOADS = {
     "catalog_portal_pages.export", "catalog_portal_pages.certificate_document", "portal_money_pages.statement_csv",

@@ -158,3 +158,18 @@ def test_the_trace_page_is_in_english_for_an_english_browser(client, traced):
     assert "Traceability" in page and "Lot MA-2611" in page and "Where this lot was received" in page
     assert "Cooperative" in page and "Buy this product" in page and "Truy xuất" not in page
     assert "This lot was not found" in missing
+
+
+def test_every_demo_gtin_answers_and_the_demo_centres_lots_open_their_pages(client, runner):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    from marketplace.catalog.models import Variant
+
+    gtins = db.session.scalars(sa.select(Variant.gtin).where(Variant.gtin.is_not(None))).all()
+    assert len(gtins) > 20
+    for gtin in gtins:
+        response = client.get(f"/01/{gtin.zfill(14)}")
+        assert (response.status_code, response.mimetype) == (200, "text/html"), gtin
+    centre = "Điểm giới thiệu và bán sản phẩm OCOP tỉnh Điện Biên"
+    for path in ("/01/08936186900112/10/MA-2611?17=270831", "/01/08935220600117/10/TH-2610?17=271015"):
+        page = html_of(client.get(path))
+        assert centre in page and "khác hạn dùng" not in page, path
