@@ -16,7 +16,8 @@ def pages_of(pdf: bytes) -> list[dict]:
             width, height = page.get_size()
             text = page.get_textpage().get_text_range()
             image = page.render(scale=PRINT_DPI / 72).to_pil()
-            codes = [code.text for code in zxingcpp.read_barcodes(image) if code.format == zxingcpp.BarcodeFormat.QRCode]
+            codes = [code.text for code in zxingcpp.read_barcodes(image)
+                     if code.format == zxingcpp.BarcodeFormat.QRCode]
             pages.append({"size_mm": (round(width / 72 * 25.4), round(height / 72 * 25.4)), "text": text,
                           "codes": codes})
             page.close()

@@ -49,8 +49,8 @@ class StampForm(FlaskForm):
         if not field.data:
             raise FieldError(_l("Nhập số lô, hoặc chọn một lô ở trên."))
         if not is_stampable_lot(field.data):
-            raise FieldError(_l("Số lô tối đa %(max)d ký tự: chữ không dấu, số và các dấu - . / _ (không có khoảng trắng).",
-                                max=LOT_MAX))
+            raise FieldError(_l(
+                "Số lô tối đa %(max)d ký tự: chữ không dấu, số và các dấu - . / _ (không có khoảng trắng).", max=LOT_MAX))
 
     def chosen_lot(self):
         """(lot code, expiry) as chosen: (None, None) without a lot."""
