@@ -62,7 +62,7 @@ MODEL_MODULES = (
     "marketplace.payouts.models", "marketplace.audit.models", "marketplace.banking.models",
     "marketplace.orders.payment_outcomes",  # subscribes the order to its payment's outcomes (webhooks)
     "marketplace.payouts.earnings",  # subscribes the ledger to order and till events
-    "marketplace.showrooms.models", "search.models",
+    "marketplace.showrooms.models", "marketplace.traceability.models", "search.models",
     "marketplace.mail.models", "marketplace.mail.services",  # services delivers queued mail after commit
     "marketplace.jobs.models", "marketplace.jobs.queue",  # failed jobs; hands jobs on after commit
     "marketplace.notifications.models", "marketplace.notifications.triggers", "marketplace.notifications.reminders",
@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.showrooms import (backroom_pages, portal_pages as portal_point_pages, till_pages,
                                        transfer_pages)
     from marketplace.portal.pages import blp as portal_pages
+    from marketplace.traceability import pages as trace_pages, stamp_pages
     from marketplace.audit.pages import blp as audit_pages
     from marketplace.audit.routes import blp as audit_blp
     from marketplace.banking import pages as banking_pages, routes as banking_routes
@@ -137,7 +138,8 @@ def _register_blueprints(app: Flask) -> None:
                   admin_producer_pages, admin_catalog_pages, admin_order_pages, admin_payout_pages,
                   catalog_portal_pages, portal_order_pages, portal_member_pages,
                   portal_money_pages, notification_pages, point_pages, till_pages.blp, backroom_pages.blp,
-                  transfer_pages.blp, portal_point_pages.blp, banking_pages.blp):  # HTML pages over the same use cases
+                  transfer_pages.blp, portal_point_pages.blp, banking_pages.blp, trace_pages.blp,
+                  stamp_pages.blp):  # HTML pages over the same use cases
         app.register_blueprint(pages)
     register_role_provider("producers", memberships_for_roles)
     register_role_provider("display_points", operator_points_for_roles)

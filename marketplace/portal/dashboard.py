@@ -13,8 +13,10 @@ from marketplace.orders.queries import sales_by_day, sub_orders_to_fulfil
 from marketplace.payouts.ledger import ProducerBalance, producer_balance
 from marketplace.showrooms.models import PointStock
 from marketplace.showrooms.queries import point_names, producer_low_stock
+from marketplace.traceability.scans import ScanCount, producer_scans
 
 SALES_DAYS = 30
+SCAN_DAYS = 30
 CERTIFICATE_WARNING_DAYS = 90
 
 
@@ -40,6 +42,7 @@ class Dashboard:
     expiring_certificates: list[Product]
     balance: ProducerBalance
     sales: list[DaySales]
+    scans: list[ScanCount]  # the most scanned traceability stamps of the last SCAN_DAYS days
 
     @property
     def sales_total_vnd(self) -> int:
@@ -57,4 +60,5 @@ def dashboard_of(producer_id: int) -> Dashboard:
         expiring_certificates=certificates_expiring(producer_id, CERTIFICATE_WARNING_DAYS),
         balance=producer_balance(producer_id),
         sales=[DaySales(*row) for row in sales_by_day(producer_id, first_day, SALES_DAYS)],
+        scans=producer_scans(producer_id, today_vn() - timedelta(days=SCAN_DAYS - 1)),
     )

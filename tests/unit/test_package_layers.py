@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Lowest first. Each package may import only those before it (and the core modules).
 LAYERS = ["mail", "regions", "web", "jobs", "storage", "accounts", "audit", "producers", "catalog", "pricing",
-          "showrooms", "payments", "orders", "banking", "payouts", "notifications", "portal", "backoffice", "search", "storefront",
-          "demo"]
+          "showrooms", "traceability", "payments", "orders", "banking", "payouts", "notifications", "portal",
+          "backoffice", "search", "storefront", "demo"]
 
 
 def package_of(path: Path) -> str | None:

@@ -26,6 +26,7 @@ OPERATOR_HOME = "test_browser_point.py::test_the_operator_opens_their_points_and
 PORTAL_POINTS = "test_browser_point.py::test_a_producer_sees_their_goods_at_every_point"
 BANK = "test_browser_bank_transfers.py::test_the_admin_decides_on_incoming_transfers_and_imports_a_statement"
 TRANSFERS = "test_browser_transfers.py::test_the_centre_sends_coffee_by_scan_and_the_kiosk_receives_it_one_short"
+STAMPS = "test_browser_trace.py::test_a_producer_prints_a_lots_stamps_and_a_scan_opens_the_lots_trace_page"
 
 BROWSER_CHECKED = {
     "portal.home": PORTAL_HOME,
@@ -82,6 +83,8 @@ BROWSER_CHECKED = {
     "point_transfer_pages.receive_transfer": TRANSFERS,
     "point_transfer_pages.count": "test_browser_transfers.py::test_a_guided_count_shows_the_difference_before_it_is_confirmed",
     "point_transfer_pages.write_off": "test_browser_transfers.py::test_a_damaged_pack_is_written_off",
+    "trace_portal_pages.variants": STAMPS,
+    "trace_portal_pages.sheet": STAMPS,
 }
 DOWNLOADS = {
     "catalog_portal_pages.export", "catalog_portal_pages.certificate_document", "portal_money_pages.statement_csv",

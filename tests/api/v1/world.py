@@ -36,6 +36,8 @@ from tests import factories
 from tests.factories import (DIEN_BIEN, DIEN_BIEN_WARD, MemberFactory, ProducerFactory, ProductFactory, UserFactory,
                              member_of)
 
+WORLD_GTIN = "8936186900990"
+
 ROLES = ("anonymous", "shopper", "owner", "staff", "other_producer", "admin", "operator")
 
 CHECKOUT = {
@@ -172,6 +174,7 @@ def build_world(buyer_role: str = "shopper") -> World:
         staff_membership = MemberFactory(producer=producer, role=MemberRole.STAFF)
         draft = ProductFactory(producer=producer, status=ProductStatus.DRAFT, published_at=None)
         product = ProductFactory(producer=producer, ocop_document_key=_sample_document())
+        product.variants[0].gtin = WORLD_GTIN  # its trace page and stamps (marketplace/traceability)
         users = {
             "shopper": UserFactory(),
             "owner": owner,
@@ -221,7 +224,15 @@ SAMPLE_PATH_VALUES = {
     "pending_id": lambda world: _pending_photo(world),
     "job_id": lambda world: _failed_job(),
     "bank_transaction_id": lambda world: world.bank_transaction.id,
+    "gtin": lambda world: world.variant.gtin.zfill(14),  # /01/<gtin>: the canonical GTIN-14
+    "lot": lambda world: _received_lot(world),  # /01/<gtin>/10/<lot>
 }
+
+
+def _received_lot(world) -> str:
+    """The lot point P received of A's variant (stocked_variant puts it there)."""
+    world.stocked_variant
+    return "L01"
 
 
 def _pending_photo(world) -> int:
