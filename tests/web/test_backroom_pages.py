@@ -305,7 +305,7 @@ def test_near_expiry_lots_come_within_the_days_chosen_the_expired_first(client, 
     assert "BX-OLD" in week and "MO-SOON" in week and "MO-LATER" not in week
     assert week.index("BX-OLD") < week.index("MO-SOON")
     expired = re.search(r'<li class="bk-card is-expired">.*?</li>', week, re.S).group(0)
-    assert "Đã hết hạn" in expired and "3 ngày trước" in expired and "BX-OLD" in expired
+    assert "Đã hết hạn" in expired and "quá hạn 3 ngày" in expired and "BX-OLD" in expired
     assert "Còn 5 ngày" in week and in_days(5).strftime("%d/%m/%Y") in week
 
     default = html(client.get(f"{stock(point)}/sap-het-han"))
@@ -339,7 +339,7 @@ def test_the_history_shows_each_movement_with_its_lines_and_a_link_to_a_receivin
     operations.adjust(point.id, None, AdjustmentReason.DAMAGED, [
         {"variant_id": honey.id, "lot_code": "MO-1", "change": -2}])
     page = html(history(client, point))
-    assert "2 lần nhập xuất" in page
+    assert "Số lần nhập xuất: 2" in page
     titles = [" ".join(re.sub(r"<[^>]+>", " ", title).split())
               for title in re.findall(r'<h2 class="bk-card-title">(.*?)</h2>', page, re.S)]
     assert titles == ["Điều chỉnh · Hư hỏng", "Nhập hàng · PGH-0042"]  # newest first
@@ -356,14 +356,14 @@ def test_the_history_filters_by_kind_product_and_vietnam_dates(client, point, ho
         {"variant_id": squash.id, "lot_code": "BX-1", "change": -1}])
 
     receipts = html(history(client, point, loai="receipt"))
-    assert "2 lần nhập xuất" in receipts and "Điều chỉnh" not in receipts.split("<h1>")[1].split("</form>")[1]
+    assert "Số lần nhập xuất: 2" in receipts and "Điều chỉnh" not in receipts.split("<h1>")[1].split("</form>")[1]
     assert '<option selected value="receipt">' in receipts
     of_squash = html(history(client, point, san_pham=str(squash.id)))
-    assert "2 lần nhập xuất" in of_squash and "MO-1" not in of_squash
+    assert "Số lần nhập xuất: 2" in of_squash and "MO-1" not in of_squash
     recent = html(history(client, point, tu_ngay=in_days(-3).isoformat()))
-    assert "2 lần nhập xuất" in recent and "MO-1" not in recent
+    assert "Số lần nhập xuất: 2" in recent and "MO-1" not in recent
     until = html(history(client, point, den_ngay=in_days(-5).isoformat()))
-    assert "1 lần nhập xuất" in until and "Lô MO-1" in until
+    assert "Số lần nhập xuất: 1" in until and "Lô MO-1" in until
     assert f'value="{in_days(-5).isoformat()}"' in until  # the filter stays in the form
 
 
@@ -377,4 +377,13 @@ def test_bad_history_filters_are_told_and_the_whole_history_shown(client, point,
     receive(point, honey, 5, "MO-1", in_days(90))
     answer = history(client, point, **filters)
     assert answer.status_code == 422
-    assert message in html(answer) and "1 lần nhập xuất" in html(answer)
+    assert message in html(answer) and "Số lần nhập xuất: 1" in html(answer)
+
+
+def test_the_back_room_speaks_english_too(client, point, honey):
+    receive(point, honey, 2, "MO-1", in_days(3))
+    english = {"Accept-Language": "en"}
+    assert "Delivery note number" in html(client.get(receiving(point), headers=english))
+    assert "Low-stock threshold" in html(client.get(stock(point), headers=english))
+    assert "Days left: 3" in html(client.get(f"{stock(point)}/sap-het-han", headers=english))
+    assert "Movements: 1" in html(client.get(f"/diem-ban/{point.id}/lich-su", headers=english))
