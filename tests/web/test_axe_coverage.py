@@ -23,6 +23,9 @@ REPORTS = "test_browser_admin_reports.py::test_the_admin_sees_each_report_as_a_c
 SETTINGS = "test_browser_admin_reports.py::test_the_admin_changes_a_commission_rate"
 POINTS = "test_browser_admin_reports.py::test_the_display_point_settings_pages_pass_axe"
 OPERATOR_HOME = "test_browser_point.py::test_the_operator_opens_their_points_and_a_points_home"
+RECEIVING = "test_browser_backroom.py::test_the_operator_receives_a_delivery_by_scanning_and_reads_its_receiving_note"
+STOCK = "test_browser_backroom.py::test_the_operator_searches_the_stock_and_changes_a_threshold"
+EXPIRY_AND_HISTORY = "test_browser_backroom.py::test_the_operator_looks_at_near_expiry_lots_and_the_history_of_receipts"
 
 BROWSER_CHECKED = {
     "portal.home": PORTAL_HOME,
@@ -66,6 +69,11 @@ BROWSER_CHECKED = {
     "admin_point_pages.create": POINTS,
     "point_pages.mine": OPERATOR_HOME,
     "point_pages.home": OPERATOR_HOME,
+    "point_backroom_pages.receive": RECEIVING,
+    "point_backroom_pages.receiving_note": RECEIVING,
+    "point_backroom_pages.stock": STOCK,
+    "point_backroom_pages.near_expiry": EXPIRY_AND_HISTORY,
+    "point_backroom_pages.movements": EXPIRY_AND_HISTORY,
 }
 DOWNLOADS = {
     "catalog_portal_pages.export", "catalog_portal_pages.certificate_document", "portal_money_pages.statement_csv",

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from marketplace.clock import today_vn
 from marketplace.extensions import db
 from marketplace.showrooms import operations, services
-from marketplace.showrooms.models import AdjustmentReason, Lot, MovementKind, PointStock, StockMovement
+from marketplace.showrooms.models import AdjustmentReason, Lot, PointStatus, PointStock, StockMovement
 from tests.factories import ProductFactory
 from tests.point_factories import DisplayPointFactory, consign, lot_balances, on_hand, operator_of, receive
 from tests.web.test_account_pages import csrf_of, html, log_in
@@ -181,6 +181,22 @@ def test_another_producers_line_is_refused_beside_it(client, point, honey, squas
     lines = [(honey, 5, "MO-1", in_days(200)), (squash, 3, "BX-1", in_days(30))]
     page = html(post_delivery(client, point, lines, producer=honey.product.producer))
     assert "Phân loại này thuộc về chủ thể khác." in re.search(r'id="dong-1-error">[^<]+', page).group(0)
+    assert receipts_and_lots(point) == (0, 0)
+
+
+def test_a_delivery_at_a_closed_point_is_refused_and_nothing_is_written(client, point, honey):
+    services.update_point(point.id, {"status": PointStatus.TEMPORARILY_CLOSED})
+    answer = post_delivery(client, point, [(honey, 5, "MO-1", in_days(200))], producer=honey.product.producer)
+    assert answer.status_code == 422 and "Điểm bán đang đóng cửa: không nhập được hàng." in html(answer)
+    assert receipts_and_lots(point) == (0, 0)
+
+
+def test_a_delivery_without_its_csrf_token_is_refused(client, point, honey):
+    answer = client.post(receiving(point), data={
+        "producer_id": honey.product.producer_id, "delivery_note": "PGH-1", "receive": "Nhập kho",
+        "lines-0-variant_id": honey.id, "lines-0-quantity": "5", "lines-0-lot_code": "MO-1",
+        "lines-0-expires_on": in_days(200).isoformat()})
+    assert answer.status_code == 400  # every HTML post is checked before any page sees it (web/security.py)
     assert receipts_and_lots(point) == (0, 0)
 
 
