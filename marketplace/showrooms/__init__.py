@@ -30,8 +30,10 @@ API views (thin): ``routes.py`` (public), ``operator.py`` (operators), ``portal.
 
 Operator pages (/diem-ban, POINT_OPERATOR on every page of a point): ``point_pages.py`` (your points, a
 point's home, the layout's globals), ``till_pages.py`` (the till, receipts, end of day), ``backroom_pages.py``
-(receiving, stock, movement history), ``transfer_pages.py`` (transfers) and ``count_pages.py`` (counts,
-write-offs) on one blueprint, their forms in ``transfer_forms.py`` and ``count_forms.py``; ``shelf.py`` is
+(receiving, stock, movement history; forms in ``backroom_forms.py``, what it reads in ``backroom.py``: the
+item a scan adds to a delivery, the stock list searched without diacritics, a page of history, a receiving
+note), ``transfer_pages.py`` (transfers) and ``count_pages.py`` (counts, write-offs) on one blueprint, their
+forms in ``transfer_forms.py`` and ``count_forms.py``; ``shelf.py`` is
 what they look up (an item by barcode or by name, recent items). Producers: ``portal_pages.py``
 (/kenh-nguoi-ban/<producer>/diem-ban).
 """

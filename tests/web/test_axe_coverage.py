@@ -27,6 +27,9 @@ PORTAL_POINTS = "test_browser_point.py::test_a_producer_sees_their_goods_at_ever
 BANK = "test_browser_bank_transfers.py::test_the_admin_decides_on_incoming_transfers_and_imports_a_statement"
 TRANSFERS = "test_browser_transfers.py::test_the_centre_sends_coffee_by_scan_and_the_kiosk_receives_it_one_short"
 STAMPS = "test_browser_trace.py::test_a_producer_prints_a_lots_stamps_and_a_scan_opens_the_lots_trace_page"
+RECEIVING = "test_browser_backroom.py::test_the_operator_receives_a_delivery_by_scanning_and_reads_its_receiving_note"
+STOCK = "test_browser_backroom.py::test_the_operator_searches_the_stock_and_changes_a_threshold"
+EXPIRY_AND_HISTORY = "test_browser_backroom.py::test_the_operator_looks_at_near_expiry_lots_and_the_history_of_receipts"
 
 BROWSER_CHECKED = {
     "portal.home": PORTAL_HOME,
@@ -85,6 +88,11 @@ BROWSER_CHECKED = {
     "point_transfer_pages.write_off": "test_browser_transfers.py::test_a_damaged_pack_is_written_off",
     "trace_portal_pages.variants": STAMPS,
     "trace_portal_pages.sheet": STAMPS,
+    "point_backroom_pages.receive": RECEIVING,
+    "point_backroom_pages.receiving_note": RECEIVING,
+    "point_backroom_pages.stock": STOCK,
+    "point_backroom_pages.near_expiry": EXPIRY_AND_HISTORY,
+    "point_backroom_pages.movements": EXPIRY_AND_HISTORY,
 }
 DOWNLOADS = {
     "catalog_portal_pages.export", "catalog_portal_pages.certificate_document", "portal_money_pages.statement_csv",

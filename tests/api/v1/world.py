@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import sqlalchemy as sa
 from factory.alchemy import SQLAlchemyModelFactory
 from flask import current_app
 
@@ -31,7 +32,8 @@ from marketplace.showrooms import operations as point_operations
 from marketplace.showrooms import services as point_services
 from marketplace.showrooms import transfers as point_transfers
 from marketplace.showrooms.movements import OutLine
-from marketplace.showrooms.models import DisplayPoint, PointOperator, PointType, StockTransfer
+from marketplace.showrooms.models import (DisplayPoint, MovementKind, PointOperator, PointType, StockMovement,
+                                          StockTransfer)
 from tests import factories
 from tests.factories import (DIEN_BIEN, DIEN_BIEN_WARD, MemberFactory, ProducerFactory, ProductFactory, UserFactory,
                              member_of)
@@ -96,6 +98,13 @@ class World:
         cart.set_line(self.buyer, self.variant.id, 1)
         self._stock(self.point)
         return self.variant
+
+    @cached_property
+    def receipt(self) -> StockMovement:
+        """The delivery that put A's variant on P's shelf (its receiving note: /diem-ban/<P>/nhap-hang/<id>)."""
+        self.stocked_variant
+        return db.session.scalars(sa.select(StockMovement).where(
+            StockMovement.point_id == self.point.id, StockMovement.kind == MovementKind.RECEIPT)).one()
 
     @cached_property
     def incoming_transfer(self) -> StockTransfer:
@@ -209,6 +218,7 @@ SAMPLE_PATH_VALUES = {
     "point_id": lambda world: world.point.id,
     "address_id": lambda world: world.saved_address.id,
     "transfer_id": lambda world: world.incoming_transfer.id,
+    "movement_id": lambda world: world.receipt.id,
     "user_id": lambda world: world.users["operator"].id,
     "run_id": lambda world: world.payout.run_id,
     "payout_id": lambda world: world.payout.id,
