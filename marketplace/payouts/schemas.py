@@ -35,6 +35,9 @@ class StatementRowSchema(StrictSchema):
     available_vnd = fields.Integer()
     in_transit_vnd = fields.Integer()
     paid_vnd = fields.Integer()
+    vat_withheld_vnd = fields.Integer(metadata={"description": "VAT withheld from your sale (Decree 117/2025/NĐ-CP), "
+                                                               "negative when a refund gave it back"})
+    pit_withheld_vnd = fields.Integer(metadata={"description": "Personal income tax withheld, likewise"})
 
 
 class BankAccountSchema(StrictSchema):
