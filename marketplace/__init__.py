@@ -100,7 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.storefront.pages import blp as storefront_pages
     from marketplace.backoffice.pages import blp as backoffice_pages
     # These add their pages to backoffice_pages:
-    from marketplace.backoffice import job_pages, report_pages, settings_pages  # noqa: F401
+    from marketplace.backoffice import job_pages, report_pages, settings_pages, tax_report_pages  # noqa: F401
     from marketplace.pricing.admin_pages import blp as admin_pricing_pages
     from marketplace.showrooms.admin_pages import blp as admin_point_pages
     from marketplace.showrooms.point_pages import blp as point_pages
