@@ -88,4 +88,5 @@ class TaxMonthForm(FlaskForm):
         """The month's first day when valid, else None (the page shows the error)."""
         if not self.validate():
             return None
-        return (self.thang.data or today_vn()).replace(day=1)
+        self.thang.data = (self.thang.data or today_vn()).replace(day=1)  # shown in the field
+        return self.thang.data

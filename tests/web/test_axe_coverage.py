@@ -24,6 +24,8 @@ SETTINGS = "test_browser_admin_reports.py::test_the_admin_changes_a_commission_r
 POINTS = "test_browser_admin_reports.py::test_the_display_point_settings_pages_pass_axe"
 OPERATOR_HOME = "test_browser_point.py::test_the_operator_opens_their_points_and_a_points_home"
 PORTAL_POINTS = "test_browser_point.py::test_a_producer_sees_their_goods_at_every_point"
+TAX_REPORT = "test_browser_tax.py::test_the_admin_reads_the_months_tax_withheld_per_producer"
+TAX_RATES = "test_browser_tax.py::test_the_admin_sets_a_withholding_rate_to_come"
 
 BROWSER_CHECKED = {
     "portal.home": PORTAL_HOME,
@@ -47,6 +49,8 @@ BROWSER_CHECKED = {
     "backoffice.revenue": REPORTS,
     "backoffice.sales": REPORTS,
     "backoffice.settings": SETTINGS,
+    "backoffice.tax_withholding": TAX_REPORT,
+    "admin_withholding_pages.rates": TAX_RATES,
     "admin_pricing_pages.rates": SETTINGS,
     "admin_producer_pages.review": ADMIN_DAY,
     "admin_catalog_pages.queue": PRODUCER_DAY,
@@ -75,6 +79,7 @@ BROWSER_CHECKED = {
 DOWNLOADS = {
     "catalog_portal_pages.export", "catalog_portal_pages.certificate_document", "portal_money_pages.statement_csv",
     "admin_payout_pages.bank_file", "backoffice.revenue_csv", "backoffice.sales_csv",
+    "backoffice.tax_withholding_file",
 }
 
 
