@@ -9,7 +9,9 @@ import pytest
 from marketplace.clock import today_vn
 from marketplace.errors import InvalidInput
 from marketplace.extensions import db
+from marketplace.orders import payment_outcomes, refunds
 from marketplace.payouts import withholding
+from marketplace.payouts.earnings import release_due
 from marketplace.payouts.models import Account, EntryKind, TaxWithholding
 from marketplace.pricing import withholding_rates
 from marketplace.pricing.models import WithholdingRate
@@ -123,7 +125,6 @@ def test_a_refund_after_release_gives_the_tax_back_to_the_available_balance(hous
     [part] = place_paid_order(shopper, jar_of(household)).sub_orders
     deliver(part)
     release_all_delivered()
-    from marketplace.payouts.earnings import release_due
     release_due()
     assert balance_of(household).available_vnd == TOTAL - COMMISSION - VAT - PIT
 
@@ -186,3 +187,19 @@ def test_nothing_was_withheld_before_the_decree_came_into_force(app):
 @pytest.fixture
 def admin_user(app):
     return UserFactory(is_admin=True)
+
+
+def test_a_refund_made_in_stripe_gives_the_tax_back_once_an_admin_allocates_it(household, shopper):
+    cooperative = ProducerFactory()
+    order = place_paid_order(shopper, jar_of(household), jar_of(cooperative))
+    ours = next(part for part in order.sub_orders if part.producer_id == household.id)
+    awaiting = payment_outcomes.record_refund(order.payment, None, TOTAL, "Refunded in Stripe", None,
+                                              awaiting_allocation=True)
+    db.session.commit()
+    assert tax_withheld(household) == (VAT, PIT)  # the platform bears it until someone decides whose it is
+
+    refunds.allocate_refund(order.id, awaiting.id, [(ours.id, TOTAL)], "Hũ mật bị vỡ", None)
+
+    assert tax_withheld(household) == (0, 0)
+    assert earned(household) == 0
+    assert unbalanced_entries() == []
