@@ -102,8 +102,9 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.storefront.pages import blp as storefront_pages
     from marketplace.backoffice.pages import blp as backoffice_pages
     # These add their pages to backoffice_pages:
-    from marketplace.backoffice import job_pages, report_pages, settings_pages  # noqa: F401
+    from marketplace.backoffice import job_pages, report_pages, settings_pages, tax_report_pages  # noqa: F401
     from marketplace.pricing.admin_pages import blp as admin_pricing_pages
+    from marketplace.pricing.withholding_pages import blp as admin_withholding_pages
     from marketplace.showrooms.admin_pages import blp as admin_point_pages
     from marketplace.showrooms.point_pages import blp as point_pages
     from marketplace.showrooms import (backroom_pages, portal_pages as portal_point_pages, till_pages,
@@ -134,7 +135,8 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     app.register_blueprint(assets_blueprint)
     for pages in (storefront_pages, search_pages, order_pages, cart_pages, account_pages, address_pages,
-                  backoffice_pages, portal_pages, admin_pricing_pages, admin_point_pages, audit_pages,
+                  backoffice_pages, portal_pages, admin_pricing_pages, admin_withholding_pages, admin_point_pages,
+                  audit_pages,
                   admin_producer_pages, admin_catalog_pages, admin_order_pages, admin_payout_pages,
                   catalog_portal_pages, portal_order_pages, portal_member_pages,
                   portal_money_pages, notification_pages, point_pages, till_pages.blp, backroom_pages.blp,

@@ -176,3 +176,12 @@ def connect_payout_left_unsure(monkeypatch):
     release_all_delivered()
     [unsure] = runs.run_payouts().payouts
     return unsure, stripe_client
+
+
+def tax_withheld(producer) -> tuple[int, int]:
+    """(VAT, PIT) the ledger owes the tax office for a producer: the credit balances of the
+    tax-payable accounts' lines that carry it."""
+    from marketplace.payouts.models import Account
+    db.session.expire_all()
+    producer_id = producer.id if hasattr(producer, "id") else producer
+    return (ledger.balance(Account.VAT_WITHHELD, producer_id), ledger.balance(Account.PIT_WITHHELD, producer_id))

@@ -1,12 +1,15 @@
 """The report pages' filter: a period and a date range, sent by GET (nothing is written, so no CSRF)."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import DateField, MonthField, SelectField
 from wtforms.validators import AnyOf, Optional
 from wtforms.validators import ValidationError as FieldError
 
 from marketplace.backoffice import reports
+from marketplace.clock import today_vn
 from marketplace.backoffice.reports import DateRange
 from marketplace.web.labels import choices
 
@@ -60,3 +63,30 @@ class ReportForm(FlaskForm):
         if not self.validate():
             return None
         return self._period(), self._span()
+
+
+class _Month(MonthField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Tháng không hợp lệ. Ví dụ: 2026-01.")) from None
+
+
+class TaxMonthForm(FlaskForm):
+    """The withholding report's month, sent by GET (empty: this month, Vietnam time)."""
+
+    class Meta:
+        csrf = False
+
+    thang = _Month(_l("Tháng"), validators=[Optional()])
+
+    def __init__(self, args):
+        super().__init__(formdata=args or None)
+
+    def chosen(self) -> date | None:
+        """The month's first day when valid, else None (the page shows the error)."""
+        if not self.validate():
+            return None
+        self.thang.data = (self.thang.data or today_vn()).replace(day=1)  # shown in the field
+        return self.thang.data

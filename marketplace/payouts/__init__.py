@@ -13,6 +13,9 @@ Use cases and their modules:
 - ``settlement.py``   ``mark_paid``, ``mark_failed``: settle a payout in transit (the bank rail, or Stripe)
 - ``services.py``     a producer's bank account; payout and run look-ups
 - ``reports.py``      reads of the ledger: statements (page, CSV), a run's bank file, commission revenue
+- ``withholding.py``  the tax withheld for household businesses (Decree 117/2025/NĐ-CP): ``withhold`` when a
+  sale is recognised, ``give_back`` its share with a refund (called by earnings.py, in the same transaction)
+- ``tax_report.py``   ``monthly_withholding``: the month's tax withheld per producer, as CSV and XLSX
 - ``commission.py``   commission rates: the default, per product group, per producer
 
 Shared by the use cases:
@@ -22,5 +25,6 @@ Shared by the use cases:
 - ``stripe_connect.py``  the Stripe Connect transfers API adapter (what a call's outcome means)
 - ``models.py``          the tables and the named errors the use cases raise
 
-API views (thin): ``portal.py`` (producers), ``admin.py`` (admins); ``cli.py`` is ``flask payouts``.
+API views (thin): ``portal.py`` (producers), ``admin.py`` (admins, incl. the withholding report and rates);
+``cli.py`` is ``flask payouts``.
 """

@@ -1,4 +1,6 @@
-"""Admins run payouts, settle them, set commission and see revenue."""
+"""Admins run payouts, settle them, set commission and withholding rates, and see revenue and tax withheld."""
+
+from datetime import date
 
 from flask import current_app
 from flask.views import MethodView
@@ -7,9 +9,10 @@ from flask_login import current_user
 from marketplace.access import ADMIN
 from marketplace.api import Blueprint
 from marketplace.downloads import csv_file
-from marketplace.payouts import connect_rail, reports, runs, schemas, services, settlement
+from marketplace.clock import today_vn
+from marketplace.payouts import connect_rail, reports, runs, schemas, services, settlement, tax_report
 from marketplace.payouts.models import NotAConnectPayout, PayoutNotFound, PayoutNotInTransit, PayoutRunNotFound
-from marketplace.pricing import commission
+from marketplace.pricing import commission, withholding_rates
 from marketplace.schemas import PageArgs, page_of
 
 blp = Blueprint("admin_payouts", __name__, url_prefix="/api/v1/admin", description="Admin: payouts and revenue")
@@ -120,3 +123,32 @@ class CommissionRates(MethodView):
         """Set (or, with rate_bps null, remove) a group or producer rate; past orders keep theirs"""
         commission.set_rate(data["scope"], data["key"], data["rate_bps"])
         return {"default_bps": current_app.config["COMMISSION_DEFAULT_BPS"], "rates": commission.list_rates()}
+
+
+@blp.route("/tax-withholding")
+class TaxWithholding(MethodView):
+    @blp.access(ADMIN)
+    @blp.arguments(schemas.TaxWithholdingQuerySchema, location="query")
+    @blp.response(200, schemas.TaxWithholdingReportSchema)
+    def get(self, query):
+        """The month's tax withheld for household businesses, per producer (Decree 117/2025/NĐ-CP)"""
+        month = date.fromisoformat(f"{query['month']}-01") if query.get("month") else today_vn()
+        return tax_report.monthly_withholding(month)
+
+
+@blp.route("/withholding-rates")
+class WithholdingRates(MethodView):
+    @blp.access(ADMIN)
+    @blp.response(200, schemas.WithholdingRateSchema(many=True))
+    def get(self):
+        """The withholding rates, oldest first: the Decree's and those set since"""
+        return withholding_rates.rates()
+
+    @blp.access(ADMIN)
+    @blp.arguments(schemas.WithholdingRateSchema)
+    @blp.response(200, schemas.WithholdingRateSchema(many=True))
+    @blp.errors(withholding_rates.RateNotInFuture)
+    def put(self, data):
+        """Set the rates from a day to come on; what was withheld before stays"""
+        withholding_rates.set_rate(data["valid_from"], data["vat_bps"], data["pit_bps"], current_user.id)
+        return withholding_rates.rates()

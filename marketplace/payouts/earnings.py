@@ -16,6 +16,7 @@ from marketplace.extensions import db
 from marketplace.locking import for_update, lock_one
 from marketplace.orders.models import SubOrder
 from marketplace.payments.models import Payment, Refund
+from marketplace.payouts import withholding
 from marketplace.payouts.ledger import balance, credit, debit, post
 from marketplace.payouts.models import Account, EntryKind, JournalEntry, JournalLine
 from marketplace.producers.models import Producer
@@ -62,6 +63,7 @@ def record_sale(sub_order: SubOrder) -> None:
         credit(Account.PRODUCER_PENDING, sub_order.total_vnd - commission, producer),
         credit(Account.COMMISSION_REVENUE, commission),
     ], memo="Paid by the shopper", **_refs(sub_order))
+    withholding.withhold(producer, sub_order.items_total_vnd, **_tax_refs(sub_order))
 
 
 @subscribe("sub_order.cash_collected")
@@ -81,6 +83,7 @@ def record_cash_on_delivery(sub_order: SubOrder) -> None:
         debit(Account.PRODUCER_PENDING, total, producer),
         credit(Account.CASH_HELD, total),
     ], memo="Cash kept by the producer", **_refs(sub_order))
+    withholding.withhold(producer, sub_order.items_total_vnd, **_tax_refs(sub_order))
 
 
 @subscribe("refund.recorded")
@@ -101,6 +104,7 @@ def record_refund(refund, sub_order: SubOrder | None) -> None:
         debit(Account.COMMISSION_REVENUE, commission_back),
         credit(Account.REFUNDS, refund.amount_vnd),
     ], refund_id=refund.id, memo=refund.reason[:300], **_refs(sub_order))
+    _give_tax_back(refund, sub_order)
 
 
 @subscribe("refund.allocated")
@@ -114,6 +118,18 @@ def record_refund_allocation(refund, sub_order: SubOrder) -> None:
         debit(_bucket(sub_order), producers_part, sub_order.producer_id),
         credit(Account.COMMISSION_REVENUE, producers_part),
     ], refund_id=refund.id, memo=refund.reason[:300], **_refs(sub_order))
+    _give_tax_back(refund, sub_order)
+
+
+def _give_tax_back(refund, sub_order: SubOrder) -> None:
+    """The refund's share of the tax withheld on the part, back to where the refund took the earning from."""
+    before = sum(r.amount_vnd for r in sub_order_refunds(sub_order)) - refund.amount_vnd
+    withholding.give_back(sub_order.producer_id, _bucket(sub_order), before, refund.amount_vnd, sub_order.total_vnd,
+                          refund_id=refund.id, **_tax_refs(sub_order))
+
+
+def _tax_refs(sub_order: SubOrder) -> dict:
+    return {"sub_order_id": sub_order.id, "reference": sub_order.order.number}
 
 
 def _bucket(sub_order: SubOrder) -> Account:
@@ -180,6 +196,7 @@ def record_point_sale(movement, producer_id: int, total_vnd: int, commission_vnd
     ], producer_id=producer_id, movement_id=movement.id, reference=movement.reference,
         memo=f"Sold at display point {movement.point_id}",
         flush=False)  # a sale of several producers' goods writes its entries in one statement, at commit
+    withholding.withhold(producer_id, total_vnd, movement_id=movement.id, reference=movement.reference, flush=False)
 
 
 @subscribe("point_cash.handed_over")

@@ -25,12 +25,17 @@ class Account(enum.StrEnum):
     PROCESSOR_FEES = "processor_fees"            # what Stripe kept
     REFUNDS = "refunds"                          # money returned to shoppers
     CASH_HELD = "cash_held"                      # cash collected on the platform's behalf (COD, display points)
+    # Tax withheld from household businesses' sales, owed to the tax office (Decree 117/2025/NĐ-CP).
+    # Their lines carry the producer it was withheld for, so the declaration is read from them.
+    VAT_WITHHELD = "vat_withheld_payable"        # thuế GTGT khấu trừ phải nộp
+    PIT_WITHHELD = "pit_withheld_payable"        # thuế TNCN khấu trừ phải nộp
 
 
 # Accounts kept per producer (the line carries producer_id). What a producer
 # has been paid is not an account: it is derived from PAYOUT_PAID and
 # COD_SETTLEMENT entries, the two ways money reaches them.
 PRODUCER_ACCOUNTS = frozenset({Account.PRODUCER_PENDING, Account.PRODUCER_AVAILABLE, Account.PAYOUTS_IN_TRANSIT})
+TAX_PAYABLE_ACCOUNTS = frozenset({Account.VAT_WITHHELD, Account.PIT_WITHHELD})
 
 
 class EntryKind(enum.StrEnum):
@@ -46,6 +51,8 @@ class EntryKind(enum.StrEnum):
     PAYOUT_PAID = "payout_paid"      # in transit → out of the platform's bank
     PAYOUT_FAILED = "payout_failed"  # in transit → available again
     REVERSAL = "reversal"
+    TAX_WITHHELD = "tax_withheld"    # VAT and PIT withheld from a household business's sale
+    TAX_REVERSED = "tax_reversed"    # the share of it a refund gives back
 
 
 class JournalEntry(db.Model):
@@ -183,3 +190,21 @@ class PayoutItem(db.Model):
 
     payout: Mapped[Payout] = relationship(back_populates="items")
     line: Mapped[JournalLine] = relationship()
+
+
+class TaxWithholding(db.Model):
+    """What one TAX_WITHHELD or TAX_REVERSED entry was worked out from: the goods' revenue
+    it taxed (negative for a reversal) and the rates. The amounts themselves are the
+    entry's lines on the tax-payable accounts; this row is what the declaration adds."""
+
+    __tablename__ = "tax_withholdings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("journal_entries.id"), unique=True)
+    producer_id: Mapped[int] = mapped_column(sa.ForeignKey("producers.id"), index=True)
+    refund_id: Mapped[int | None] = mapped_column(sa.ForeignKey("refunds.id"), unique=True)  # a reversal's refund
+    revenue_vnd: Mapped[int] = mapped_column(sa.BigInteger)  # the goods' revenue taxed; negative: given back
+    vat_bps: Mapped[int]
+    pit_bps: Mapped[int]
+
+    entry: Mapped[JournalEntry] = relationship()

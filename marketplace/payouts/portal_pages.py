@@ -6,10 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from marketplace import access
+from marketplace.clock import today_vn
 from marketplace.downloads import csv_file
 from marketplace.payouts import ledger, reports, services
 from marketplace.payouts.models import BankAccountNotFound, EntryKind, PayoutStatus
 from marketplace.payouts.portal_forms import BankAccountForm
+from marketplace.pricing import withholding_rates
+from marketplace.pricing.forms import bps_to_percent
 from marketplace.web.period_form import PeriodForm
 from marketplace.producers.access import PRODUCER_MEMBER, PRODUCER_OWNER
 
@@ -23,6 +26,8 @@ ENTRY_KINDS = {
     EntryKind.REFUND: _l("Hoàn tiền"), EntryKind.PROCESSOR_FEE: _l("Phí thanh toán"),
     EntryKind.PAYOUT: _l("Đang chuyển khoản"), EntryKind.PAYOUT_PAID: _l("Đã chuyển khoản"),
     EntryKind.PAYOUT_FAILED: _l("Chuyển khoản thất bại"), EntryKind.REVERSAL: _l("Bút toán đảo"),
+    EntryKind.TAX_WITHHELD: _l("Thuế khấu trừ (Nghị định 117/2025/NĐ-CP)"),
+    EntryKind.TAX_REVERSED: _l("Hoàn lại thuế đã khấu trừ (hoàn tiền)"),
 }
 PAYOUT_STATUSES = {PayoutStatus.IN_TRANSIT: _l("Đang chuyển"), PayoutStatus.PAID: _l("Đã nhận"),
                    PayoutStatus.FAILED: _l("Thất bại")}
@@ -31,7 +36,13 @@ PAYOUT_STATUSES = {PayoutStatus.IN_TRANSIT: _l("Đang chuyển"), PayoutStatus.P
 @blp.context_processor
 def _labels():
     return {"ENTRY_KIND_LABELS": {kind.value: label for kind, label in ENTRY_KINDS.items()},
-            "PAYOUT_STATUS_LABELS": PAYOUT_STATUSES}
+            "PAYOUT_STATUS_LABELS": PAYOUT_STATUSES, "withholding_today": _withholding_today}
+
+
+def _withholding_today(producer):
+    """The rate withheld today from this producer's sales, as percents, or None (nothing is withheld)."""
+    rate = withholding_rates.rate_on(today_vn()) if withholding_rates.withholds_for(producer.legal_type) else None
+    return rate and {"vat": bps_to_percent(rate.vat_bps), "pit": bps_to_percent(rate.pit_bps)}
 
 
 @blp.get("")

@@ -12,10 +12,11 @@ from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.payouts.ledger import PAID_KINDS
 from marketplace.payouts.models import (Account, JournalEntry, JournalLine, PRODUCER_ACCOUNTS, Payout, PayoutRail,
-                                        PayoutRun, PayoutRunNotFound, PayoutStatus)
+                                        PayoutRun, PayoutRunNotFound, PayoutStatus, TAX_PAYABLE_ACCOUNTS)
 
 STATEMENT_COLUMNS = ["date", "entry_id", "kind", "reference", "sub_order_id", "memo",
-                     "pending_vnd", "available_vnd", "in_transit_vnd", "paid_vnd"]
+                     "pending_vnd", "available_vnd", "in_transit_vnd", "paid_vnd", "vat_withheld_vnd",
+                     "pit_withheld_vnd"]
 
 
 def _bounds(since: date | None, until: date | None):
@@ -37,10 +38,11 @@ def _statement_query(producer_id: int, since: date | None, until: date | None):
 
 
 def statement_row(entry: JournalEntry, producer_id: int) -> dict:
-    """How one entry moved the producer's money, as amounts owed to them (+) or taken back (−)."""
+    """How one entry moved the producer's money, as amounts owed to them (+) or taken back (−);
+    the tax withheld from it (+), or given back (−), on the tax-payable accounts."""
     moves = defaultdict(int)
     for line in entry.lines:
-        if line.producer_id == producer_id and line.account in PRODUCER_ACCOUNTS:
+        if line.producer_id == producer_id and line.account in PRODUCER_ACCOUNTS | TAX_PAYABLE_ACCOUNTS:
             moves[line.account] -= line.amount_vnd
     paid = sum(l.amount_vnd for l in entry.lines if entry.kind in PAID_KINDS and l.producer_id == producer_id
                and l.account in PRODUCER_ACCOUNTS and l.amount_vnd > 0)
@@ -49,7 +51,8 @@ def statement_row(entry: JournalEntry, producer_id: int) -> dict:
         "kind": entry.kind.value, "reference": entry.reference, "sub_order_id": entry.sub_order_id,
         "memo": entry.memo, "pending_vnd": moves[Account.PRODUCER_PENDING],
         "available_vnd": moves[Account.PRODUCER_AVAILABLE], "in_transit_vnd": moves[Account.PAYOUTS_IN_TRANSIT],
-        "paid_vnd": paid,
+        "paid_vnd": paid, "vat_withheld_vnd": moves[Account.VAT_WITHHELD],
+        "pit_withheld_vnd": moves[Account.PIT_WITHHELD],
     }
 
 

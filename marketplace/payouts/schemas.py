@@ -35,6 +35,9 @@ class StatementRowSchema(StrictSchema):
     available_vnd = fields.Integer()
     in_transit_vnd = fields.Integer()
     paid_vnd = fields.Integer()
+    vat_withheld_vnd = fields.Integer(metadata={"description": "VAT withheld from your sale (Decree 117/2025/NĐ-CP), "
+                                                               "negative when a refund gave it back"})
+    pit_withheld_vnd = fields.Integer(metadata={"description": "Personal income tax withheld, likewise"})
 
 
 class BankAccountSchema(StrictSchema):
@@ -122,3 +125,34 @@ class CommissionRateSchema(StrictSchema):
 class CommissionRatesSchema(StrictSchema):
     default_bps = fields.Integer()
     rates = fields.List(fields.Nested(CommissionRateSchema))
+
+
+class TaxWithholdingQuerySchema(StrictSchema):
+    month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error=N_("A month as YYYY-MM.")),
+                          metadata={"description": "YYYY-MM, Vietnam time; this month when not given"})
+
+
+class TaxWithholdingTotalsSchema(StrictSchema):
+    revenue_vnd = fields.Integer(metadata={"description": "The goods' revenue taxed, less what refunds gave back"})
+    vat_withheld_vnd = fields.Integer()
+    pit_withheld_vnd = fields.Integer()
+    total_withheld_vnd = fields.Integer()
+
+
+class TaxWithholdingRowSchema(TaxWithholdingTotalsSchema):
+    producer_id = fields.Integer()
+    producer_name = fields.String()
+    tax_code = fields.String(metadata={"description": "Empty when the producer has not given one"})
+    legal_type = fields.String()
+
+
+class TaxWithholdingReportSchema(StrictSchema):
+    month = fields.Function(lambda report: report.month.strftime("%Y-%m"))
+    rows = fields.List(fields.Nested(TaxWithholdingRowSchema))
+    totals = fields.Nested(TaxWithholdingTotalsSchema)
+
+
+class WithholdingRateSchema(StrictSchema):
+    valid_from = Date(required=True, metadata={"description": "From this day (Vietnam time); only a day to come"})
+    vat_bps = Int(required=True, validate=validate.Range(min=0, max=1000), metadata={"description": "100 = 1%"})
+    pit_bps = Int(required=True, validate=validate.Range(min=0, max=1000), metadata={"description": "50 = 0.5%"})

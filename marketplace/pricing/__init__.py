@@ -8,7 +8,12 @@ Use cases (module):
 - list, set and remove the group and producer rates (the admin API in payouts/admin.py calls these):
   ``list_rates``, ``set_rate`` (commission.py)
 
-Admin pages over those (h10): ``admin_pages.py`` (/quan-tri/cai-dat/hoa-hong), forms in ``forms.py``.
+- the rates of the tax withheld for household businesses (Decree 117/2025/NĐ-CP), dated: ``rate_on``, ``rates``,
+  ``set_rate`` and ``remove_rate`` (only for a day to come), who it is withheld for: ``withholds_for``
+  (withholding_rates.py); payouts/withholding.py posts it to the ledger
 
-Models: CommissionRate (models.py).
+Admin pages over those (h10): ``admin_pages.py`` (/quan-tri/cai-dat/hoa-hong), forms in ``forms.py``;
+``withholding_pages.py`` (/quan-tri/cai-dat/thue-khau-tru), forms in ``withholding_forms.py``.
+
+Models: CommissionRate, WithholdingRate (models.py).
 """

@@ -1,11 +1,13 @@
-"""Random sequences of orders, deliveries, cancellations, refunds and payouts
+"""Random sequences of orders, deliveries, cancellations, refunds, till sales and payouts
 keep the ledger true to the đồng.
 
-A plain-Python model follows every producer's part of every order (what the
-producer earns from it, worked out from prices, rates and refunds, never from
-the ledger) and every payout. After each step the ledger must balance, no
-earning may be paid out twice, and each producer's pending, available, in
-transit and paid amounts must equal the model's.
+A plain-Python model follows every producer's part of every order and every till sale
+(what the producer earns from it, worked out from prices, rates, refunds and the tax
+withheld from household businesses, never from the ledger) and every payout. After each
+step the ledger must balance, no earning may be paid out twice, each producer's pending,
+available, in transit and paid amounts must equal the model's, so that paid + in transit
++ available + pending = earnings − refunds − tax withheld, and the tax-payable accounts
+and the month's withholding report must hold exactly the tax the model withheld.
 """
 
 from dataclasses import dataclass
@@ -18,43 +20,59 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from marketplace.catalog.models import ProductGroup
+from marketplace.clock import today_vn
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders import fulfilment
 from marketplace.orders.models import SubOrder
 from marketplace.orders import payment_outcomes
-from marketplace.payments.models import Refund
-from marketplace.payouts import runs, settlement
+from marketplace.payments.models import Refund, TransferTooLate
+from marketplace.payouts import runs, settlement, tax_report
 from marketplace.pricing import commission
 from marketplace.payouts.models import (BankAccount, EntryKind, JournalEntry, JournalLine, Payout, PayoutItem,
                                         PayoutStatus)
-from marketplace.producers.models import Producer
+from marketplace.producers.models import LegalType, Producer
+from marketplace.showrooms import till
+from marketplace.showrooms.models import SalePayment
 from tests.factories import ProducerFactory, ProductFactory, UserFactory
 from tests.money_helpers import (OTHER_REGION_FEE, balance_of, deliver, give_bank_account, place_order, refund,
-                                 unbalanced_entries)
+                                 tax_withheld, unbalanced_entries)
+from tests.point_factories import DisplayPointFactory, consign, new_key, receive
 
 MINIMUM_VND = 200_000
 DEFAULT_BPS, PRODUCER_1_BPS, BEVERAGES_BPS = 1000, 750, 1250
-# (producer index, price, group): prices whose commission lands on or near half a đồng.
+# (producer index, price, group): prices whose commission (and tax) lands on or near half a đồng.
+# Producer 3 is a household business: 1% VAT and 0.5% PIT of its goods are withheld.
 CATALOGUE = [(0, 123_455, ProductGroup.FOOD), (0, 10_005, ProductGroup.FOOD),
-             (1, 250_010, ProductGroup.FOOD), (2, 99_998, ProductGroup.BEVERAGES)]
-RATES = {0: DEFAULT_BPS, 1: PRODUCER_1_BPS, 2: BEVERAGES_BPS}
+             (1, 250_010, ProductGroup.FOOD), (2, 99_998, ProductGroup.BEVERAGES),
+             (3, 123_450, ProductGroup.FOOD), (3, 33_350, ProductGroup.FOOD)]
+RATES = {0: DEFAULT_BPS, 1: PRODUCER_1_BPS, 2: BEVERAGES_BPS, 3: DEFAULT_BPS}
+HOUSEHOLD = 3
+VAT_BPS, PIT_BPS = 100, 50
+POINT_BPS = 1500  # the display point's consignment commission
+TILL_ITEM = 5     # the household's 123.450 ₫ jar, also on the point's shelf
 
 
 def rounded_commission(amount: int, bps: int) -> int:
     return int((Decimal(amount) * bps / 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def share_of(amount: int, refunded: int, total: int) -> int:
+    """What refunds of `refunded` of `total` give back of `amount`: rounded half up."""
+    return int((Decimal(amount) * refunded / total).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 @dataclass
 class Part:
     """One producer's part of an order, as the model sees it."""
 
-    order_id: int
+    order_id: int | None  # None: a till sale
     producer: int
     method: str
     total: int
     commission: int
     status: str
+    items: int = 0        # the goods' revenue, which the tax is withheld on
     paid: bool = False
     cash: int = 0
     refunded: int = 0
@@ -62,16 +80,26 @@ class Part:
     released: bool = False
 
     @property
+    def tax(self) -> tuple[int, int]:
+        """(VAT, PIT) still withheld: on the goods once paid, less the refunds' share of each."""
+        if not self.paid or self.producer != HOUSEHOLD:
+            return 0, 0
+        vat, pit = rounded_commission(self.items, VAT_BPS), rounded_commission(self.items, PIT_BPS)
+        return (vat - share_of(vat, self.refunded, self.total), pit - share_of(pit, self.refunded, self.total))
+
+    @property
     def net(self) -> int:
-        """What the producer keeps: total less commission, less refunds net of the
-        commission they take back (the commission's share of all refunds so far, rounded down)."""
+        """What the producer keeps: total less commission, less refunds net of the commission
+        they take back (the commission's share of all refunds so far, rounded down), less the
+        tax still withheld."""
         if not self.paid:
             return 0
-        return self.total - self.commission - self.refunded + self.commission * self.refunded // self.total
+        return (self.total - self.commission - self.refunded + self.commission * self.refunded // self.total
+                - sum(self.tax))
 
     @property
     def refundable(self) -> int:
-        return self.total - self.refunded if self.paid else 0
+        return self.total - self.refunded if self.paid and self.order_id is not None else 0
 
 
 @dataclass
@@ -83,29 +111,34 @@ class ModelPayout:
 
 @dataclass
 class World:
-    """What every example starts from: three producers (one with a producer rate, one
-    selling beverages at the group rate, one without a bank account) and a shopper."""
+    """What every example starts from: four producers (one with a producer rate, one
+    selling beverages at the group rate, one without a bank account, and a household
+    business whose tax is withheld, which also sells at a display point) and a shopper."""
 
     producer_ids: list[int]
     variant_ids: list[int]
     shopper: object
+    point_id: int
 
     @classmethod
     def build(cls):
-        producers = [ProducerFactory() for _ in range(3)]
-        variant_ids = [ProductFactory(producer=producers[p], group=group, variant__price_vnd=price,
-                                      variant__stock_quantity=1_000_000).variants[0].id
-                       for p, price, group in CATALOGUE]
+        producers = [ProducerFactory() for _ in range(3)] + [ProducerFactory(legal_type=LegalType.HOUSEHOLD)]
+        variants = [ProductFactory(producer=producers[p], group=group, variant__price_vnd=price,
+                                   variant__stock_quantity=1_000_000).variants[0]
+                    for p, price, group in CATALOGUE]
         commission.set_rate("producer", str(producers[1].id), PRODUCER_1_BPS)
         commission.set_rate("group", ProductGroup.BEVERAGES.value, BEVERAGES_BPS)
-        give_bank_account(producers[0])
-        give_bank_account(producers[1])
-        return cls([p.id for p in producers], variant_ids, UserFactory())
+        for banked in (0, 1, HOUSEHOLD):
+            give_bank_account(producers[banked])
+        point = DisplayPointFactory()
+        consign(point, producers[HOUSEHOLD], commission_rate_bps=POINT_BPS)
+        receive(point, variants[TILL_ITEM], 100_000)
+        return cls([p.id for p in producers], [v.id for v in variants], UserFactory(), point.id)
 
 
 # Everything an example writes; each example starts again from the World.
-MONEY_TABLES = {"payout_items", "journal_lines", "journal_entries", "payouts", "payout_runs", "refunds",
-                "payments", "sub_order_status_changes", "order_lines", "sub_orders", "orders", "cart_lines", "carts"}
+MONEY_TABLES = {"payout_items", "tax_withholdings", "journal_lines", "journal_entries", "payouts", "payout_runs",
+                "refunds", "payments", "sub_order_status_changes", "order_lines", "sub_orders", "orders", "cart_lines", "carts"}
 
 
 def forget_money(world: World) -> None:
@@ -115,6 +148,11 @@ def forget_money(world: World) -> None:
             db.session.execute(table.delete())
     db.session.execute(sa.delete(BankAccount).where(BankAccount.producer_id == world.producer_ids[2]))
     db.session.commit()
+    # SQLite gives the deleted rows' ids again: an order of this example still in the session
+    # (garbage not yet collected) must not be taken for the next example's.
+    for instance in list(db.session.identity_map.values()):
+        if getattr(instance, "__tablename__", None) in MONEY_TABLES:
+            db.session.expunge(instance)
 
 
 class LedgerMachine(RuleBasedStateMachine):
@@ -122,7 +160,7 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         self.world = world
         self.producer_ids, self.variant_ids, self.shopper = world.producer_ids, world.variant_ids, world.shopper
-        self.banked = {0, 1}
+        self.banked = {0, 1, HOUSEHOLD}
         self.parts: dict[int, Part] = {}
         self.payouts: dict[int, ModelPayout] = {}
 
@@ -159,7 +197,8 @@ class LedgerMachine(RuleBasedStateMachine):
             items, expected_commission = by_producer[producer]
             assert (sub_order.total_vnd, sub_order.commission_vnd) == (items + OTHER_REGION_FEE, expected_commission)
             self.parts[sub_order.id] = Part(order.id, producer, method, sub_order.total_vnd, expected_commission,
-                                            status="confirmed" if method == "cod" else "pending_payment")
+                                            status="confirmed" if method == "cod" else "pending_payment",
+                                            items=items)
         if method == "bank_transfer":
             self._confirm_transfer(order.id, order.total_vnd)
 
@@ -168,8 +207,14 @@ class LedgerMachine(RuleBasedStateMachine):
     def confirm_a_late_transfer(self, choice):
         part = self.parts[self._pick(self._parts_where(
             lambda p: p.method == "unpaid_bank_transfer" and not p.paid), choice)]
-        total = sum(p.total for p in self.parts.values() if p.order_id == part.order_id)
-        self._confirm_transfer(part.order_id, total)
+        order_parts = [p for p in self.parts.values() if p.order_id == part.order_id]
+        if all(p.status == "cancelled" for p in order_parts):
+            # Every part was cancelled before the money came, which cancelled the payment: the
+            # transfer is refused (the admin sends it back) and nothing is recorded.
+            with pytest.raises(TransferTooLate):
+                payment_outcomes.confirm_bank_transfer(part.order_id, sum(p.total for p in order_parts), "FT-late")
+            return
+        self._confirm_transfer(part.order_id, sum(p.total for p in order_parts))
 
     def _confirm_transfer(self, order_id, total):
         payment_outcomes.confirm_bank_transfer(order_id, total, f"FT{order_id:08d}")
@@ -215,6 +260,16 @@ class LedgerMachine(RuleBasedStateMachine):
         part.refunded += amount
         if part.refundable == 0:
             part.status = "refunded"
+
+    @rule(quantity=st.integers(1, 4), method=st.sampled_from([SalePayment.CASH, SalePayment.BANK_TRANSFER]))
+    def the_household_sells_at_the_display_point(self, quantity, method):
+        sale, _created = till.sell(self.world.point_id, None,
+                                   till.Sale((till.SaleLine(self.variant_ids[TILL_ITEM], quantity),), method), new_key())
+
+        total = CATALOGUE[TILL_ITEM][1] * quantity
+        # Keyed by the sale's negative id, apart from the sub-orders' ids; the holding period is 0 days.
+        self.parts[-sale.id] = Part(None, HOUSEHOLD, "till", total, rounded_commission(total, POINT_BPS), "sold",
+                                    items=total, paid=True, delivered=True)
 
     # --- payouts ---------------------------------------------------------------------
 
@@ -304,7 +359,21 @@ class LedgerMachine(RuleBasedStateMachine):
 
             assert {"pending": balance.pending_vnd, "available": balance.available_vnd,
                     "in_transit": balance.in_transit_vnd, "paid": balance.paid_vnd} == expected
-            assert balance.total_vnd == sum(p.net for p in parts)
+            # paid + in transit + available + pending = earnings − refunds − tax withheld
+            earnings = sum(p.total - p.commission for p in parts if p.paid)
+            refunds = sum(p.refunded - p.commission * p.refunded // p.total for p in parts if p.paid)
+            assert balance.total_vnd == earnings - refunds - sum(sum(p.tax) for p in parts)
+
+    @invariant()
+    def the_tax_payable_accounts_and_the_months_report_hold_the_tax_withheld(self):
+        parts = self.parts.values()
+        expected = (sum(p.tax[0] for p in parts), sum(p.tax[1] for p in parts))
+        for index, producer_id in enumerate(self.producer_ids):
+            assert tax_withheld(producer_id) == (expected if index == HOUSEHOLD else (0, 0))
+        report = tax_report.monthly_withholding(today_vn())
+        assert (report.totals.vat_withheld_vnd, report.totals.pit_withheld_vnd) == expected
+        assert report.totals.revenue_vnd == sum(p.items - share_of(p.items, p.refunded, p.total)
+                                                for p in parts if p.paid and p.producer == HOUSEHOLD)
 
 
 def test_random_money_journeys_keep_the_ledger_balanced_and_every_producer_whole(app, monkeypatch):

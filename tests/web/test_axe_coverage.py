@@ -30,6 +30,8 @@ STAMPS = "test_browser_trace.py::test_a_producer_prints_a_lots_stamps_and_a_scan
 RECEIVING = "test_browser_backroom.py::test_the_operator_receives_a_delivery_by_scanning_and_reads_its_receiving_note"
 STOCK = "test_browser_backroom.py::test_the_operator_searches_the_stock_and_changes_a_threshold"
 EXPIRY_AND_HISTORY = "test_browser_backroom.py::test_the_operator_looks_at_near_expiry_lots_and_the_history_of_receipts"
+TAX_REPORT = "test_browser_tax.py::test_the_admin_reads_the_months_tax_withheld_per_producer"
+TAX_RATES = "test_browser_tax.py::test_the_admin_sets_a_withholding_rate_to_come"
 
 BROWSER_CHECKED = {
     "portal.home": PORTAL_HOME,
@@ -53,6 +55,8 @@ BROWSER_CHECKED = {
     "backoffice.revenue": REPORTS,
     "backoffice.sales": REPORTS,
     "backoffice.settings": SETTINGS,
+    "backoffice.tax_withholding": TAX_REPORT,
+    "admin_withholding_pages.rates": TAX_RATES,
     "admin_pricing_pages.rates": SETTINGS,
     "admin_producer_pages.review": ADMIN_DAY,
     "admin_catalog_pages.queue": PRODUCER_DAY,
@@ -97,6 +101,7 @@ BROWSER_CHECKED = {
 DOWNLOADS = {
     "catalog_portal_pages.export", "catalog_portal_pages.certificate_document", "portal_money_pages.statement_csv",
     "admin_payout_pages.bank_file", "backoffice.revenue_csv", "backoffice.sales_csv",
+    "backoffice.tax_withholding_file",
 }
 
 

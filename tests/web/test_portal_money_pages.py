@@ -6,10 +6,13 @@ import io
 
 import pytest
 
+from marketplace.extensions import db
 from marketplace.orders import fulfilment
 from marketplace.payouts import services
 from marketplace.payouts.models import BankAccountNotFound
+from marketplace.producers.models import LegalType
 from tests.factories import UserFactory
+from tests.money_helpers import place_paid_order, refund
 from tests.web.portal_support import Shop, csrf_of, html_of, login, placed_part
 
 
@@ -104,3 +107,32 @@ def test_an_outsider_gets_404_for_the_money_pages(client, auth, shop):
     login(client, auth, UserFactory())
     for path in ("/tien", "/tien/sao-ke.csv", "/tien/chi-tra", "/tien/tai-khoan-ngan-hang"):
         assert client.get(shop.url(path)).status_code == 404
+
+
+# --- tax withheld for household businesses (Decree 117/2025/NĐ-CP) -------------------------
+
+def test_a_household_business_sees_one_and_a_half_percent_withheld_and_the_refund_gives_it_back(
+        client, auth, app, shop, shopper):
+    shop.producer.legal_type = LegalType.HOUSEHOLD
+    db.session.commit()
+    [part] = place_paid_order(shopper, shop.variant).sub_orders  # one jar: 250.000 ₫ of goods
+    login(client, auth, shop.owner)
+    page = html_of(client.get(shop.url("/tien")))
+    assert "Thuế khấu trừ (Nghị định 117/2025/NĐ-CP)" in page
+    assert "Thuế GTGT khấu trừ: 2.500 ₫" in page and "Thuế TNCN khấu trừ: 1.250 ₫" in page
+    assert "thuế GTGT 1% và thuế TNCN 0,5%" in page
+
+    refund(part, part.total_vnd)
+
+    page = html_of(client.get(shop.url("/tien")))
+    assert "Hoàn lại thuế đã khấu trừ (hoàn tiền)" in page
+    rows = list(csv.DictReader(io.StringIO(client.get(shop.url("/tien/sao-ke.csv")).get_data(as_text=True))))
+    taxed = [(row["kind"], row["vat_withheld_vnd"], row["pit_withheld_vnd"], row["pending_vnd"]) for row in rows
+             if row["kind"].startswith("tax_")]
+    assert taxed == [("tax_withheld", "2500", "1250", "-3750"), ("tax_reversed", "-2500", "-1250", "3750")]
+
+
+def test_a_cooperative_sees_no_tax_withheld(client, auth, app, bearer, shop):
+    delivered_cod_part(app, bearer, shop)
+    page = html_of(login(client, auth, shop.owner).get(shop.url("/tien")))
+    assert "Thuế GTGT khấu trừ" not in page and 'id="withholding-note"' not in page

@@ -164,7 +164,7 @@ def test_the_statement_as_csv_has_the_same_rows_and_filters(client, bearer, prod
     assert rows == [{key: "" if value is None else str(value) for key, value in expected.items()}]
     assert rows[0]["reference"] == kept.number
     assert list(rows[0]) == ["date", "entry_id", "kind", "reference", "sub_order_id", "memo", "pending_vnd",
-                             "available_vnd", "in_transit_vnd", "paid_vnd"]
+                             "available_vnd", "in_transit_vnd", "paid_vnd", "vat_withheld_vnd", "pit_withheld_vnd"]
 
 
 @pytest.mark.parametrize(("path", "query"), [
