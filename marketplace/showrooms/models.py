@@ -270,10 +270,17 @@ class StockMovement(db.Model):
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # A sale's lead operator who approved a discount above the point's limit.
     approved_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # A cash sale's amount the customer handed over (None: not recorded), for the change on its receipt.
+    cash_tendered_vnd: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lines: Mapped[list["MovementLine"]] = relationship(back_populates="movement", order_by="MovementLine.id",
                                                        cascade="all")
+
+    @property
+    def change_vnd(self) -> int | None:
+        """The change a cash sale gave back (None when the amount tendered was not recorded)."""
+        return None if self.cash_tendered_vnd is None else self.cash_tendered_vnd - self.total_vnd
 
 
 class MovementLine(db.Model):
