@@ -97,6 +97,7 @@ class MoreCashThanHeld(InvalidInput):
     message = N_("More cash than the point holds.")  # code: validation_error
 
     def __init__(self, held_vnd: int):
+        self.held_vnd = held_vnd
         super().__init__(N_("The point holds {held_vnd} đồng in cash.", held_vnd=held_vnd),
                          errors={"amount_vnd": [N_("At most {held_vnd} đồng is held.", held_vnd=held_vnd)]})
 
@@ -355,3 +356,12 @@ class CashHandover(db.Model):
     reference: Mapped[str] = mapped_column(sa.String(120), default="")
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Not stored: the cash the point held just before, set by operations.hand_over_cash (for the
+    # page that shows what was expected beside what was counted).
+    held_before_vnd = None
+
+    @property
+    def difference_vnd(self) -> int | None:
+        """Counted less expected: 0 when all the cash held was handed over, negative when short; None: not known."""
+        return None if self.held_before_vnd is None else self.amount_vnd - self.held_before_vnd

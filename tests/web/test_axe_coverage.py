@@ -23,6 +23,8 @@ REPORTS = "test_browser_admin_reports.py::test_the_admin_sees_each_report_as_a_c
 SETTINGS = "test_browser_admin_reports.py::test_the_admin_changes_a_commission_rate"
 POINTS = "test_browser_admin_reports.py::test_the_display_point_settings_pages_pass_axe"
 OPERATOR_HOME = "test_browser_point.py::test_the_operator_opens_their_points_and_a_points_home"
+TILL = "test_browser_till.py::test_a_sale_from_scan_to_receipt"
+DAY = "test_browser_till.py::test_the_end_of_day_hands_over_the_counted_cash"
 
 BROWSER_CHECKED = {
     "portal.home": PORTAL_HOME,
@@ -66,6 +68,9 @@ BROWSER_CHECKED = {
     "admin_point_pages.create": POINTS,
     "point_pages.mine": OPERATOR_HOME,
     "point_pages.home": OPERATOR_HOME,
+    "point_till_pages.till": TILL,
+    "point_till_pages.receipt": TILL,
+    "point_till_pages.day": DAY,
 }
 DOWNLOADS = {
     "catalog_portal_pages.export", "catalog_portal_pages.certificate_document", "portal_money_pages.statement_csv",

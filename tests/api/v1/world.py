@@ -29,9 +29,11 @@ from marketplace.payouts.models import BankAccount, Payout, PayoutRail, PayoutRu
 from marketplace.producers.models import MemberRole, Producer, ProducerMember
 from marketplace.showrooms import operations as point_operations
 from marketplace.showrooms import services as point_services
+from marketplace.showrooms import till as point_till
 from marketplace.showrooms import transfers as point_transfers
 from marketplace.showrooms.movements import OutLine
-from marketplace.showrooms.models import DisplayPoint, PointOperator, PointType, StockTransfer
+from marketplace.showrooms.models import (DisplayPoint, PointOperator, PointType, SalePayment, StockMovement,
+                                          StockTransfer)
 from tests import factories
 from tests.factories import (DIEN_BIEN, DIEN_BIEN_WARD, MemberFactory, ProducerFactory, ProductFactory, UserFactory,
                              member_of)
@@ -94,6 +96,15 @@ class World:
         cart.set_line(self.buyer, self.variant.id, 1)
         self._stock(self.point)
         return self.variant
+
+    @cached_property
+    def sale(self) -> StockMovement:
+        """A cash sale of A's variant at P (its receipt page)."""
+        self._stock(self.point)
+        sale, _created = point_till.sell(self.point.id, self.users["operator"].id,
+                                         point_till.Sale((point_till.SaleLine(self.variant.id, 1),), SalePayment.CASH),
+                                         "world-sale")
+        return sale
 
     @cached_property
     def incoming_transfer(self) -> StockTransfer:
@@ -193,6 +204,7 @@ SAMPLE_PATH_VALUES = {
     "point_id": lambda world: world.point.id,
     "address_id": lambda world: world.saved_address.id,
     "transfer_id": lambda world: world.incoming_transfer.id,
+    "sale_id": lambda world: world.sale.id,
     "user_id": lambda world: world.users["operator"].id,
     "run_id": lambda world: world.payout.run_id,
     "payout_id": lambda world: world.payout.id,
