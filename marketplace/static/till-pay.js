@@ -174,7 +174,6 @@
     T.drawLines();
     drawPayment();
     T.notice("");
-    T.alarm(sale.message);
     if (sale.state === "editing" && !$("till-approval").hidden && sale.errors.approval) $("till-approver-email").focus();
   }
 
@@ -206,5 +205,5 @@
   }
   T.drawLines();
   drawPayment();
-  if (found.state === "unknown") { T.alarm(found.message); resend.focus(); } else T.code.focus();
+  if (found.state === "unknown") resend.focus(); else T.code.focus();
 })();

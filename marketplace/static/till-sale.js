@@ -99,7 +99,9 @@
     if (json.cash_tendered_vnd) sale.errors.tendered = flat(json.cash_tendered_vnd).join(" ");
     if (json.approval) sale.errors.approval = flat(json.approval).join(" ");
     if (json.approval || error.code === "override_needs_approval") sale.needsApproval = true;
-    sale.message = error.code === "idempotency_key_reused" ? messages.keyReused : error.message;
+    var beside = [].concat(flat(byLine), flat(json.cash_tendered_vnd), flat(json.approval));
+    if (error.code === "idempotency_key_reused") sale.message = messages.keyReused;
+    else sale.message = beside.indexOf(error.message) >= 0 ? messages.fixFirst : error.message;  // said once
   }
 
   window.OcopTillSale = {newKey: newKey, fresh: fresh, Store: Store, send: send, refused: refused};

@@ -169,8 +169,11 @@
     var panel = field(li, "panel"), quantity = field(li, "quantity"), toggle = li.querySelector('[data-action="price"]');
     var current = function () { return sale.lines.find(function (l) { return l.uid === uid; }); };
     li.dataset.uid = uid;
+    li.querySelectorAll("label[data-for]").forEach(function (label) {  // each line's fields get ids of their own
+      label.htmlFor = field(li, label.dataset.for).id = "till-line-" + uid + "-" + label.dataset.for;
+    });
     quantity.value = line.quantity;
-    quantity.setAttribute("aria-label", line.item.product_name + " " + line.item.variant_label);
+    field(li, "quantity-group").setAttribute("aria-label", line.item.product_name + " " + line.item.variant_label);
     panel.querySelector(".hint").textContent = say(panel.querySelector(".hint").textContent, {floor: vnd(floorPrice(line.item.price_vnd))});
     field(li, "price").value = line.price === null ? "" : line.price;
     field(li, "reason").value = line.reason;
@@ -239,6 +242,7 @@
     linesEl.textContent = "";
     sale.lines.forEach(function (line) { linesEl.appendChild(lineView(line)); });
     $("till-empty").hidden = sale.lines.length > 0;
+    $("till-frozen").hidden = sale.state !== "unknown";
   }
 
   window.OcopTill = {
