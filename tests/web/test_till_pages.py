@@ -86,6 +86,16 @@ def test_the_till_page_hands_its_script_the_point_its_limit_and_the_api(logged_i
     assert "<script>" not in page
 
 
+def test_the_till_speaks_english_to_an_operator_who_chose_it(logged_in, point):
+    logged_in.post("/ngon-ngu", data={"locale": "en", "next": "/", "csrf_token": csrf_of(logged_in, "/")})
+
+    page = html(logged_in.get(f"/diem-ban/{point.id}/ban-hang"))
+
+    messages = json.loads(unescape(re.search(r"data-messages='([^']+)'", page).group(1)))
+    assert messages["overLimit"] == "A discount above 25% needs the lead operator's approval."
+    assert messages["pay"] == "Pay {amount}" and "Scan a barcode or type an item" in page
+
+
 def test_the_till_page_knows_a_lead_operator(client, point):
     PointOperatorFactory(point=point, user__email="thanh@example.vn", is_lead=True)
     assert log_in(client, "thanh@example.vn").status_code == 303
