@@ -16,7 +16,6 @@ POINTS = [
         "opening_stock": [
             ("htx-ca-phe-muong-ang", "ca-phe-arabica-muong-ang", None, 24, "MA-2611", "2027-08-31"),
             ("htx-tai-hoan", "mien-dong-tai-hoan", None, 40, "TH-2610", "2027-10-15"),
-            ("htx-ong-mat-dien-bien", "mat-ong-hoa-ban", None, 30, "OM-2609", "2028-03-31"),
         ],
     },
     {

@@ -141,8 +141,7 @@ def _sell(point_id: int, actor_id: int | None, approver_id: int | None, sale: Sa
     stock = {v: stock_ledger.Balance(v, row.product_id, row.on_hand) for v, row in shelf.items()}
     sold = [_priced(taken, sale.lines[taken.line], shelf[taken.lot.variant_id])
             for taken in movements.take(point_id, sale.lines, stock)]
-    movement = _record_sale(found.next_id, point_id, actor_id, sale, idempotency_key, digest, sold)
-    movement.approved_by_user_id = approved_by
+    movement = _record_sale(found.next_id, point_id, actor_id, approved_by, sale, idempotency_key, digest, sold)
     by_producer = defaultdict(lambda: {"total_vnd": 0, "commission_vnd": 0})
     for line in sold:
         share = by_producer[line.producer_id]
@@ -210,10 +209,11 @@ def _point_and_key_statement(dialect: str):
             .outerjoin(StockMovement, key).where(DisplayPoint.id == sa.bindparam("point_id")))
 
 
-def _record_sale(sale_id: int | None, point_id: int, actor_id: int | None, sale: Sale, idempotency_key: str,
-                 digest: str, sold: list[_Sold]) -> StockMovement:
-    """Write the sale and its lines."""
+def _record_sale(sale_id: int | None, point_id: int, actor_id: int | None, approved_by: int | None, sale: Sale,
+                 idempotency_key: str, digest: str, sold: list[_Sold]) -> StockMovement:
+    """Write the sale and its lines (the approver goes in with the insert: set after it, it was an UPDATE more)."""
     movement = StockMovement(id=sale_id, point_id=point_id, kind=MovementKind.SALE, actor_user_id=actor_id,
+                             approved_by_user_id=approved_by,
                              payment_method=sale.payment_method, idempotency_key=idempotency_key,
                              request_fingerprint=digest, note=sale.note, cash_tendered_vnd=sale.cash_tendered_vnd,
                              total_vnd=sum(line.line_total_vnd for line in sold))

@@ -189,11 +189,37 @@
     li.querySelector('[data-action="more"]').addEventListener("click", function () {
       var l = current(); if (l.quantity < 100000) { l.quantity += 1; quantity.value = l.quantity; changed(l); }
     });
+    var typed = [];  // [value, time] of each keystroke since the field got focus
+    quantity.addEventListener("focus", function () { typed = [[quantity.value, Date.now()]]; });
     quantity.addEventListener("input", function () {
-      var n = Number(quantity.value), l = current();
+      var value = quantity.value, l = current();
+      typed.push([value, Date.now()]);
+      if (/^\d{7,}$/.test(value)) {
+        // No quantity is that long: a scanner is typing a barcode here. What was typed before the longest
+        // pause is the quantity; the rest (and the digits still to come) goes to the scan field.
+        var split = 0;
+        for (var i = 1, gap = -1; i < typed.length; i++) {
+          if (typed[i][1] - typed[i - 1][1] > gap) { gap = typed[i][1] - typed[i - 1][1]; split = i - 1; }
+        }
+        var before = typed[split][0], n = Number(before);
+        if (value.indexOf(before) !== 0) before = "";
+        if (Number.isInteger(n) && n >= 1 && n <= 100000) { l.quantity = n; }
+        quantity.value = l.quantity;
+        changed(l);
+        l.error = M.scannedIntoQuantity;  // said beside the line until it changes again
+        save();
+        fillLine(li, l);
+        code.value = value.slice(before.length);
+        code.focus();
+        return;
+      }
+      var n = Number(value);
       if (Number.isInteger(n) && n >= 1 && n <= 100000) { l.quantity = n; changed(l); }
     });
     quantity.addEventListener("change", function () { quantity.value = current().quantity; });
+    quantity.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); code.focus(); }  // done: back to scanning
+    });
     toggle.addEventListener("click", function () {
       openPanels[uid] = panel.hidden;
       panel.hidden = !panel.hidden;

@@ -30,6 +30,7 @@ import re
 
 import random
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -195,9 +196,8 @@ def _measure(app, world: dict, options: Options) -> dict[str, list[float]]:
     from marketplace.showrooms import till
     from marketplace.showrooms.models import SalePayment
 
-    from flask import g
-
     rng = random.Random(options.seed + 1)
+    run = uuid.uuid4().hex[:8]  # the sales' keys: a second measurement on the same data makes sales of its own
     _token, plaintext = create_token(world["operator"], "bench")
     client = app.test_client()
     headers = {"Authorization": f"Bearer {plaintext}"}
@@ -208,8 +208,9 @@ def _measure(app, world: dict, options: Options) -> dict[str, list[float]]:
     till_page = _logged_in(app.test_client(), world["operator"].email)
 
     def timed(name, call):
-        # Requests share this app context, so drop Flask-Login's cached user between them.
-        g.pop("_login_user", None)
+        # Requests share this app context, so drop what one left on g (Flask-Login's user, the
+        # layout's points) as a request of its own would start without it.
+        _fresh_g()
         began = time.perf_counter()
         result = call()
         timings[name].append((time.perf_counter() - began) * 1000)
@@ -226,7 +227,7 @@ def _measure(app, world: dict, options: Options) -> dict[str, list[float]]:
         assert response.status_code == 200, response.json
         sale = till.Sale(tuple(till.SaleLine(v, 1) for v in rng.sample(range(1, options.variants + 1), 3)),
                          SalePayment.CASH)
-        timed("till sale, 3 lines (service)", lambda: till.sell(point, world["operator_id"], sale, f"bench-sale-{i}"))
+        timed("till sale, 3 lines (service)", lambda: till.sell(point, world["operator_id"], sale, f"bench-sale-{run}-{i}"))
         db.session.remove()
 
         code = gtin(rng.randrange(1, options.variants + 1))
@@ -236,7 +237,7 @@ def _measure(app, world: dict, options: Options) -> dict[str, list[float]]:
         body = {"payment_method": "cash", "cash_tendered_vnd": 2_000_000,
                 "lines": [{"variant_id": v, "quantity": 1} for v in rng.sample(range(1, options.variants + 1), 3)]}
         response = timed("till sale, submit to receipt (HTTP)",
-                         lambda: _sale_to_receipt(till_page, point, body, f"bench-http-sale-{i}"))
+                         lambda: _sale_to_receipt(till_page, point, body, f"bench-http-sale-{run}-{i}"))
         assert response.status_code == 200, response.get_data(as_text=True)[:300]
         db.session.remove()
     return timings
@@ -251,11 +252,16 @@ def _logged_in(client, email: str):
     return client
 
 
-def _sale_to_receipt(client, point_id: int, body: dict, key: str):
-    """What the till does from its submit: the sale, then its receipt page."""
+def _fresh_g() -> None:
     from flask import g
 
+    for name in list(g):
+        g.pop(name)
+
+
+def _sale_to_receipt(client, point_id: int, body: dict, key: str):
+    """What the till does from its submit: the sale, then its receipt page."""
     sold = client.post(f"/api/v1/points/{point_id}/sales", json=body, headers={"Idempotency-Key": key})
     assert sold.status_code == 201, sold.json
-    g.pop("_login_user", None)
+    _fresh_g()
     return client.get(f"/diem-ban/{point_id}/hoa-don/{sold.json['id']}")
