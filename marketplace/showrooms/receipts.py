@@ -64,26 +64,27 @@ class Receipt:
 
 
 def sale_receipt(point_id: int, sale_id: int) -> Receipt:
-    """A sale of this point with its lines, lots, products and producers: two queries.
-    Raises SaleNotFound (no such sale here, or a movement that is not a sale)."""
-    found = db.session.execute(
-        sa.select(StockMovement, DisplayPoint, User.full_name)
+    """A sale of this point with its lines, lots, products, producers, point and cashier, in one
+    query (a row per line: a sale has at least one). Raises SaleNotFound (no such sale here, or a
+    movement that is not a sale)."""
+    rows = db.session.execute(
+        sa.select(StockMovement, DisplayPoint, User.full_name, Product.name, Variant.label, Producer.name,
+                  Lot.lot_code, Lot.expires_on, MovementLine.quantity, MovementLine.unit_price_vnd,
+                  MovementLine.listing_price_vnd, MovementLine.override_reason, MovementLine.override_note,
+                  MovementLine.line_total_vnd)
         .join(DisplayPoint, DisplayPoint.id == StockMovement.point_id)
         .outerjoin(User, User.id == StockMovement.actor_user_id)
-        .where(StockMovement.id == sale_id, StockMovement.point_id == point_id,
-               StockMovement.kind == MovementKind.SALE)).first()
-    if found is None:
-        raise SaleNotFound()
-    sale, point, cashier = found
-    rows = db.session.execute(
-        sa.select(Product.name, Variant.label, Producer.name, Lot.lot_code, Lot.expires_on, MovementLine.quantity,
-                  MovementLine.unit_price_vnd, MovementLine.listing_price_vnd, MovementLine.override_reason,
-                  MovementLine.override_note, MovementLine.line_total_vnd)
+        .join(MovementLine, MovementLine.movement_id == StockMovement.id)
         .join(Lot, Lot.id == MovementLine.lot_id).join(Variant, Variant.id == MovementLine.variant_id)
         .join(Product, Product.id == Variant.product_id).join(Producer, Producer.id == Product.producer_id)
-        .where(MovementLine.movement_id == sale.id).order_by(MovementLine.id))
+        .where(StockMovement.id == sale_id, StockMovement.point_id == point_id,
+               StockMovement.kind == MovementKind.SALE)
+        .order_by(MovementLine.id)).all()
+    if not rows:
+        raise SaleNotFound()
+    sale, point, cashier = rows[0][:3]
     lines = [ReceiptLine(name, label, producer, lot, expires, -quantity, price, listing, reason, note or "", total)
-             for name, label, producer, lot, expires, quantity, price, listing, reason, note, total in rows]
+             for *_sale, name, label, producer, lot, expires, quantity, price, listing, reason, note, total in rows]
     return Receipt(sale, point, cashier, lines)
 
 

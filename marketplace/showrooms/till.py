@@ -149,6 +149,7 @@ def _sell(point_id: int, actor_id: int | None, approver_id: int | None, sale: Sa
         share["commission_vnd"] += line.commission_vnd
     for producer_id, share in sorted(by_producer.items()):
         events.publish("point_sale.recorded", movement=movement, producer_id=producer_id, **share)
+    events.publish("point_sale.completed", movement=movement)  # once per sale, whatever it took
     return movement, True
 
 

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from marketplace.showrooms import till
+from marketplace.showrooms import receipts, till
 from marketplace.showrooms.models import CashHandover, OverrideReason, SalePayment, StockMovement
 from marketplace.showrooms.till import Sale, SaleLine
 from tests.factories import ProducerFactory, ProductFactory
@@ -129,6 +129,26 @@ def test_a_receipt_shows_the_point_the_vietnam_time_lots_producers_and_the_chang
     assert "Thu ngân: Phạm Đức Long" in page
     assert f'href="/diem-ban/{point.id}/ban-hang"' in html(answer)  # Bán tiếp
     assert 'src="/static/receipt.js" defer' in html(answer)
+
+
+def test_a_receipt_is_read_in_one_query_however_many_lines_and_lots(app, point, operator, coffee, noodles):
+    sale = sell(point, operator, SaleLine(coffee.id, 5), SaleLine(noodles.id, 2))  # coffee runs into a second lot
+    point_id, sale_id = point.id, sale.id
+    db.session.expunge_all()  # nothing already loaded
+    statements = []
+
+    def count(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        receipt = receipts.sale_receipt(point_id, sale_id)
+        seen = (receipt.point.province.name, receipt.point.ward.name, receipt.cashier_name, len(receipt.lines))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+    assert seen[2:] == ("Phạm Đức Long", 3)
+    assert len(statements) == 1, statements
 
 
 def test_a_bank_transfer_receipt_shows_its_reference_and_no_change(logged_in, point, operator, coffee):
