@@ -104,5 +104,33 @@
     else sale.message = beside.indexOf(error.message) >= 0 ? messages.fixFirst : error.message;  // said once
   }
 
-  window.OcopTillSale = {newKey: newKey, fresh: fresh, Store: Store, send: send, refused: refused};
+  function say(text, params) {  // "Còn {count} trên quầy", {count: 3}
+    return String(text).replace(/\{(\w+)\}/g, function (all, name) {
+      return params && params[name] !== undefined ? params[name] : all;
+    });
+  }
+  function vnd(amount) { return String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, ".") + " \u20ab"; }  // as the vnd filter
+  function parseVnd(text) {  // "500.000", "500 000 ₫", "500000" → 500000; "" → null; junk → NaN
+    var digits = String(text || "").replace(/[\s.,\u20ab\u0111\u00a0]/g, "");
+    if (!digits) return null;
+    return /^\d{1,12}$/.test(digits) ? Number(digits) : NaN;
+  }
+
+  /* A quantity field's keystrokes since it got focus ([value, time] each): when its value grows
+     to 7 digits, no quantity, a keyboard-wedge scanner is typing a barcode there. What was typed
+     before the longest pause is the operator's quantity; the rest is the barcode's start.
+     Returns {typed, code} then, null otherwise. */
+  function scannedInto(keystrokes) {
+    var value = keystrokes[keystrokes.length - 1][0], split = 0, gap = -1;
+    if (!/^\d{7,}$/.test(value)) return null;
+    for (var i = 1; i < keystrokes.length; i++) {
+      if (keystrokes[i][1] - keystrokes[i - 1][1] > gap) { gap = keystrokes[i][1] - keystrokes[i - 1][1]; split = i - 1; }
+    }
+    var typed = keystrokes[split][0];
+    if (value.indexOf(typed) !== 0) typed = "";
+    return {typed: typed, code: value.slice(typed.length)};
+  }
+
+  window.OcopTillSale = {newKey: newKey, fresh: fresh, Store: Store, send: send, refused: refused, say: say, vnd: vnd,
+                         parseVnd: parseVnd, scannedInto: scannedInto};
 })();

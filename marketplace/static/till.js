@@ -16,17 +16,7 @@
   var code = $("till-code"), linesEl = $("till-lines"), found = $("till-found"), tendered = $("till-tendered");
   var sale = store.load() || Sale.fresh(), approval = {email: "", password: ""}, recent = null, openPanels = {};
 
-  function say(text, params) {
-    return String(text).replace(/\{(\w+)\}/g, function (all, name) {
-      return params && params[name] !== undefined ? params[name] : all;
-    });
-  }
-  function vnd(amount) { return String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, ".") + " \u20ab"; }
-  function parseVnd(text) {  // "500.000", "500 000 ₫", "500000" → 500000; "" → null; junk → NaN
-    var digits = String(text || "").replace(/[\s.,\u20ab\u0111\u00a0]/g, "");
-    if (!digits) return null;
-    return /^\d{1,12}$/.test(digits) ? Number(digits) : NaN;
-  }
+  var say = Sale.say, vnd = Sale.vnd, parseVnd = Sale.parseVnd;
   function day(iso) { var p = String(iso).split("-"); return p[2] + "/" + p[1] + "/" + p[0]; }
   function notice(text) { $("till-alert").textContent = ""; $("till-notice").textContent = text || ""; }
   function alarm(text) { $("till-notice").textContent = ""; $("till-alert").textContent = text || ""; }
@@ -194,27 +184,21 @@
     quantity.addEventListener("input", function () {
       var value = quantity.value, l = current();
       typed.push([value, Date.now()]);
-      if (/^\d{7,}$/.test(value)) {
-        // No quantity is that long: a scanner is typing a barcode here. What was typed before the longest
-        // pause is the quantity; the rest (and the digits still to come) goes to the scan field.
-        var split = 0;
-        for (var i = 1, gap = -1; i < typed.length; i++) {
-          if (typed[i][1] - typed[i - 1][1] > gap) { gap = typed[i][1] - typed[i - 1][1]; split = i - 1; }
-        }
-        var before = typed[split][0], n = Number(before);
-        if (value.indexOf(before) !== 0) before = "";
-        if (Number.isInteger(n) && n >= 1 && n <= 100000) { l.quantity = n; }
+      var burst = Sale.scannedInto(typed);
+      if (burst) {  // a scanner is typing a barcode into the quantity: the barcode goes to the scan field
+        var n = Number(burst.typed);
+        if (Number.isInteger(n) && n >= 1 && n <= 100000) l.quantity = n;
         quantity.value = l.quantity;
         changed(l);
         l.error = M.scannedIntoQuantity;  // said beside the line until it changes again
         save();
         fillLine(li, l);
-        code.value = value.slice(before.length);
+        code.value = burst.code;
         code.focus();
         return;
       }
-      var n = Number(value);
-      if (Number.isInteger(n) && n >= 1 && n <= 100000) { l.quantity = n; changed(l); }
+      var wanted = Number(value);
+      if (Number.isInteger(wanted) && wanted >= 1 && wanted <= 100000) { l.quantity = wanted; changed(l); }
     });
     quantity.addEventListener("change", function () { quantity.value = current().quantity; });
     quantity.addEventListener("keydown", function (event) {

@@ -168,6 +168,14 @@ def test_a_double_tap_sells_once_and_even_a_second_request_is_the_same_sale(brow
         expect(line(page, "Miến dong Tài Hoan")).to_contain_text("1 × 80.000 ₫")
         expect(line(page, "Cà phê Arabica Mường Ảng").get_by_role("spinbutton", name="Số lượng")).to_have_value("2")
         expect(line(page, "Cà phê Arabica Mường Ảng")).to_contain_text("Máy quét đã gõ vào ô số lượng này")
+        # how the keystrokes ([value, ms]) are split: at the longest pause; a burst right after focus keeps what was there
+        assert page.evaluate("""() => [
+          OcopTillSale.scannedInto([["1", 0], ["2", 900], ["28", 2900], ["289", 2910], ["2893", 2920], ["28935", 2930],
+                                    ["289352", 2940], ["2893522", 2950]]),
+          OcopTillSale.scannedInto([["1", 0], ["18", 5], ["189", 10], ["1893", 15], ["18935", 20], ["189352", 25],
+                                    ["1893522", 30]]),
+          OcopTillSale.scannedInto([["1", 0], ["12", 900], ["123", 1900]])]""") == [
+            {"typed": "2", "code": "893522"}, {"typed": "1", "code": "893522"}, None]
         page.get_by_label("Thẻ", exact=True).check()
 
         page.get_by_role("button", name="Thanh toán 320.000 ₫").dblclick()
