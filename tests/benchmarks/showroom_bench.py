@@ -23,7 +23,8 @@ with bulk inserts. Then it times:
   /api/v1/points/<id>/sales, cash with the amount tendered) to its receipt page
   on screen (GET /diem-ban/<id>/hoa-don/<sale>), timed together; and scanning
   one item (GET /api/v1/points/<id>/items/scan?gtin=...). Issue #14's targets on
-  PostgreSQL: p95 ≤ 30 ms and ≤ 15 ms.
+  PostgreSQL: p95 ≤ 30 ms and ≤ 15 ms. Each is also given as this process's CPU
+  time (see CPU_TOO).
 """
 
 import re
@@ -51,6 +52,10 @@ class Options:
 
 
 OPERATOR_PASSWORD = "x" * 12
+# The till's HTTP figures are also given as this process's CPU time, which a busy machine (other
+# processes taking the cores) blurs far less than the wall clock; PostgreSQL's own work is not in it.
+CPU_TOO = {"till sale, submit to receipt (HTTP)": "  sale to receipt: this process's CPU time",
+           "scan one item (HTTP)": "  scan: this process's CPU time"}
 
 
 def gtin(variant_id: int) -> str:
@@ -202,18 +207,20 @@ def _measure(app, world: dict, options: Options) -> dict[str, list[float]]:
     client = app.test_client()
     headers = {"Authorization": f"Bearer {plaintext}"}
     point = world["point_id"]
-    timings = {"stock view, first page (HTTP)": [], "near-expiry list, 30 days (HTTP)": [],
-               "till sale, 3 lines (service)": [], "till sale, submit to receipt (HTTP)": [],
-               "scan one item (HTTP)": []}
+    names = ["stock view, first page (HTTP)", "near-expiry list, 30 days (HTTP)", "till sale, 3 lines (service)",
+             "till sale, submit to receipt (HTTP)", "scan one item (HTTP)"]
+    timings = {row: [] for name in names for row in (name, CPU_TOO.get(name)) if row}  # each CPU row under its own
     till_page = _logged_in(app.test_client(), world["operator"].email)
 
     def timed(name, call):
         # Requests share this app context, so drop what one left on g (Flask-Login's user, the
         # layout's points) as a request of its own would start without it.
         _fresh_g()
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         result = call()
         timings[name].append((time.perf_counter() - began) * 1000)
+        if name in CPU_TOO:
+            timings[CPU_TOO[name]].append((time.process_time() - cpu) * 1000)
         return result
 
     for _ in range(20):  # warm caches and connections; not timed
