@@ -165,7 +165,7 @@
     }
     if (result.kind === "unknown") {
       sale.state = "unknown";
-      sale.message = {offline: M.offlineUnsent, session: M.sessionExpired, busy: M.busy}[result.reason] || M.unknown;
+      sale.message = {offline: M.offlineUnsent, timeout: M.timeout, session: M.sessionExpired, busy: M.busy}[result.reason] || M.unknown;
     } else {
       sale.state = "editing";  // refused: nothing was sold, and the key may go out again with the changes
       Sale.refused(sale, result.error, M);

@@ -6,7 +6,6 @@
 (function () {
   "use strict";
 
-  var TIMEOUT_MS = 10000;
 
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -49,7 +48,7 @@
      "timeout", "network", "session", "busy", "server": it may or may not have been sold). */
   function send(url, key, body, timeoutMs) {
     var controller = new AbortController();
-    var timer = setTimeout(function () { controller.abort(); }, timeoutMs || TIMEOUT_MS);
+    var timer = setTimeout(function () { controller.abort(); }, timeoutMs || window.OcopTillSale.timeoutMs);
     var status = 0;
     return fetch(url, {
       method: "POST", credentials: "same-origin", signal: controller.signal, body: body,
@@ -132,5 +131,6 @@
   }
 
   window.OcopTillSale = {newKey: newKey, fresh: fresh, Store: Store, send: send, refused: refused, say: say, vnd: vnd,
-                         parseVnd: parseVnd, scannedInto: scannedInto};
+                         parseVnd: parseVnd, scannedInto: scannedInto,
+                         timeoutMs: 10000};  // no answer by then: the sale is kept, to be sent again
 })();

@@ -6,6 +6,7 @@ the lead operator's approval; the end of day hands over the cash counted. Sales 
 the database. Every page is checked with axe-core and at 360 px, and photographed."""
 
 import re
+import time
 import uuid
 
 import pytest
@@ -222,6 +223,33 @@ def test_a_lost_answer_is_sent_again_with_the_same_key_and_sells_once(browser, s
         page.wait_for_url(f"**/hoa-don/{made[1]}")  # the same sale's receipt
         assert sales() == made
         assert len(keys) == 2 and keys[0] == keys[1]
+
+
+def test_a_retry_after_a_timeout_sells_once(browser, storefront, point_id, sales):
+    with phone_page(browser, storefront, allow=failed_requests) as page:
+        open_till(page, point_id)
+        page.evaluate("OcopTillSale.timeoutMs = 1500")  # instead of 10 s
+        before, _ = sales()
+        scan(page, COFFEE)
+
+        def answer_too_late(route):
+            answer = route.fetch()  # the sale is made...
+            time.sleep(3)  # ...and its answer comes after the till stopped waiting
+            try:
+                route.fulfill(response=answer)
+            except Exception:  # the browser gave up on the request
+                pass
+
+        page.route(SALES, answer_too_late)
+        pay(page, "120.000 ₫")
+
+        expect(page.get_by_role("alert").filter(has_text="Chưa gửi")).to_contain_text("máy chủ trả lời quá lâu")
+        made = sales()
+        assert made[0] == before + 1
+        page.unroute(SALES)
+        page.get_by_role("button", name="Gửi lại").click()
+        page.wait_for_url(f"**/hoa-don/{made[1]}")
+        assert sales() == made
 
 
 def test_a_reload_after_a_lost_answer_offers_the_sale_again_and_sells_once(browser, storefront, point_id, sales):
