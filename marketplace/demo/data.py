@@ -28,6 +28,8 @@ ACCOUNTS = {
     "admin": {"email": "admin@demo.ocop.vn", "full_name": "Nguyễn Minh Quân"},
     "shopper": {"email": "shopper@demo.ocop.vn", "full_name": "Trần Thu Hà"},
     "operator": {"email": "operator@demo.ocop.vn", "full_name": "Phạm Đức Long"},
+    # The Điện Biên centre's lead operator: approves discounts above its limit at the till.
+    "lead_operator": {"email": "truongdiem@demo.ocop.vn", "full_name": "Lò Văn Thành"},
 }
 
 PRODUCERS = [

@@ -43,6 +43,8 @@ def _load_display_points() -> int:
         })
         if spec["operated_by_demo_operator"]:
             point_services.assign_operator(point.id, operator.email)
+        if spec.get("lead_operator"):
+            point_services.assign_operator(point.id, data.ACCOUNTS[spec["lead_operator"]]["email"], lead=True)
         producers = {p.slug: p for p in db.session.scalars(sa.select(Producer))}
         for slug, rate in spec["consignments"].items():
             point_services.set_consignment(point.id, producers[slug].id, rate, True)

@@ -8,6 +8,7 @@ POINTS = [
         "point_type": "ocop_centre", "province": "dien_bien", "ward": "Phường Điện Biên Phủ",
         "street_address": "Số 8 đường Võ Nguyên Giáp", "opening_hours": "7:30–21:30 hằng ngày",
         "phone": "0215 3825 999", "operated_by_demo_operator": True,
+        "lead_operator": "lead_operator",  # an account of data.ACCOUNTS, assigned as the point's lead
         # producer slug → commission the point keeps, in basis points
         "consignments": {"htx-ong-mat-dien-bien": 1500, "htx-nong-nghiep-cco-dien-bien-dong": 1500,
                          "htx-ca-phe-muong-ang": 1200, "htx-tai-hoan": 1500},

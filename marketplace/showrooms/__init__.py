@@ -29,7 +29,9 @@ API views (thin): ``routes.py`` (public), ``operator.py`` (operators), ``portal.
 (/quan-tri/diem-ban, forms in ``admin_forms.py``; one read for a point's page: ``services.point_overview``).
 
 Operator pages (/diem-ban, POINT_OPERATOR on every page of a point): ``point_pages.py`` (your points, a
-point's home, the layout's globals), ``till_pages.py`` (the till, receipts, end of day), ``backroom_pages.py``
+point's home, the layout's globals), ``till_pages.py`` (the till, a JS app in static/till*.js over the JSON
+API; receipts and the end of day, read by ``receipts.py``; the handover form and the till's labels in
+``till_forms.py``), ``backroom_pages.py``
 (receiving, stock, movement history; forms in ``backroom_forms.py``, what it reads in ``backroom.py``: the
 item a scan adds to a delivery, the stock list searched without diacritics, a page of history, a receiving
 note), ``transfer_pages.py`` (transfers) and ``count_pages.py`` (counts, write-offs) on one blueprint, their

@@ -107,6 +107,7 @@ class MoreCashThanHeld(InvalidInput):
     message = N_("More cash than the point holds.")  # code: validation_error
 
     def __init__(self, held_vnd: int):
+        self.held_vnd = held_vnd
         super().__init__(N_("The point holds {held_vnd} đồng in cash.", held_vnd=held_vnd),
                          errors={"amount_vnd": [N_("At most {held_vnd} đồng is held.", held_vnd=held_vnd)]})
 
@@ -280,10 +281,17 @@ class StockMovement(db.Model):
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # A sale's lead operator who approved a discount above the point's limit.
     approved_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # A cash sale's amount the customer handed over (None: not recorded), for the change on its receipt.
+    cash_tendered_vnd: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lines: Mapped[list["MovementLine"]] = relationship(back_populates="movement", order_by="MovementLine.id",
                                                        cascade="all")
+
+    @property
+    def change_vnd(self) -> int | None:
+        """The change a cash sale gave back (None when the amount tendered was not recorded)."""
+        return None if self.cash_tendered_vnd is None else self.cash_tendered_vnd - self.total_vnd
 
 
 class MovementLine(db.Model):
@@ -358,3 +366,12 @@ class CashHandover(db.Model):
     reference: Mapped[str] = mapped_column(sa.String(120), default="")
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Not stored: the cash the point held just before, set by operations.hand_over_cash (for the
+    # page that shows what was expected beside what was counted).
+    held_before_vnd = None
+
+    @property
+    def difference_vnd(self) -> int | None:
+        """Counted less expected: 0 when all the cash held was handed over, negative when short; None: not known."""
+        return None if self.held_before_vnd is None else self.amount_vnd - self.held_before_vnd

@@ -109,6 +109,7 @@ def hand_over_cash(point_id: int, actor_id: int, amount_vnd: int, reference: str
     if amount_vnd > held:
         raise MoreCashThanHeld(held)
     handover = CashHandover(point_id=point_id, amount_vnd=amount_vnd, reference=reference, actor_user_id=actor_id)
+    handover.held_before_vnd = held
     db.session.add(handover)
     db.session.flush()
     events.publish("point_cash.handed_over", handover=handover)

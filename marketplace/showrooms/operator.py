@@ -112,9 +112,10 @@ class Sales(MethodView):
     @blp.alt_response(200, schema=schemas.MovementSchema, description="A retry with the same Idempotency-Key")
     @blp.errors(PointNotOpen, NotConsigned, InsufficientPointStock, UnknownVariants, IdempotencyKeyRequired,
                 till.SaleKeyReused, price_override.OverridesRefused, price_override.OverrideApprovalNeeded,
-                price_override.ApproverNotLead, price_override.ApprovalRefused, LoginThrottled)
+                price_override.ApproverNotLead, price_override.ApprovalRefused, LoginThrottled,
+                till.TenderedTooLittle, till.TenderedNotCash)
     def post(self, headers, sale, point_id):
-        """Ring up a sale: first-expiring lots first; cash, card or bank transfer; a lowered price with its reason"""
+        """Ring up a sale: first-expiring lots first; cash (with the amount tendered), card or bank transfer; a lowered price with its reason"""
         movement, created = till.sell(point_id, current_user.id, sale, headers["key"], request.remote_addr or "")
         return movement, 201 if created else 200
 

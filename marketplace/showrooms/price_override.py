@@ -103,14 +103,15 @@ def check(point_id: int, actor_id: int | None, lines, approver: int | None, list
     if not above:
         return None
     if approver is None:
-        if not _is_lead(point_id, actor_id):
+        if not is_lead(point_id, actor_id):
             raise OverrideApprovalNeeded(above, max_discount_bps)
         return actor_id
-    if not _is_lead(point_id, approver):
+    if not is_lead(point_id, approver):
         raise ApproverNotLead()
     return approver
 
 
-def _is_lead(point_id: int, user_id: int | None) -> bool:
+def is_lead(point_id: int, user_id: int | None) -> bool:
+    """Whether the user is a lead operator of the point (approves discounts above its limit)."""
     return user_id is not None and bool(db.session.scalar(sa.select(PointOperator.is_lead).where(
         PointOperator.point_id == point_id, PointOperator.user_id == user_id)))

@@ -21,6 +21,11 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=VIETNAM_TZ)
 
 
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """A Vietnam day as [start, end) instants."""
+    return _day_start(day), _day_start(day + timedelta(days=1))
+
+
 def within_dates(stmt, column, since: date | None, until: date | None):
     """Rows of `stmt` whose `column` falls within these Vietnam dates (either may be None)."""
     if since:

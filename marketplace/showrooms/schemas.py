@@ -218,10 +218,19 @@ class SaleSchema(StrictSchema):
     note = Text(max_length=500, min_length=0, load_default="")
     approval = fields.Nested(ApprovalSchema, load_default=None, allow_none=True, metadata={
         "description": "A lead operator of the point approving a discount above its limit (max_discount_bps)"})
+    cash_tendered_vnd = PriceVnd(load_default=None, allow_none=True, metadata={
+        "description": "A cash sale's amount handed over by the customer, at least the total: the receipt "
+                       "shows it and the change"})
+
+    @validates_schema
+    def tendered_only_in_cash(self, data, **kwargs):
+        if data.get("cash_tendered_vnd") is not None and data.get("payment_method") not in (None, SalePayment.CASH):
+            raise ValidationError({"cash_tendered_vnd": [N_("Only a cash sale has an amount tendered.")]})
 
     @post_load
     def typed(self, data, **kwargs) -> Sale:
-        return Sale(tuple(data["lines"]), data["payment_method"], data["note"], data["approval"])
+        return Sale(tuple(data["lines"]), data["payment_method"], data["note"], data["approval"],
+                    cash_tendered_vnd=data["cash_tendered_vnd"])
 
 
 class TakeLineSchema(StrictSchema):
@@ -306,6 +315,8 @@ class MovementSchema(StrictSchema):
     total_vnd = fields.Integer()
     total_display = VndDisplay("total_vnd")
     approved_by_user_id = fields.Integer(allow_none=True)
+    cash_tendered_vnd = fields.Integer(allow_none=True, metadata={"description": "A cash sale's amount tendered"})
+    change_vnd = fields.Integer(allow_none=True, dump_only=True, metadata={"description": "The change given back"})
     created_at = LocalDateTime()
     lines = fields.List(fields.Nested(MovementLineSchema))
 

@@ -20,17 +20,21 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.catalog.models import Variant
-from marketplace.errors import Conflict
+from marketplace.errors import N_, Conflict
 from marketplace.extensions import db
 from marketplace.showrooms.models import Lot, MovementLine, PointStock, StockMovement
 
 
 class InsufficientPointStock(Conflict):
+    """Lines asking for more than the point holds; its field errors are keyed by variant id (not line index)."""
+
     code = "insufficient_stock"
 
     def __init__(self, shortages: list[dict]):
-        super().__init__("Not enough stock at this point.", errors={"lines": {
-            str(s["variant_id"]): [f"Only {s['available']} available, {s['requested']} asked for."]
+        # Marked (N_) so the till, in Vietnamese, says it in Vietnamese.
+        super().__init__(N_("Not enough stock at this point."), errors={"lines": {
+            str(s["variant_id"]): [N_("Only {available} available, {requested} asked for.",
+                                      available=s["available"], requested=s["requested"])]
             for s in shortages}})
         self.shortages = shortages
 

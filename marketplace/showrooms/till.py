@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from marketplace import events, idempotency
 from marketplace.catalog.models import Product, Variant
 from marketplace.database import transactional
+from marketplace.errors import N_, InvalidInput
 from marketplace.extensions import db
 from marketplace.pricing.commission import commission_vnd
 from marketplace.showrooms import movements, price_override, stock_ledger
@@ -21,6 +22,21 @@ from marketplace.showrooms.models import (Consignment, DisplayPoint, MovementKin
 class SaleKeyReused(idempotency.KeyReused):
     def __init__(self):
         super().__init__("sale")
+
+
+class TenderedTooLittle(InvalidInput):
+    message = N_("The cash tendered is less than the sale's total.")  # code: validation_error
+
+    def __init__(self, total_vnd: int):
+        super().__init__(errors={"cash_tendered_vnd": [N_("At least the total, {total_vnd} đồng.",
+                                                          total_vnd=total_vnd)]})
+
+
+class TenderedNotCash(InvalidInput):
+    message = N_("Only a cash sale has an amount tendered.")  # code: validation_error
+
+    def __init__(self):
+        super().__init__(errors={"cash_tendered_vnd": [self.message]})
 
 
 @dataclass(frozen=True)
@@ -46,11 +62,25 @@ class Sale:
     note: str = ""
     # A lead operator's credentials approving a discount above the point's limit (not part of the body's digest).
     approval: price_override.Approval | None = field(default=None, repr=False)
+    # Cash the customer handed over (a cash sale only; at least the total), for the change on the receipt.
+    cash_tendered_vnd: int | None = None
 
     def fingerprint(self) -> str:
         """The digest of the request body (see idempotency.fingerprint), to tell a retry from a reuse of its key."""
-        return idempotency.fingerprint({"lines": [_line_body(line) for line in self.lines],
-                                        "payment_method": self.payment_method, "note": self.note})
+        body = {"lines": [_line_body(line) for line in self.lines], "payment_method": self.payment_method,
+                "note": self.note}
+        if self.cash_tendered_vnd is not None:  # only when given, as a sale was fingerprinted before it existed
+            body["cash_tendered_vnd"] = self.cash_tendered_vnd
+        return idempotency.fingerprint(body)
+
+    def check_tendered(self, total_vnd: int) -> None:
+        """Raises TenderedNotCash, TenderedTooLittle."""
+        if self.cash_tendered_vnd is None:
+            return
+        if self.payment_method is not SalePayment.CASH:
+            raise TenderedNotCash()
+        if self.cash_tendered_vnd < total_vnd:
+            raise TenderedTooLittle(total_vnd)
 
 
 def _line_body(line: SaleLine) -> dict:
@@ -68,7 +98,8 @@ def sell(point_id: int, actor_id: int | None, sale: Sale, idempotency_key: str,
     while that first request is still running (this one waits for it).
 
     Raises SaleKeyReused, PointNotFound, PointNotOpen, NotConsigned, UnknownVariants, InsufficientPointStock,
-    OverridesRefused, OverrideApprovalNeeded, ApproverNotLead, ApprovalRefused, LoginThrottled.
+    OverridesRefused, OverrideApprovalNeeded, ApproverNotLead, ApprovalRefused, LoginThrottled,
+    TenderedNotCash, TenderedTooLittle.
     """
     approver_id = sale.approval and price_override.approver_id(sale.approval, client_address)
     digest = sale.fingerprint()
@@ -105,11 +136,12 @@ def _sell(point_id: int, actor_id: int | None, approver_id: int | None, sale: Sa
         raise NotConsigned(not_carried)
     approved_by = price_override.check(point_id, actor_id, sale.lines, approver_id,
                                        {v: row.price_vnd for v, row in shelf.items()}, found.max_discount_bps)
+    sale.check_tendered(sum(line.quantity * (shelf[line.variant_id].price_vnd if line.unit_price_vnd is None
+                                             else line.unit_price_vnd) for line in sale.lines))
     stock = {v: stock_ledger.Balance(v, row.product_id, row.on_hand) for v, row in shelf.items()}
     sold = [_priced(taken, sale.lines[taken.line], shelf[taken.lot.variant_id])
             for taken in movements.take(point_id, sale.lines, stock)]
-    movement = _record_sale(found.next_id, point_id, actor_id, sale, idempotency_key, digest, sold)
-    movement.approved_by_user_id = approved_by
+    movement = _record_sale(found.next_id, point_id, actor_id, approved_by, sale, idempotency_key, digest, sold)
     by_producer = defaultdict(lambda: {"total_vnd": 0, "commission_vnd": 0})
     for line in sold:
         share = by_producer[line.producer_id]
@@ -117,6 +149,7 @@ def _sell(point_id: int, actor_id: int | None, approver_id: int | None, sale: Sa
         share["commission_vnd"] += line.commission_vnd
     for producer_id, share in sorted(by_producer.items()):
         events.publish("point_sale.recorded", movement=movement, producer_id=producer_id, **share)
+    events.publish("point_sale.completed", movement=movement)  # once per sale, whatever it took
     return movement, True
 
 
@@ -177,12 +210,13 @@ def _point_and_key_statement(dialect: str):
             .outerjoin(StockMovement, key).where(DisplayPoint.id == sa.bindparam("point_id")))
 
 
-def _record_sale(sale_id: int | None, point_id: int, actor_id: int | None, sale: Sale, idempotency_key: str,
-                 digest: str, sold: list[_Sold]) -> StockMovement:
-    """Write the sale and its lines."""
+def _record_sale(sale_id: int | None, point_id: int, actor_id: int | None, approved_by: int | None, sale: Sale,
+                 idempotency_key: str, digest: str, sold: list[_Sold]) -> StockMovement:
+    """Write the sale and its lines (the approver goes in with the insert: set after it, it was an UPDATE more)."""
     movement = StockMovement(id=sale_id, point_id=point_id, kind=MovementKind.SALE, actor_user_id=actor_id,
+                             approved_by_user_id=approved_by,
                              payment_method=sale.payment_method, idempotency_key=idempotency_key,
-                             request_fingerprint=digest, note=sale.note,
+                             request_fingerprint=digest, note=sale.note, cash_tendered_vnd=sale.cash_tendered_vnd,
                              total_vnd=sum(line.line_total_vnd for line in sold))
     db.session.add(movement)
     if movement.id is None:

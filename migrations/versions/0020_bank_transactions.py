@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0020'
-down_revision = '0018'  # re-chained by the merger onto whatever 0019 becomes
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

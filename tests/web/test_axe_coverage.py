@@ -32,6 +32,8 @@ STOCK = "test_browser_backroom.py::test_the_operator_searches_the_stock_and_chan
 EXPIRY_AND_HISTORY = "test_browser_backroom.py::test_the_operator_looks_at_near_expiry_lots_and_the_history_of_receipts"
 TAX_REPORT = "test_browser_tax.py::test_the_admin_reads_the_months_tax_withheld_per_producer"
 TAX_RATES = "test_browser_tax.py::test_the_admin_sets_a_withholding_rate_to_come"
+TILL = "test_browser_till.py::test_a_sale_from_scan_to_receipt"
+DAY = "test_browser_till.py::test_the_end_of_day_hands_over_the_counted_cash"
 
 BROWSER_CHECKED = {
     "portal.home": PORTAL_HOME,
@@ -97,6 +99,9 @@ BROWSER_CHECKED = {
     "point_backroom_pages.stock": STOCK,
     "point_backroom_pages.near_expiry": EXPIRY_AND_HISTORY,
     "point_backroom_pages.movements": EXPIRY_AND_HISTORY,
+    "point_till_pages.till": TILL,
+    "point_till_pages.receipt": TILL,
+    "point_till_pages.day": DAY,
 }
 DOWNLOADS = {
     "catalog_portal_pages.export", "catalog_portal_pages.certificate_document", "portal_money_pages.statement_csv",

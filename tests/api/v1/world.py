@@ -30,9 +30,11 @@ from marketplace.payouts.models import BankAccount, Payout, PayoutRail, PayoutRu
 from marketplace.producers.models import MemberRole, Producer, ProducerMember
 from marketplace.showrooms import operations as point_operations
 from marketplace.showrooms import services as point_services
+from marketplace.showrooms import till as point_till
 from marketplace.showrooms import transfers as point_transfers
 from marketplace.showrooms.movements import OutLine
-from marketplace.showrooms.models import (DisplayPoint, MovementKind, PointOperator, PointType, StockMovement,
+from marketplace.showrooms.models import (DisplayPoint, MovementKind, PointOperator, PointType, SalePayment,
+                                          StockMovement,
                                           StockTransfer)
 from tests import factories
 from tests.factories import (DIEN_BIEN, DIEN_BIEN_WARD, MemberFactory, ProducerFactory, ProductFactory, UserFactory,
@@ -105,6 +107,15 @@ class World:
         self.stocked_variant
         return db.session.scalars(sa.select(StockMovement).where(
             StockMovement.point_id == self.point.id, StockMovement.kind == MovementKind.RECEIPT)).one()
+
+    @cached_property
+    def sale(self) -> StockMovement:
+        """A cash sale of A's variant at P (its receipt page)."""
+        self.stocked_variant
+        sale, _created = point_till.sell(self.point.id, self.users["operator"].id,
+                                         point_till.Sale((point_till.SaleLine(self.variant.id, 1),), SalePayment.CASH),
+                                         "world-sale")
+        return sale
 
     @cached_property
     def incoming_transfer(self) -> StockTransfer:
@@ -219,6 +230,7 @@ SAMPLE_PATH_VALUES = {
     "address_id": lambda world: world.saved_address.id,
     "transfer_id": lambda world: world.incoming_transfer.id,
     "movement_id": lambda world: world.receipt.id,
+    "sale_id": lambda world: world.sale.id,
     "user_id": lambda world: world.users["operator"].id,
     "run_id": lambda world: world.payout.run_id,
     "payout_id": lambda world: world.payout.id,
