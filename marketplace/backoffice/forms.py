@@ -71,6 +71,9 @@ class _Month(MonthField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Tháng không hợp lệ. Ví dụ: 2026-01.")) from None
+        if self.data and not 2000 <= self.data.year <= 2999:  # month_bounds needs the next month
+            self.data = None
+            raise ValueError(_l("Tháng không hợp lệ. Ví dụ: 2026-01."))
 
 
 class TaxMonthForm(FlaskForm):

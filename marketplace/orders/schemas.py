@@ -9,7 +9,7 @@ from marketplace.orders import transfer_qr
 from marketplace.orders.lifecycle import OrderStatus, SubOrderStatus
 from marketplace.payments.models import PaymentMethod, PaymentStatus
 from marketplace.regions.schemas import ProvinceCode, ProvinceSchema, WardCode, WardSchema, ward_in_province
-from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, PriceVnd, StrictSchema, Text, VndDisplay
+from marketplace.schemas import Date, Int, LocalDateTime, PageArgs, PriceVnd, RowId, StrictSchema, Text, VndDisplay
 from marketplace.errors import N_
 
 
@@ -50,8 +50,7 @@ class CheckoutSchema(StrictSchema):
     """Ship to a new address (shipping_address) or to one of your saved ones (address_id): exactly one of the two."""
 
     shipping_address = fields.Nested(AddressSchema, metadata={"description": "Where to ship; or send address_id"})
-    address_id = Int(validate=validate.Range(min=1),
-                     metadata={"description": "One of your saved addresses (GET /addresses); or send shipping_address"})
+    address_id = RowId(metadata={"description": "One of your saved addresses (GET /addresses); or send shipping_address"})
     payment_method = fields.Enum(PaymentMethod, by_value=True, required=True)
     note = Text(max_length=500, min_length=0, load_default="")
 

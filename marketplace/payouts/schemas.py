@@ -128,7 +128,7 @@ class CommissionRatesSchema(StrictSchema):
 
 
 class TaxWithholdingQuerySchema(StrictSchema):
-    month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error=N_("A month as YYYY-MM.")),
+    month = fields.String(validate=validate.Regexp(r"^2\d{3}-(0[1-9]|1[0-2])$", error=N_("A month as YYYY-MM.")),
                           metadata={"description": "YYYY-MM, Vietnam time; this month when not given"})
 
 

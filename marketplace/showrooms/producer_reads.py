@@ -26,13 +26,12 @@ class PointSummary:
 def points_summary(producer_id: int) -> list[PointSummary]:
     """Every point that holds, or once held, the producer's goods, by name: one grouped query each
     for the balances and the transfers in transit."""
-    own = sa.and_(Variant.id == PointStock.variant_id, Product.id == Variant.product_id,
-                  Product.producer_id == producer_id)
     rows = db.session.execute(
         sa.select(DisplayPoint.id, DisplayPoint.name, sa.func.count(), sa.func.coalesce(sa.func.sum(PointStock.on_hand), 0),
                   sa.func.count().filter(PointStock.on_hand <= PointStock.low_stock_threshold))
-        .select_from(PointStock).join(Variant, own).join(Product, Product.id == Variant.product_id)
-        .join(DisplayPoint, DisplayPoint.id == PointStock.point_id)
+        .select_from(PointStock).join(Variant, Variant.id == PointStock.variant_id)
+        .join(Product, Product.id == Variant.product_id).join(DisplayPoint, DisplayPoint.id == PointStock.point_id)
+        .where(Product.producer_id == producer_id)
         .group_by(DisplayPoint.id, DisplayPoint.name).order_by(DisplayPoint.name, DisplayPoint.id)).all()
     transit = dict(db.session.execute(
         sa.select(StockTransfer.to_point_id, sa.func.sum(TransferLine.quantity_sent))

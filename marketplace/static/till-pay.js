@@ -24,6 +24,15 @@
     return total > 0 ? amounts : [];
   }
 
+  // The VietQR of the amount and reference (GET …/transfer-qr.svg), fetched again only when either changes.
+  function showQr(amount, reference) {
+    var img = $("till-transfer-qr");
+    if (!amount || !reference) { img.hidden = true; return; }
+    var src = data.qrUrl + "?amount_vnd=" + amount + "&reference=" + encodeURIComponent(reference);
+    if (img.getAttribute("src") !== src) img.setAttribute("src", src);
+    img.hidden = false;
+  }
+
   function fieldError(id, text) { $(id).textContent = text || ""; $(id).hidden = !text; }
 
   function drawPayment() {
@@ -52,6 +61,7 @@
     tendered.setAttribute("aria-invalid", sale.errors.tendered ? "true" : "false");
     $("till-transfer-amount").textContent = T.vnd(total);
     $("till-transfer-reference").textContent = T.reference() || "—";
+    showQr(sale.method === "bank_transfer" ? total : 0, T.reference());
     $("till-approval").hidden = !T.needsApproval();
     $("till-approver-email").disabled = $("till-approver-password").disabled = frozen;
     fieldError("till-approval-error", sale.errors.approval);

@@ -132,6 +132,13 @@ def _consignment(_ctx):
             {"commission_rate_bps": 1500, "active": True})
 
 
+def _withholding_rate(_ctx):
+    from datetime import timedelta
+    from marketplace.clock import today_vn
+    return "/api/v1/admin/withholding-rates", {"valid_from": (today_vn() + timedelta(days=30)).isoformat(),
+                                               "vat_bps": 100, "pit_bps": 50}
+
+
 API_CASES = {
     ("admin_producers.Approve", "POST"): (_pending, "producer.approved"),
     ("admin_producers.Suspend", "POST"): (_suspend, "producer.suspended"),
@@ -149,6 +156,7 @@ API_CASES = {
     ("admin_display_points.Operator", "DELETE"): (_operator_removed, "point_operator.removed"),
     ("admin_display_points.Operator", "PATCH"): (_operator_lead, "point_operator.lead_changed"),
     ("admin_display_points.Consignment", "PUT"): (_consignment, "consignment.set"),
+    ("admin_payouts.WithholdingRates", "PUT"): (_withholding_rate, "withholding_rate.set"),
 }
 # Reconcile needs a Connect payout left unsure by Stripe: test_reconciling_records_one_entry below.
 NOT_WALKED_HERE = {("admin_payouts.Reconcile", "POST")}
@@ -184,6 +192,11 @@ PAGE_ACTIONS.update({
     ("admin_bank_pages.re_reserve", "POST"): "bank_transaction.re_reserved",
     ("admin_bank_pages.dismiss", "POST"): "bank_transaction.dismissed",
     ("admin_bank_pages.import_statement", "POST"): "bank_statement.imported",
+})
+# Issue #15: withholding rates; tests/web/test_withholding_rate_pages.py asserts each one's entry.
+PAGE_ACTIONS.update({
+    ("admin_withholding_pages.set_rate", "POST"): "withholding_rate.set",
+    ("admin_withholding_pages.remove_rate", "POST"): "withholding_rate.removed",
 })
 # Running a failed job again; tests/web/test_failed_jobs_page.py asserts its entry.
 PAGE_ACTIONS[("backoffice.run_failed_job_again", "POST")] = "job.run_again"

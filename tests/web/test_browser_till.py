@@ -17,6 +17,7 @@ from marketplace.accounts.models import User
 from marketplace.demo.data import DEMO_PASSWORD
 from marketplace.extensions import db
 from marketplace.showrooms.models import DisplayPoint, MovementKind, StockMovement
+from tests.vietqr_reading import crc_is_right, decode_image, transfer as vietqr_fields
 from tests.web.browser_support import answered, checker, log_in, phone_page, screenshot
 
 check = checker("till-")
@@ -299,6 +300,13 @@ def test_a_dropped_network_is_said_plainly_and_the_sale_goes_once_back_online(br
         page.get_by_label("Chuyển khoản", exact=True).check()
         reference = page.locator("#till-transfer-reference").inner_text()
         assert re.fullmatch(rf"OCOP{point_id} [0-9A-F]{{8}}", reference)
+        qr = page.locator("#till-transfer-qr")
+        expect(qr).to_be_visible()
+        page.wait_for_function("document.getElementById('till-transfer-qr').naturalWidth > 0")
+        payloads = decode_image(qr.screenshot())  # the customer's banking app reads this
+        assert len(payloads) == 1 and crc_is_right(payloads[0])
+        fields = vietqr_fields(payloads[0])
+        assert (fields["amount"], fields["purpose"], fields["service"]) == ("120000", reference, "QRIBFTTA")
 
         page.context.set_offline(True)
         expect(page.get_by_text("Mất kết nối mạng. Giao dịch đang bán vẫn được giữ trên máy này.")).to_be_visible()

@@ -49,6 +49,7 @@ def test_a_rate_from_a_day_to_come_is_saved_and_can_be_removed_before_it_applies
     response = submit(client, f"{PAGE}/xoa", {"valid_from": day.isoformat()}, form_path=PAGE)
 
     assert response.status_code == 303 and stored() == set()
+    assert db.session.scalar(sa.select(AuditEntry.action).order_by(AuditEntry.id.desc())) == "withholding_rate.removed"
 
 
 @pytest.mark.parametrize(("data", "message"), [

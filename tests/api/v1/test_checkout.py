@@ -390,6 +390,17 @@ def test_checkout_to_another_shoppers_saved_address_is_refused_and_writes_nothin
         assert nothing_written(client, as_shopper, {variant.id: 2}, {variant.id: 20})
 
 
+def test_a_saved_address_id_past_the_integer_range_is_refused_beside_the_field(client, as_shopper):
+    """The fuzzer's find: 5823239895239 went into SQL, and PostgreSQL failed on it with a 500."""
+    variant = ProductFactory().variants[0]
+    put_line(client, as_shopper, variant.id, 2)
+
+    response = checkout_to(client, as_shopper, address_id=5_823_239_895_239)
+
+    assert response.status_code == 422 and "address_id" in response.json["errors"]["json"]
+    assert nothing_written(client, as_shopper, {variant.id: 2}, {variant.id: 20})
+
+
 @pytest.mark.parametrize("addresses, field", [
     ({}, "shipping_address"),
     ({"shipping_address": ADDRESS, "address_id": 1}, "address_id"),
