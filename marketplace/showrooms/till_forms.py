@@ -8,6 +8,7 @@ from wtforms import StringField
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError as FieldError
 
+from marketplace.catalog.portal_forms import VndField
 from marketplace.money import MAX_PRICE_VND
 from marketplace.web.place_fields import max_length, strip
 
@@ -19,18 +20,8 @@ OVERRIDE_REASONS = {"damaged_pack": _l("Bao bì hư hỏng"), "near_expiry": _l(
 _MAX_TEXT = f"{MAX_PRICE_VND:,}".replace(",", ".")
 
 
-class CountedCash(StringField):
-    """Whole đồng, typed as people write them: "1.250.000", "1 250 000 ₫" or "1250000"."""
-
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0] if valuelist else ""
-        digits = "".join(ch for ch in self.raw if ch not in " .,₫đ\u00a0")
-        self.data = int(digits) if digits.isascii() and digits.isdigit() else (None if not digits else "invalid")
-
-    def _value(self):
-        if getattr(self, "raw", None) is not None:
-            return self.raw
-        return "" if self.data is None else f"{self.data:,}".replace(",", ".")
+class CountedCash(VndField):
+    """Whole đồng, parsed as the catalogue's prices are ("1.250.000", "1 250 000 ₫"), with the till's messages."""
 
     def pre_validate(self, form):
         if self.data is None:
